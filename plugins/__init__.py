@@ -1,0 +1,1 @@
+"""One NoneBot plugin per capability; `plugins.core` is shared by all."""

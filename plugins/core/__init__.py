@@ -1,0 +1,69 @@
+"""Core: database lifecycle, the clock, and the one command dispatcher.
+
+Every other plugin `require`s this one and registers its chat commands in
+`plugins.core.commands`.
+"""
+
+import sys
+
+from nonebot import get_driver, get_plugin_config
+from nonebot.log import logger
+from nonebot.plugin import PluginMetadata
+
+from plugins.core import clock
+from plugins.core.config import Config
+from plugins.core.db import close_db, open_db
+from plugins.core.dispatcher import dispatcher
+
+__plugin_meta__ = PluginMetadata(
+    name="联青核心",
+    description="数据库、时钟与统一的指令分发",
+    usage="（无指令）",
+    type="library",
+    config=Config,
+    supported_adapters={"~onebot.v11"},
+)
+
+config = get_plugin_config(Config)
+clock.set_local_zone(config.lianqing_timezone)
+driver = get_driver()
+
+
+@driver.on_startup
+async def _open_database() -> None:
+    await open_db(config.database_url)
+    scheme = config.database_url.split("://", 1)[0]
+    host, port = driver.config.host, driver.config.port
+    # Printed, not logged: the default log level (WARNING) hides INFO lines.
+    print(
+        f"联青已启动：数据库 {scheme}，OneBot 反向 WebSocket ws://{host}:{port}/onebot/v11/ws",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
+@driver.on_startup
+async def _warn_open_port() -> None:
+    """Anyone who can reach the port could pose as the QQ account without a token."""
+    from ipaddress import ip_address
+
+    from nonebot.adapters.onebot.v11.config import Config as OneBotConfig
+
+    host = str(driver.config.host)
+    try:
+        loopback = ip_address(host).is_loopback
+    except ValueError:
+        loopback = host == "localhost"
+    if not loopback and not get_plugin_config(OneBotConfig).onebot_access_token:
+        logger.warning(
+            f"listening on {host} without ONEBOT_ACCESS_TOKEN: anyone who reaches this port "
+            "can connect as a QQ account. Set ONEBOT_ACCESS_TOKEN (see README)."
+        )
+
+
+@driver.on_shutdown
+async def _close_database() -> None:
+    await close_db()
+
+
+__all__ = ["clock", "config", "dispatcher"]

@@ -1,0 +1,71 @@
+"""What a command handler gets: the sender, the arguments, and a plain-text reply."""
+
+from dataclasses import dataclass, field
+
+from nonebot.adapters.onebot.v11 import (
+    Bot,
+    GroupMessageEvent,
+    Message,
+    MessageEvent,
+    MessageSegment,
+)
+from nonebot.log import logger
+
+from plugins.core.commands import Command
+from plugins.core.errors import UsageError
+from plugins.core.text import plain
+
+
+@dataclass
+class CommandContext:
+    bot: Bot
+    event: MessageEvent
+    command: Command
+    args: Message
+    text: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.text = self.args.extract_plain_text().strip()
+
+    @property
+    def user_id(self) -> int:
+        return int(self.event.user_id)
+
+    @property
+    def group_id(self) -> int | None:
+        return int(self.event.group_id) if isinstance(self.event, GroupMessageEvent) else None
+
+    @property
+    def is_group(self) -> bool:
+        return isinstance(self.event, GroupMessageEvent)
+
+    @property
+    def is_superuser(self) -> bool:
+        su = self.bot.config.superusers
+        uid = str(self.event.user_id)
+        return uid in su or f"onebot:{uid}" in su
+
+    def words(self) -> list[str]:
+        """The arguments split on any whitespace (full-width space included)."""
+        return self.text.split()
+
+    def mentioned(self) -> list[int]:
+        """QQ numbers @-mentioned in the arguments (other than @全体成员)."""
+        return [
+            int(seg.data["qq"])
+            for seg in self.args
+            if seg.type == "at" and str(seg.data.get("qq", "")).isdigit()
+        ]
+
+    def usage_error(self, problem: str) -> UsageError:
+        return self.command.usage_error(problem)
+
+    async def reply(self, text: str) -> None:
+        """Answer in the same chat; in a group, quoting the command message."""
+        message = plain(text)
+        if self.is_group:
+            message = MessageSegment.reply(self.event.message_id) + message
+        try:
+            await self.bot.send(self.event, message)
+        except Exception as e:  # the answer is lost, the work is not
+            logger.warning(f"reply to /{self.command.name} failed: {e!r}")

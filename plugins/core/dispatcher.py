@@ -1,0 +1,99 @@
+"""The single matcher that turns a message into a registered command.
+
+Its rule is one async function (no sync dependencies, which NoneBot would run
+in a worker thread per message) doing a prefix test and a dict lookup.
+"""
+
+from nonebot import get_driver, on_message
+from nonebot.adapters.onebot.v11 import Bot, Message, MessageEvent, MessageSegment
+from nonebot.log import logger
+from nonebot.rule import Rule
+from nonebot.typing import T_State
+from tortoise.exceptions import DBConnectionError, OperationalError
+
+from plugins.core.commands import Command, lookup
+from plugins.core.context import CommandContext
+from plugins.core.errors import UserFacingError
+
+STATE_KEY = "_lianqing_command"
+BUSY = "系统繁忙，请稍后再试。"
+FAILED = "处理出错了，请稍后再试；如一直失败请联系管理员。"
+
+
+def _starts() -> tuple[str, ...]:
+    starts = get_driver().config.command_start or {"/"}
+    return tuple(sorted(starts, key=len, reverse=True))
+
+
+_STARTS: tuple[str, ...] | None = None
+
+
+def split_command(message: Message) -> tuple[Command, Message] | None:
+    """The command a message starts with and its argument message, or None."""
+    global _STARTS
+    if not message:
+        return None
+    first = message[0]
+    if first.type != "text":
+        return None
+    text: str = first.data.get("text", "").lstrip()
+    if _STARTS is None:
+        _STARTS = _starts()
+    for start in _STARTS:
+        if text.startswith(start):
+            break
+    else:
+        return None
+    body = text[len(start) :]
+    parts = body.split(maxsplit=1)
+    if not parts:
+        return None
+    word = parts[0]
+    cmd = lookup(word)
+    if cmd is None:
+        # "/加入3": a command word glued to its argument.
+        for size in range(min(len(word) - 1, 6), 0, -1):
+            cmd = lookup(word[:size])
+            if cmd is not None:
+                word = word[:size]
+                break
+        else:
+            return None
+    rest = body[body.find(word) + len(word) :]
+    args = Message()
+    if rest.strip():
+        args.append(MessageSegment.text(rest.lstrip(" \u3000")))
+    args.extend(message[1:])
+    return cmd, args
+
+
+async def _is_command(event: MessageEvent, state: T_State) -> bool:
+    found = split_command(event.get_message())
+    if found is None:
+        return False
+    state[STATE_KEY] = found
+    return True
+
+
+dispatcher = on_message(rule=Rule(_is_command), priority=5, block=True)
+
+
+@dispatcher.handle()
+async def _dispatch(bot: Bot, event: MessageEvent, state: T_State) -> None:
+    cmd, args = state[STATE_KEY]
+    ctx = CommandContext(bot=bot, event=event, command=cmd, args=args)
+    await run_command(ctx)
+
+
+async def run_command(ctx: CommandContext) -> None:
+    """Run a handler; turn every failure into a one-line answer."""
+    try:
+        await ctx.command.handler(ctx)
+    except UserFacingError as e:
+        await ctx.reply(str(e))
+    except (DBConnectionError, OperationalError, ConnectionError, OSError, TimeoutError) as e:
+        logger.opt(exception=e).warning(f"/{ctx.command.name}: database unavailable")
+        await ctx.reply(BUSY)
+    except Exception as e:
+        logger.opt(exception=e).error(f"/{ctx.command.name} failed")
+        await ctx.reply(FAILED)

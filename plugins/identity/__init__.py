@@ -1,0 +1,23 @@
+"""亮身份: organisations, administrators, cadre real-name registration and cards.
+
+Domain rules live in orgs.py, admins.py, registration.py, cards.py and
+roster.py; commands.py only parses, calls them and replies.
+"""
+
+from nonebot import require
+from nonebot.plugin import PluginMetadata
+
+require("plugins.core")
+
+from plugins.core.commands import plugin_usage  # noqa: E402
+from plugins.identity import commands  # noqa: E402, F401
+from plugins.identity.config import Config  # noqa: E402
+
+__plugin_meta__ = PluginMetadata(
+    name="亮身份",
+    description="组织树、管理员、团干部实名注册与名片",
+    usage=plugin_usage(__name__),
+    type="application",
+    config=Config,
+    supported_adapters={"~onebot.v11"},
+)

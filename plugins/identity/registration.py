@@ -1,0 +1,150 @@
+"""Cadre registration: applications, approval, and roster recognition."""
+
+import unicodedata
+from dataclasses import dataclass
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from models import Application, Cadre
+from models.enums import (
+    CADRE_CATEGORY_LABELS,
+    ApplicationStatus,
+    CadreCategory,
+    CadreSource,
+    parse_label,
+)
+from plugins.core import clock
+from plugins.core.errors import Conflict, Forbidden, NotFound, UsageError
+from plugins.core.text import clean, ref
+from plugins.identity.actor import Actor
+from plugins.identity.orgs import find_org, real_name, subtree_q
+
+CATEGORY_WORDS = "、".join(CADRE_CATEGORY_LABELS.values())
+NAME_MARKS = "·•．."
+
+
+def validate_person_name(text: str) -> str:
+    """2–20 letters (any script) with the middle dots of minority names."""
+    name = clean(text, 40)
+    ok = 2 <= len(name) <= 20 and all(
+        ch in NAME_MARKS or unicodedata.category(ch).startswith("L") for ch in name
+    )
+    if not ok:
+        raise UsageError("姓名须为 2–20 个字，只含文字和间隔号“·”，例如 张三")
+    return name
+
+
+def parse_category(text: str) -> CadreCategory:
+    category = parse_label(CadreCategory, CADRE_CATEGORY_LABELS, text)
+    if category is None:
+        raise UsageError(f"类别须为 {CATEGORY_WORDS} 之一")
+    return category
+
+
+@dataclass
+class Registration:
+    """The outcome of /注册: a roster cadre recognised, or a new application."""
+
+    cadre: Cadre | None = None
+    application: Application | None = None
+
+
+async def register(qq: int, name_text: str, org_text: str, category_text: str) -> Registration:
+    name = validate_person_name(name_text)
+    existing = await Cadre.get_or_none(qq=qq).prefetch_related("org")
+    if existing is not None:
+        if existing.source == CadreSource.roster:
+            return Registration(cadre=existing)
+        raise Conflict(
+            f"你已是团干部 {ref(existing.id)}（{real_name(existing.org, existing.name)}），无需再注册"
+        )
+    org = await find_org(org_text)
+    category = parse_category(category_text)
+    pending = await Application.get_or_none(open_for=qq)
+    if pending is None:
+        try:
+            application = await Application.create(
+                qq=qq,
+                open_for=qq,
+                name=name,
+                org=org,
+                category=category.value,
+                status=ApplicationStatus.pending.value,
+                created_at=clock.now(),
+            )
+            return Registration(application=application)
+        except IntegrityError:  # the same person sent /注册 twice at once
+            pending = await Application.get_or_none(open_for=qq)
+    raise Conflict(
+        f"你已有待审核的申请 {ref(pending.id if pending else 0)}，请等待管理员审核"
+    )
+
+
+async def pending_applications(actor: Actor) -> list[Application]:
+    """Applications the actor may decide, oldest first."""
+    if not actor.is_admin:
+        raise Forbidden("只有管理员可以审核注册申请")
+    query = Application.filter(status=ApplicationStatus.pending)
+    cond = subtree_q(actor.subtree_roots(), "org__path")
+    if cond is not None:
+        query = query.filter(cond)
+    return await query.order_by("id").prefetch_related("org").limit(50)
+
+
+async def review(
+    actor: Actor, application_id: int, approve: bool, reason: str | None = None
+) -> Application:
+    """Approve (creating the cadre) or reject; a decided application stays decided."""
+    application = await Application.get_or_none(id=application_id).prefetch_related("org")
+    if application is None:
+        raise NotFound(f"没有编号为 {ref(application_id)} 的注册申请")
+    if not actor.administers(application.org):
+        raise Forbidden(
+            f"你不是“{application.org.name}”或其上级组织的管理员，不能审核申请 {ref(application_id)}"
+        )
+    if application.status != ApplicationStatus.pending:
+        raise Conflict(_already_decided(application))
+    reason = clean(reason or "", 200) or None
+    if not approve and not reason:
+        raise UsageError("驳回须写明理由。用法：/审核 <编号> 驳回 <理由>")
+    now = clock.now()
+    async with in_transaction():
+        claimed = await Application.filter(
+            id=application_id, status=ApplicationStatus.pending
+        ).update(
+            status=(ApplicationStatus.approved if approve else ApplicationStatus.rejected).value,
+            open_for=None,
+            reason=reason,
+            decided_by=actor.qq,
+            decided_at=now,
+        )
+        if not claimed:  # decided by someone else a moment ago
+            await application.refresh_from_db()
+            raise Conflict(_already_decided(application))
+        if approve:
+            cadre = await Cadre.get_or_none(qq=application.qq)
+            if cadre is None:
+                cadre = await Cadre.create(
+                    qq=application.qq,
+                    name=application.name,
+                    org=application.org,
+                    category=application.category,
+                    source=CadreSource.application.value,
+                    created_at=now,
+                    updated_at=now,
+                )
+            await Application.filter(id=application_id).update(cadre_id=cadre.id)
+    await application.refresh_from_db()
+    await application.fetch_related("org", "cadre")
+    return application
+
+
+def _already_decided(application: Application) -> str:
+    status = ApplicationStatus(application.status)
+    when = clock.fmt_local(application.decided_at)
+    return f"申请 {ref(application.id)} 已于 {when} {status.label}，无需再次审核"
+
+
+async def latest_application(qq: int) -> Application | None:
+    return await Application.filter(qq=qq).order_by("-id").prefetch_related("org").first()

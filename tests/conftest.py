@@ -1,0 +1,60 @@
+"""Test set-up: NoneBot with every plugin, a database per run, a clean state per test.
+
+`DATABASE_URL=postgres://...` runs the suite on PostgreSQL (the schema is
+dropped first); otherwise a fresh SQLite file is used.
+"""
+
+import os
+from pathlib import Path
+
+import nonebot
+import pytest
+from nonebot.adapters.onebot.v11 import Adapter as OneBotV11Adapter
+
+from config.logging import setup_logging
+from tests.dbreset import drop_postgres_schema, is_postgres, test_database_url, truncate_all
+
+ROOT = Path(__file__).resolve().parent.parent
+TEST_DATABASE_URL = test_database_url()
+SUPERUSER = 10001
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    os.chdir(ROOT)
+    if is_postgres(TEST_DATABASE_URL):
+        drop_postgres_schema(TEST_DATABASE_URL)
+    # NoneBot is initialised here, before collection, so that test modules can
+    # import plugin modules at the top (nonebug would initialise it later).
+    nonebot.init(
+        _env_file=".env",
+        environment="test",
+        driver="~fastapi+~aiohttp",
+        database_url=TEST_DATABASE_URL,
+        superusers={str(SUPERUSER)},
+        command_start={"/", "／"},
+        log_level="WARNING",
+        onebot_access_token="",
+    )
+    setup_logging("WARNING")
+    nonebot.get_driver().register_adapter(OneBotV11Adapter)
+    nonebot.load_plugins("plugins")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _nonebot_init() -> None:
+    """Replaces nonebug's: NoneBot is already initialised; only record matchers for tests."""
+    from nonebot.matcher import matchers
+    from nonebug.provider import NoneBugProvider
+
+    matchers.set_provider(NoneBugProvider)
+
+
+@pytest.fixture(autouse=True)
+async def clean_state(nonebug_init: None):
+    """Every test starts with empty tables and a running clock."""
+    from plugins.core import clock
+
+    await truncate_all()
+    clock.set_now(None)
+    yield
+    clock.set_now(None)

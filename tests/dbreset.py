@@ -1,0 +1,77 @@
+"""Put a test database into a known state: SQLite file or PostgreSQL `test`."""
+
+import asyncio
+import os
+import tempfile
+from pathlib import Path
+
+from tortoise import Tortoise
+from tortoise.connection import get_connection
+
+PG_PREFIXES = ("postgres://", "postgresql://", "asyncpg://")
+
+
+def test_database_url() -> str:
+    """DATABASE_URL when it names PostgreSQL, else a fresh SQLite file."""
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith(PG_PREFIXES):
+        return url
+    path = Path(tempfile.mkdtemp(prefix="lianqing-test-")) / "test.sqlite3"
+    return f"sqlite://{path}"
+
+
+def is_postgres(url: str) -> bool:
+    return url.startswith(PG_PREFIXES)
+
+
+def _asyncpg_dsn(url: str) -> str:
+    return "postgresql://" + url.split("://", 1)[1]
+
+
+async def _pg(url: str, *statements: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(_asyncpg_dsn(url))
+    try:
+        for sql in statements:
+            await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+def drop_postgres_schema(url: str) -> None:
+    """Start from an empty schema so migrations run from the first one."""
+    asyncio.run(_pg(url, "DROP SCHEMA IF EXISTS public CASCADE", "CREATE SCHEMA public"))
+
+
+def fresh_postgres_database(url: str, name: str) -> str:
+    """Create (or re-create) database `name` on the server of `url`; returns its URL."""
+    base, _, _ = url.rpartition("/")
+    asyncio.run(
+        _pg(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
+    )
+    return f"{base}/{name}"
+
+
+async def truncate_all() -> None:
+    """Empty every model table and restart ids at 1 (tests assert record numbers)."""
+    conn = get_connection("default")
+    tables = [m._meta.db_table for m in Tortoise.apps["models"].values()]
+    if conn.capabilities.dialect == "postgres":
+        quoted = ", ".join(f'"{t}"' for t in tables)
+        await conn.execute_script(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
+    else:
+        await conn.execute_script("PRAGMA foreign_keys = OFF")
+        for t in tables:
+            await conn.execute_script(f'DELETE FROM "{t}"')
+        await conn.execute_script(
+            "DELETE FROM sqlite_sequence WHERE 1=1" if await _has_sequence(conn) else "SELECT 1"
+        )
+        await conn.execute_script("PRAGMA foreign_keys = ON")
+
+
+async def _has_sequence(conn) -> bool:
+    rows = await conn.execute_query_dict(
+        "SELECT name FROM sqlite_master WHERE type='table' AND name='sqlite_sequence'"
+    )
+    return bool(rows)

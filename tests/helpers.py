@@ -1,0 +1,116 @@
+"""Events and expectations for nonebug tests of chat commands.
+
+nonebug's `receive_event` skips the adapter's reply/@ processing, so events are
+built here with `to_me` and `reply` already set, as the adapter would leave them.
+"""
+
+import itertools
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from nonebot.adapters.onebot.v11 import (
+    Bot,
+    GroupMessageEvent,
+    Message,
+    MessageSegment,
+    PrivateMessageEvent,
+)
+from nonebot.adapters.onebot.v11.event import Sender
+from nonebug import App
+
+BOT_ID = 10000
+_ids = itertools.count(1)
+
+
+def private(user_id: int, text: str | Message) -> PrivateMessageEvent:
+    message = Message(MessageSegment.text(text)) if isinstance(text, str) else text
+    return PrivateMessageEvent(
+        time=int(time.time()),
+        self_id=BOT_ID,
+        post_type="message",
+        sub_type="friend",
+        user_id=user_id,
+        message_type="private",
+        message_id=next(_ids),
+        message=message,
+        original_message=message,
+        raw_message=str(message),
+        font=14,
+        sender=Sender(user_id=user_id, nickname=f"用户{user_id}"),
+        to_me=True,
+    )
+
+
+def group(
+    group_id: int, user_id: int, text: str | Message, *, role: str = "member", to_me: bool = False
+) -> GroupMessageEvent:
+    message = Message(MessageSegment.text(text)) if isinstance(text, str) else text
+    return GroupMessageEvent(
+        time=int(time.time()),
+        self_id=BOT_ID,
+        post_type="message",
+        sub_type="normal",
+        user_id=user_id,
+        message_type="group",
+        group_id=group_id,
+        message_id=next(_ids),
+        message=message,
+        original_message=message,
+        raw_message=str(message),
+        font=14,
+        sender=Sender(user_id=user_id, nickname=f"用户{user_id}", card="", role=role),
+        to_me=to_me,
+    )
+
+
+class Contains:
+    """Equals a message made only of text (and a quoting reply) containing every fragment."""
+
+    def __init__(self, *fragments: str) -> None:
+        self.fragments = fragments
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, str):
+            other = Message(MessageSegment.text(other))
+        if not isinstance(other, Message):
+            return NotImplemented
+        if any(seg.type not in ("text", "reply") for seg in other):
+            return False
+        text = other.extract_plain_text()
+        return all(f in text for f in self.fragments)
+
+    def __ne__(self, other: object) -> bool:
+        result = self.__eq__(other)
+        return result if result is NotImplemented else not result
+
+    def __repr__(self) -> str:
+        return f"Contains{self.fragments!r}"
+
+
+@dataclass
+class Notice:
+    """An expected private message the bot sends on its own (via send_private_msg)."""
+
+    user_id: int
+    text: Contains
+
+
+async def converse(app: App, event: Any, *expected: Contains | Notice) -> None:
+    """Deliver `event` and require exactly the `expected` replies and notices, in order."""
+    async with app.test_matcher() as ctx:
+        bot = ctx.create_bot(base=Bot, self_id=str(BOT_ID))
+        ctx.receive_event(bot, event)
+        for item in expected:
+            if isinstance(item, Notice):
+                ctx.should_call_api(
+                    "send_private_msg",
+                    {"user_id": item.user_id, "message": item.text},
+                    result={"message_id": 1},
+                )
+            else:
+                ctx.should_call_send(event, item, result={"message_id": 1})
+
+
+def text_of(message: Message) -> str:
+    return message.extract_plain_text()
