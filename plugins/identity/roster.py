@@ -235,9 +235,10 @@ async def _resolve_orgs(plan: RosterPlan, actor: Actor, titles: dict[int, str]) 
         plan.errors.append(RowError(titles[id(row)], row.row, reason))
 
     def level_of(name: str) -> OrgLevel | None:
+        """The parent's level after this import: its row if good, else as stored."""
         if name in by_name and state.get(name) == "ok":
             return by_name[name].level
-        if name in existing and name not in by_name:
+        if name in existing:
             return OrgLevel(existing[name].level)
         return None
 
@@ -250,9 +251,10 @@ async def _resolve_orgs(plan: RosterPlan, actor: Actor, titles: dict[int, str]) 
         if row.parent is not None:
             if row.parent in by_name:
                 visit(by_name[row.parent], (*trail, row.name))
-                if state.get(row.parent) != "ok":
-                    if row.name not in state:
-                        fail(row, f"上级组织“{row.parent}”所在行有误")
+                if row.name in state:  # failed inside a loop
+                    return
+                if state.get(row.parent) != "ok" and row.parent not in existing:
+                    fail(row, f"上级组织“{row.parent}”所在行有误")
                     return
             elif row.parent not in existing:
                 fail(row, f"上级组织“{row.parent}”不存在（表中和系统中都没有）")
