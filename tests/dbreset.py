@@ -3,6 +3,7 @@
 import asyncio
 import os
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from tortoise import Tortoise
@@ -39,15 +40,26 @@ async def _pg(url: str, *statements: str) -> None:
         await conn.close()
 
 
+def _run(coro) -> None:
+    """Run a coroutine to completion from sync code, inside a running loop or not."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        asyncio.run(coro)
+        return
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, coro).result()
+
+
 def drop_postgres_schema(url: str) -> None:
     """Start from an empty schema so migrations run from the first one."""
-    asyncio.run(_pg(url, "DROP SCHEMA IF EXISTS public CASCADE", "CREATE SCHEMA public"))
+    _run(_pg(url, "DROP SCHEMA IF EXISTS public CASCADE", "CREATE SCHEMA public"))
 
 
 def fresh_postgres_database(url: str, name: str) -> str:
     """Create (or re-create) database `name` on the server of `url`; returns its URL."""
     base, _, _ = url.rpartition("/")
-    asyncio.run(
+    _run(
         _pg(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
     )
     return f"{base}/{name}"

@@ -1,0 +1,106 @@
+"""Start the real bot process (`python bot.py`) for end-to-end tests and benchmarks."""
+
+import asyncio
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.dbreset import fresh_postgres_database, is_postgres
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def e2e_database_url(name: str = "lianqing_e2e") -> str:
+    """A fresh database: PostgreSQL when DATABASE_URL names one, else a new SQLite file."""
+    url = os.environ.get("DATABASE_URL", "")
+    if is_postgres(url):
+        return fresh_postgres_database(url, name)
+    return f"sqlite://{Path(tempfile.mkdtemp(prefix='lianqing-e2e-')) / 'bot.sqlite3'}"
+
+
+@dataclass
+class BotProcess:
+    process: subprocess.Popen
+    port: int
+    database_url: str
+    access_token: str | None
+    log_path: Path
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/onebot/v11/ws"
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+
+def bot_env(database_url: str, port: int, access_token: str | None, **extra: str) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "ENVIRONMENT": "e2e",  # never read a developer's .env.prod
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+        "DATABASE_URL": database_url,
+        "SUPERUSERS": '["10001"]',
+        "LOG_LEVEL": "WARNING",
+        "ONEBOT_ACCESS_TOKEN": access_token or "",
+    }
+    env.update(extra)
+    return env
+
+
+def run_cli(database_url: str, *args: str) -> subprocess.CompletedProcess:
+    env = bot_env(database_url, 8080, None)
+    return subprocess.run(
+        [sys.executable, "-m", "cli", *args], cwd=ROOT, env=env, capture_output=True, text=True,
+        timeout=120,
+    )
+
+
+async def start_bot(
+    database_url: str, *, access_token: str | None = "e2e-secret", **extra: str
+) -> BotProcess:
+    port = free_port()
+    log_path = Path(tempfile.mkstemp(prefix="lianqing-bot-", suffix=".log")[1])
+    log = log_path.open("w")
+    process = subprocess.Popen(
+        [sys.executable, "bot.py"], cwd=ROOT, env=bot_env(database_url, port, access_token, **extra),
+        stdout=log, stderr=subprocess.STDOUT,
+    )
+    bot = BotProcess(process, port, database_url, access_token, log_path)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # readiness poll, not a timing assertion
+        if process.poll() is not None:
+            raise RuntimeError(f"bot exited during start-up:\n{bot.log()}")
+        with contextlib.suppress(OSError):
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.close()
+            return bot
+        await asyncio.sleep(0.1)
+    stop_bot(bot)
+    raise RuntimeError(f"bot did not listen within 60 s:\n{bot.log()}")
+
+
+def stop_bot(bot: BotProcess, *, kill: bool = False) -> None:
+    if bot.process.poll() is None:
+        if kill:
+            bot.process.kill()
+        else:
+            bot.process.terminate()
+        try:
+            bot.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            bot.process.kill()
+            bot.process.wait()

@@ -1,0 +1,38 @@
+"""Times are stored in UTC and compared as instants; local dates come from the clock."""
+
+from datetime import UTC, date, datetime, timedelta
+
+from models import Application
+from plugins.core import clock
+from tests.seed import seed_tree
+
+
+async def test_time_window_query_uses_instants() -> None:
+    tree = await seed_tree()
+    # 2026-12-01 00:30 in Shanghai is 2026-11-30 16:30 UTC.
+    clock.set_now(datetime(2026, 11, 30, 16, 30, tzinfo=UTC))
+    assert clock.today() == date(2026, 12, 1)
+    instants = [
+        datetime(2026, 11, 30, 15, 59, tzinfo=UTC),  # 23:59 local on 30 Nov: outside
+        datetime(2026, 11, 30, 16, 0, tzinfo=UTC),  # 00:00 local on 1 Dec: inside
+        clock.now(),
+    ]
+    for i, at in enumerate(instants):
+        await Application.create(
+            qq=20000 + i, name="张三", org=tree.province, category="full_time", created_at=at
+        )
+    start_of_day = clock.local_datetime(clock.today())
+    inside = await Application.filter(created_at__gte=start_of_day, created_at__lte=clock.now())
+    assert sorted(a.qq for a in inside) == [20001, 20002]
+    recent = await Application.filter(created_at__gte=clock.now() - timedelta(minutes=30))
+    assert sorted(a.qq for a in recent) == [20001, 20002]
+    stored = await Application.get(qq=20000)
+    assert stored.created_at == instants[0]
+    assert clock.fmt_local(stored.created_at) == "2026-11-30 23:59"
+
+
+def test_frozen_clock_needs_aware_time() -> None:
+    import pytest
+
+    with pytest.raises(ValueError):
+        clock.set_now(datetime(2026, 1, 1))
