@@ -8,14 +8,12 @@ from nonebot import get_driver, on_message
 from nonebot.adapters.onebot.v11 import Bot, Message, MessageEvent, MessageSegment
 from nonebot.log import logger
 from nonebot.rule import Rule
-from nonebot.typing import T_State
 from tortoise.exceptions import DBConnectionError, OperationalError
 
 from plugins.core.commands import Command, lookup
 from plugins.core.context import CommandContext
 from plugins.core.errors import UserFacingError
 
-STATE_KEY = "_lianqing_command"
 BUSY = "系统繁忙，请稍后再试。"
 FAILED = "处理出错了，请稍后再试；如一直失败请联系管理员。"
 
@@ -67,20 +65,21 @@ def split_command(message: Message) -> tuple[Command, Message] | None:
     return cmd, args
 
 
-async def _is_command(event: MessageEvent, state: T_State) -> bool:
-    found = split_command(event.get_message())
-    if found is None:
-        return False
-    state[STATE_KEY] = found
-    return True
+async def _is_command(event: MessageEvent) -> bool:
+    # Only the event is injected: each extra parameter costs NoneBot's dependency
+    # solver time on every message. The handler parses again (commands are rare).
+    return split_command(event.get_message()) is not None
 
 
 dispatcher = on_message(rule=Rule(_is_command), priority=5, block=True)
 
 
 @dispatcher.handle()
-async def _dispatch(bot: Bot, event: MessageEvent, state: T_State) -> None:
-    cmd, args = state[STATE_KEY]
+async def _dispatch(bot: Bot, event: MessageEvent) -> None:
+    found = split_command(event.get_message())
+    if found is None:  # pragma: no cover - the rule matched this very message
+        return
+    cmd, args = found
     ctx = CommandContext(bot=bot, event=event, command=cmd, args=args)
     await run_command(ctx)
 

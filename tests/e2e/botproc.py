@@ -69,17 +69,27 @@ def run_cli(database_url: str, *args: str) -> subprocess.CompletedProcess:
     )
 
 
-async def start_bot(
-    database_url: str, *, access_token: str | None = "e2e-secret", **extra: str
+def spawn_bot(
+    database_url: str, port: int, access_token: str | None, **extra: str
 ) -> BotProcess:
-    port = free_port()
+    """Start `python bot.py` with its output in a log file; does not wait."""
     log_path = Path(tempfile.mkstemp(prefix="lianqing-bot-", suffix=".log")[1])
-    log = log_path.open("w")
-    process = subprocess.Popen(
-        [sys.executable, "bot.py"], cwd=ROOT, env=bot_env(database_url, port, access_token, **extra),
-        stdout=log, stderr=subprocess.STDOUT,
-    )
-    bot = BotProcess(process, port, database_url, access_token, log_path)
+    with log_path.open("w") as log:  # the child keeps its own handle
+        process = subprocess.Popen(
+            [sys.executable, "bot.py"], cwd=ROOT,
+            env=bot_env(database_url, port, access_token, **extra),
+            stdout=log, stderr=subprocess.STDOUT,
+        )
+    return BotProcess(process, port, database_url, access_token, log_path)
+
+
+async def start_bot(
+    database_url: str, *, access_token: str | None = "e2e-secret", port: int | None = None,
+    **extra: str,
+) -> BotProcess:
+    """Start the bot and wait until it accepts connections."""
+    bot = spawn_bot(database_url, port or free_port(), access_token, **extra)
+    process, port = bot.process, bot.port
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:  # readiness poll, not a timing assertion
         if process.poll() is not None:
