@@ -1,0 +1,18 @@
+"""The README documents every command a user can type (generated /帮助 has the same source)."""
+
+from plugins.core.commands import all_commands
+from tests.conftest import ROOT
+
+
+def test_readme_lists_every_command() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    missing = [u.syntax for c in all_commands() for u in c.usages if f"`{u.syntax}`" not in readme]
+    assert missing == []
+
+
+def test_plugin_usage_comes_from_the_registry() -> None:
+    import nonebot
+
+    plugin = nonebot.get_plugin("identity")
+    assert plugin is not None and plugin.metadata is not None
+    assert "/注册 <姓名> <组织> <类别>" in plugin.metadata.usage
