@@ -12,8 +12,12 @@ fi
 stamp=".venv/.installed-$1-$(sha256sum pyproject.toml | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
   echo "安装依赖（$1）……" >&2
-  .venv/bin/python -m pip install --quiet --upgrade pip >&2
-  .venv/bin/python -m pip install --quiet -e ".[$1]" >&2
+  if ! { .venv/bin/python -m pip install --upgrade pip &&
+         .venv/bin/python -m pip install -e ".[$1]"; } >.venv/pip.log 2>&1; then
+    cat .venv/pip.log >&2
+    echo "依赖安装失败，详见 .venv/pip.log" >&2
+    exit 1
+  fi
   rm -f .venv/.installed-"$1"-*
   touch "$stamp"
 fi
