@@ -3,8 +3,35 @@
 Schema changes go through Tortoise's built-in migrations in `models/migrations`
 (`tortoise -c config.database.TORTOISE_ORM makemigrations`), applied at start-up.
 Times are stored in UTC; QQ, group and message ids use BigIntField.
+Model docstrings become SQL table comments: no semicolons in them (Tortoise's
+SQLite schema editor splits statements on ";").
 """
 
+from models.contacts import (
+    BotAccount,
+    BoundGroup,
+    ContactLink,
+    ContactSnapshot,
+    GroupMember,
+    Invitation,
+    OptOut,
+    Youth,
+)
 from models.identity import Admin, Application, Cadre, Organisation
+from models.outbox import OutboxMessage
 
-__all__ = ["Admin", "Application", "Cadre", "Organisation"]
+__all__ = [
+    "Admin",
+    "Application",
+    "BotAccount",
+    "BoundGroup",
+    "Cadre",
+    "ContactLink",
+    "ContactSnapshot",
+    "GroupMember",
+    "Invitation",
+    "OptOut",
+    "Organisation",
+    "OutboxMessage",
+    "Youth",
+]

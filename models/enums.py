@@ -73,3 +73,32 @@ def parse_label(enum_cls: type[StrEnum], labels: dict, text: str):
         if text in (label, member.value):
             return member
     return None
+
+
+class Field(StrEnum):
+    """领域: the sector a youth works or studies in."""
+
+    student = "student"
+    enterprise = "enterprise"
+    public_sector = "public_sector"
+    rural = "rural"
+    new_sectors = "new_sectors"
+    social_org = "social_org"
+    freelance = "freelance"
+    other = "other"
+
+    @property
+    def label(self) -> str:
+        return FIELD_LABELS[self]
+
+
+FIELD_LABELS = {
+    Field.student: "学生",
+    Field.enterprise: "企业职工",
+    Field.public_sector: "机关事业",
+    Field.rural: "农村青年",
+    Field.new_sectors: "新兴领域",
+    Field.social_org: "社会组织",
+    Field.freelance: "自由职业",
+    Field.other: "其他",
+}

@@ -5,7 +5,9 @@ dropped first); otherwise a fresh SQLite file is used.
 """
 
 import os
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import nonebot
 import pytest
@@ -34,6 +36,8 @@ def pytest_configure(config: pytest.Config) -> None:
         command_start={"/", "／"},
         log_level="WARNING",
         onebot_access_token="",
+        outbox_worker=False,  # tests deliver explicitly with deliver_due()
+        outbox_per_minute=10_000,
     )
     setup_logging("WARNING")
     nonebot.get_driver().register_adapter(OneBotV11Adapter)
@@ -49,12 +53,16 @@ def _nonebot_init() -> None:
     matchers.set_provider(NoneBugProvider)
 
 
+# A weekday morning in Shanghai: outside quiet hours, whatever the real time.
+DEFAULT_NOW = datetime(2026, 11, 30, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
 @pytest.fixture(autouse=True)
 async def clean_state(nonebug_init: None):
-    """Every test starts with empty tables and a running clock."""
+    """Every test starts with empty tables and the clock frozen at DEFAULT_NOW."""
     from plugins.core import clock
 
     await truncate_all()
-    clock.set_now(None)
+    clock.set_now(DEFAULT_NOW)
     yield
     clock.set_now(None)

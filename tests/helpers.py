@@ -97,19 +97,31 @@ class Notice:
 
 
 async def converse(app: App, event: Any, *expected: Contains | Notice) -> None:
-    """Deliver `event` and require exactly the `expected` replies and notices, in order."""
+    """Deliver `event`; require exactly the `expected` replies, then that the outbox
+    sends exactly the expected notices (private messages the bot sends on its own)."""
     async with app.test_matcher() as ctx:
         bot = ctx.create_bot(base=Bot, self_id=str(BOT_ID))
         ctx.receive_event(bot, event)
         for item in expected:
-            if isinstance(item, Notice):
-                ctx.should_call_api(
-                    "send_private_msg",
-                    {"user_id": item.user_id, "message": item.text},
-                    result={"message_id": 1},
-                )
-            else:
+            if not isinstance(item, Notice):
                 ctx.should_call_send(event, item, result={"message_id": 1})
+    await deliver(app, *[item for item in expected if isinstance(item, Notice)])
+
+
+async def deliver(app: App, *notices: Notice) -> None:
+    """Run one outbox round now and require exactly these private messages."""
+    from plugins.outbox.service import deliver_due
+
+    async with app.test_api() as ctx:
+        bot = ctx.create_bot(base=Bot, self_id=str(BOT_ID))
+        for notice in notices:
+            ctx.should_call_api(
+                "send_private_msg",
+                {"user_id": notice.user_id, "message": notice.text},
+                result={"message_id": 1},
+            )
+        sent = await deliver_due([bot])
+    assert sent == len(notices), f"outbox sent {sent}, expected {len(notices)}"
 
 
 def text_of(message: Message) -> str:

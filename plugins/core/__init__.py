@@ -7,10 +7,12 @@ Every other plugin `require`s this one and registers its chat commands in
 import sys
 
 from nonebot import get_driver, get_plugin_config
+from nonebot.adapters.onebot.v11 import Bot
 from nonebot.log import logger
 from nonebot.plugin import PluginMetadata
 
 from plugins.core import clock
+from plugins.core.bots import remember_bot
 from plugins.core.config import Config
 from plugins.core.db import close_db, open_db
 from plugins.core.dispatcher import dispatcher
@@ -59,6 +61,14 @@ async def _warn_open_port() -> None:
             f"listening on {host} without ONEBOT_ACCESS_TOKEN: anyone who reaches this port "
             "can connect as a QQ account. Set ONEBOT_ACCESS_TOKEN (see README)."
         )
+
+
+@driver.on_bot_connect
+async def _remember_bot(bot: Bot) -> None:
+    try:
+        await remember_bot(int(bot.self_id))
+    except Exception as e:  # never refuse a connection over bookkeeping
+        logger.warning(f"could not record bot account: {e!r}")
 
 
 @driver.on_shutdown

@@ -8,6 +8,7 @@ from nonebot import require
 from nonebot.plugin import PluginMetadata
 
 require("plugins.core")
+require("plugins.outbox")
 
 from plugins.core.commands import plugin_usage  # noqa: E402
 from plugins.identity import commands  # noqa: E402, F401

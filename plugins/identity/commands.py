@@ -14,11 +14,11 @@ from plugins.core.commands import (
 )
 from plugins.core.context import CommandContext
 from plugins.core.errors import Forbidden
-from plugins.core.notify import notify
 from plugins.core.text import parse_qq, parse_ref, ref
 from plugins.identity import admins, orgs, registration
 from plugins.identity.actor import Actor, load_actor
 from plugins.identity.cards import card_text, set_channel, status_text
+from plugins.outbox import enqueue
 
 LIST_LIMIT = 60
 
@@ -74,11 +74,12 @@ async def register_cmd(ctx: CommandContext) -> None:
         f"（{category.label}团干部，联系目标不少于 {target} 名青年）。"
     )
     for qq in await admins.admins_of(app.org):
-        await notify(
+        await enqueue(
             qq,
             f"新的团干部注册申请 {ref(app.id)}：{orgs.real_name(app.org, app.name)}，"
             f"{category.label}，QQ {app.qq}。发送 /审核 {app.id} 通过 或 /审核 {app.id} 驳回 <理由>",
-            bot=ctx.bot,
+            category="application",
+            dedup_key=f"application:{app.id}:admin:{qq}",
         )
 
 
@@ -107,20 +108,24 @@ async def review_cmd(ctx: CommandContext) -> None:
     if approve:
         cadre = app.cadre
         await ctx.reply(f"已通过申请 {ref(app.id)}：{name}，团干部编号 {ref(cadre.id)}。")
-        await notify(
+        await enqueue(
             app.qq,
             f"你的团干部注册申请 {ref(app.id)} 已通过。实名身份：{name}，"
             f"团干部编号 {ref(cadre.id)}。发送 /名片 在群里亮明身份，"
             "/联系方式 微信 <号> 公开联系方式，/帮助 查看全部指令。",
-            bot=ctx.bot,
+            category="application_result",
+            bulk=False,
+            dedup_key=f"application:{app.id}:result",
         )
     else:
         await ctx.reply(f"已驳回申请 {ref(app.id)}（{name}），理由已告知申请人。")
-        await notify(
+        await enqueue(
             app.qq,
             f"你的团干部注册申请 {ref(app.id)} 未通过，理由：{app.reason}。"
             f"如有疑问请联系“{app.org.name}”的管理员；修改后可重新发送 /注册。",
-            bot=ctx.bot,
+            category="application_result",
+            bulk=False,
+            dedup_key=f"application:{app.id}:result",
         )
 
 
@@ -282,10 +287,11 @@ async def admin_cmd(ctx: CommandContext) -> None:
         created = await admins.add_admin(actor, qq, org)
         if created:
             await ctx.reply(f"已任命 {qq} 为“{org.name}”（{ref(org.id)}）的管理员。")
-            await notify(
+            await enqueue(
                 qq,
                 f"你已被任命为“{org.name}”的管理员，可管理该组织及其下级组织。发送 /帮助 查看管理指令。",
-                bot=ctx.bot,
+                category="admin_appointed",
+                bulk=False,
             )
         else:
             await ctx.reply(f"{qq} 已是“{org.name}”的管理员，无需重复任命。")

@@ -9,7 +9,9 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from tests.dbreset import fresh_postgres_database, is_postgres
 
@@ -30,6 +32,10 @@ def e2e_database_url(name: str = "lianqing_e2e") -> str:
     return f"sqlite://{Path(tempfile.mkdtemp(prefix='lianqing-e2e-')) / 'bot.sqlite3'}"
 
 
+# A weekday morning in Shanghai, so quiet hours never depend on when tests run.
+DEFAULT_NOW = datetime(2026, 11, 30, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
 @dataclass
 class BotProcess:
     process: subprocess.Popen
@@ -37,6 +43,11 @@ class BotProcess:
     database_url: str
     access_token: str | None
     log_path: Path
+    clock_path: Path
+
+    def set_clock(self, instant: datetime) -> None:
+        """Move the bot process's clock (plugins/core/clock.py reads this file)."""
+        write_clock(self.clock_path, instant)
 
     @property
     def ws_url(self) -> str:
@@ -46,8 +57,21 @@ class BotProcess:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
 
-def bot_env(database_url: str, port: int, access_token: str | None, **extra: str) -> dict[str, str]:
+def write_clock(path: Path, instant: datetime) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(instant.isoformat())
+    os.replace(tmp, path)
+
+
+def bot_env(
+    database_url: str, port: int, access_token: str | None, clock_path: Path | None = None,
+    **extra: str,
+) -> dict[str, str]:
+    if clock_path is None:
+        clock_path = Path(tempfile.mkstemp(prefix="lianqing-clock-")[1])
+        write_clock(clock_path, DEFAULT_NOW)
     env = {
+        "LIANQING_TEST_CLOCK": str(clock_path),
         **os.environ,
         "ENVIRONMENT": "e2e",  # never read a developer's .env.prod
         "HOST": "127.0.0.1",
@@ -74,13 +98,15 @@ def spawn_bot(
 ) -> BotProcess:
     """Start `python bot.py` with its output in a log file; does not wait."""
     log_path = Path(tempfile.mkstemp(prefix="lianqing-bot-", suffix=".log")[1])
+    clock_path = Path(tempfile.mkstemp(prefix="lianqing-clock-")[1])
+    write_clock(clock_path, DEFAULT_NOW)
     with log_path.open("w") as log:  # the child keeps its own handle
         process = subprocess.Popen(
             [sys.executable, "bot.py"], cwd=ROOT,
-            env=bot_env(database_url, port, access_token, **extra),
+            env=bot_env(database_url, port, access_token, clock_path, **extra),
             stdout=log, stderr=subprocess.STDOUT,
         )
-    return BotProcess(process, port, database_url, access_token, log_path)
+    return BotProcess(process, port, database_url, access_token, log_path, clock_path)
 
 
 async def start_bot(

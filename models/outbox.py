@@ -1,0 +1,29 @@
+"""The one queue for messages the bot sends on its own initiative."""
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class OutboxMessage(Model):
+    """An unsolicited (or follow-up) message waiting for budget, quiet hours or a connection."""
+
+    id = fields.BigIntField(primary_key=True)
+    target_type = fields.CharField(max_length=8, description="private | group")
+    target = fields.BigIntField(description="QQ or group id")
+    text = fields.TextField()
+    category = fields.CharField(max_length=24, description="what rule produced it")
+    bulk = fields.BooleanField(default=True, description="counts against the per-recipient cap")
+    dedup_key = fields.CharField(max_length=160, null=True, unique=True)
+    bot_id = fields.BigIntField(null=True, description="preferred sending account")
+    status = fields.CharField(max_length=10, default="pending", description="pending|sending|sent|failed")
+    attempts = fields.IntField(default=0)
+    last_error = fields.CharField(max_length=200, null=True)
+    not_before = fields.DatetimeField()
+    created_at = fields.DatetimeField()
+    claimed_at = fields.DatetimeField(null=True)
+    sent_at = fields.DatetimeField(null=True)
+    sent_by = fields.BigIntField(null=True)
+
+    class Meta:
+        table = "outbox_message"
+        indexes = (("status", "not_before"), ("target_type", "target", "sent_at"), ("sent_by", "sent_at"))
