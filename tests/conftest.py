@@ -61,8 +61,10 @@ DEFAULT_NOW = datetime(2026, 11, 30, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 async def clean_state(nonebug_init: None):
     """Every test starts with empty tables and the clock frozen at DEFAULT_NOW."""
     from plugins.core import clock
+    from plugins.outbox.service import reset_pacing
 
     await truncate_all()
+    reset_pacing()
     clock.set_now(DEFAULT_NOW)
     yield
     clock.set_now(None)

@@ -96,14 +96,26 @@ class Notice:
     text: Contains
 
 
-async def converse(app: App, event: Any, *expected: Contains | Notice) -> None:
-    """Deliver `event`; require exactly the `expected` replies, then that the outbox
-    sends exactly the expected notices (private messages the bot sends on its own)."""
+@dataclass
+class Api:
+    """An expected OneBot API call made while handling the event (not a reply)."""
+
+    name: str
+    data: dict[str, Any]
+    result: Any = None
+    exception: Exception | None = None
+
+
+async def converse(app: App, event: Any, *expected: Contains | Notice | Api) -> None:
+    """Deliver `event`; require exactly the `expected` replies and API calls in order, then
+    that the outbox sends exactly the expected notices (messages the bot sends on its own)."""
     async with app.test_matcher() as ctx:
         bot = ctx.create_bot(base=Bot, self_id=str(BOT_ID))
         ctx.receive_event(bot, event)
         for item in expected:
-            if not isinstance(item, Notice):
+            if isinstance(item, Api):
+                ctx.should_call_api(item.name, item.data, result=item.result, exception=item.exception)
+            elif not isinstance(item, Notice):
                 ctx.should_call_send(event, item, result={"message_id": 1})
     await deliver(app, *[item for item in expected if isinstance(item, Notice)])
 

@@ -16,3 +16,11 @@ def test_plugin_usage_comes_from_the_registry() -> None:
     plugin = nonebot.get_plugin("identity")
     assert plugin is not None and plugin.metadata is not None
     assert "/注册 <姓名> <组织> <类别>" in plugin.metadata.usage
+
+
+def test_readme_shows_the_privacy_notices_as_sent() -> None:
+    from plugins.contacts.texts import CONSENT_NOTICE, GROUP_NOTICE
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert CONSENT_NOTICE.format(pending_days=7) in readme
+    assert GROUP_NOTICE.format(card="{名片}") in readme

@@ -140,15 +140,25 @@ async def ancestors(org: Organisation) -> list[Organisation]:
     return [found[i] for i in reversed(ids) if i in found]
 
 
-async def target_for(cadre: Cadre) -> int:
-    """100 contacts, or for part_time 10 unless the organisation or one above raised it."""
-    if cadre.category != CadreCategory.part_time:
+def compute_target(category: str, path: str, raised: dict[int, int]) -> int:
+    """100 contacts; part_time 10 unless the organisation or the nearest one above raised it."""
+    if category != CadreCategory.part_time:
         return FULL_TARGET
-    org = cadre.org if isinstance(cadre.org, Organisation) else await cadre.org
-    for node in await ancestors(org):
-        if node.part_time_target:
-            return max(PART_TIME_TARGET, node.part_time_target)
+    for node in reversed([int(x) for x in path.split("/") if x]):
+        if raised.get(node):
+            return max(PART_TIME_TARGET, raised[node])
     return PART_TIME_TARGET
+
+
+async def raised_targets() -> dict[int, int]:
+    """Organisations that raised the part-time target (few), by id."""
+    rows = await Organisation.filter(part_time_target__isnull=False).values_list("id", "part_time_target")
+    return dict(rows)
+
+
+async def target_for(cadre: Cadre) -> int:
+    org = cadre.org if isinstance(cadre.org, Organisation) else await cadre.org
+    return compute_target(cadre.category, org.path, await raised_targets())
 
 
 def subtree_q(roots: list[Organisation] | None, field: str = "path") -> Q | None:

@@ -1,0 +1,49 @@
+"""联系青年: bound groups, confirmed contacts, counts that cannot be padded.
+
+A youth counts toward a cadre's target only after confirming (/加入 + /同意);
+members of bound groups are reachable, shown but never counted.
+"""
+
+from nonebot import get_driver, get_plugin_config, require
+from nonebot.adapters.onebot.v11 import Bot
+from nonebot.plugin import PluginMetadata
+
+require("plugins.core")
+require("plugins.outbox")
+require("plugins.identity")
+require("nonebot_plugin_apscheduler")
+
+from nonebot_plugin_apscheduler import scheduler  # noqa: E402
+
+from plugins.contacts import commands, jobs, links, notices, optout, stats  # noqa: E402, F401
+from plugins.contacts.config import Config  # noqa: E402
+from plugins.core.commands import plugin_usage  # noqa: E402
+
+__plugin_meta__ = PluginMetadata(
+    name="联系青年",
+    description="绑定联系群、青年确认联系、联系人数与重复联系统计",
+    usage=plugin_usage(__name__),
+    type="application",
+    config=Config,
+    supported_adapters={"~onebot.v11"},
+)
+
+config = get_plugin_config(Config)
+links.configure(config)
+stats.configure(config)
+optout.configure(config.lianqing_hash_secret)
+
+scheduler.add_job(
+    jobs.daily,
+    "cron",
+    hour=config.contacts_sync_time.hour,
+    minute=config.contacts_sync_time.minute,
+    id="contacts_daily",
+    replace_existing=True,
+    misfire_grace_time=3600,
+)
+
+
+@get_driver().on_bot_connect
+async def _catch_up(bot: Bot) -> None:
+    jobs.catch_up(bot)

@@ -1,0 +1,26 @@
+"""Contacts settings: representativeness, overlap, invitation rations, retention."""
+
+from datetime import time
+
+from pydantic import BaseModel
+
+
+class Config(BaseModel):
+    contacts_field_flag_share: float = 0.8
+    """Flag a cadre when more than this share of contacts with a known field share one field."""
+    contacts_field_flag_min: int = 5
+    """…and at least this many contacts have a field filled in."""
+    contacts_thin_field_share: float = 0.05
+    """/联系概况 lists fields below this share of the subtree's contacts as thin."""
+    contacts_overlap_cadres: int = 3
+    """A youth confirmed by this many cadres or more is a 重复联系."""
+    contacts_invite_daily: int = 20
+    contacts_invite_repeat_days: int = 30
+    contacts_pending_days: int = 7
+    """Unconfirmed links (no /同意) are deleted after this many days."""
+    contacts_invitation_days: int = 30
+    """Invitation records (the invitee's QQ) are deleted after this many days."""
+    contacts_sync_time: time = time(4, 30)
+    """Daily member sync and snapshot, local time."""
+    lianqing_hash_secret: str = "lianqing"
+    """Key for the hashes of QQs that must not be recorded; set your own in production."""

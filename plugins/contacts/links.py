@@ -1,0 +1,241 @@
+"""Youth confirm their link with a cadre: join, consent, leave, erase, invitations."""
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from tortoise.transactions import in_transaction
+
+from models import (
+    Admin,
+    BotAccount,
+    BoundGroup,
+    Cadre,
+    ContactLink,
+    GroupMember,
+    Invitation,
+    Youth,
+)
+from models.enums import FIELD_LABELS, Field, parse_label
+from plugins.contacts import optout
+from plugins.contacts.config import Config
+from plugins.contacts.texts import FIELD_WORDS, INVITATION
+from plugins.core import clock
+from plugins.core.errors import Conflict, NotFound, UsageError
+from plugins.core.sql import execute
+from plugins.core.text import clean, ref
+from plugins.identity.orgs import real_name
+from plugins.outbox import enqueue
+
+_settings = Config()
+
+Eraser = Callable[[int, int | None], Awaitable[None]]
+_erasers: list[Eraser] = []
+
+
+def configure(settings: Config) -> None:
+    global _settings
+    _settings = settings
+
+
+def settings() -> Config:
+    return _settings
+
+
+def on_erase(eraser: Eraser) -> Eraser:
+    """Register what another plugin deletes or anonymises when a person leaves entirely.
+
+    Called with (qq, youth_id or None) inside the erasing transaction.
+    """
+    _erasers.append(eraser)
+    return eraser
+
+
+def parse_field(text: str) -> Field:
+    field = parse_label(Field, FIELD_LABELS, text)
+    if field is None:
+        raise UsageError(f"领域须为 {FIELD_WORDS} 之一")
+    return field
+
+
+async def is_staff(qq: int) -> bool:
+    """Cadres, administrators and bot accounts never count as youth."""
+    return (
+        await Cadre.exists(qq=qq)
+        or await Admin.exists(qq=qq)
+        or await BotAccount.exists(self_id=qq)
+    )
+
+
+@dataclass
+class JoinResult:
+    cadre: Cadre
+    link: ContactLink
+    needs_consent: bool
+    already: bool = False
+
+
+async def join(
+    qq: int,
+    nickname: str,
+    cadre: Cadre,
+    *,
+    source: str,
+    group_id: int | None = None,
+    field: Field | None = None,
+) -> JoinResult:
+    if cadre.qq == qq or await is_staff(qq):
+        raise Conflict("团干部、管理员和机器人账号不计入联系青年，无需 /加入")
+    now = clock.now()
+    async with in_transaction():
+        youth, _ = await Youth.get_or_create(
+            qq=qq, defaults={"nickname": clean(nickname, 64), "field": field, "created_at": now}
+        )
+        updates = []
+        if field is not None and youth.field != field.value:
+            youth.field = field.value
+            updates.append("field")
+        if nickname and youth.nickname != clean(nickname, 64):
+            youth.nickname = clean(nickname, 64)
+            updates.append("nickname")
+        if updates:
+            await youth.save(update_fields=updates)
+        link, created = await ContactLink.get_or_create(
+            youth=youth,
+            cadre=cadre,
+            defaults={"status": "pending", "source": source, "group_id": group_id, "created_at": now},
+        )
+        if not created and link.status == "confirmed":
+            return JoinResult(cadre, link, needs_consent=False, already=True)
+        if youth.consented_at is not None:
+            link.status, link.confirmed_at = "confirmed", now
+            await link.save(update_fields=["status", "confirmed_at"])
+    return JoinResult(cadre, link, needs_consent=youth.consented_at is None)
+
+
+async def consent(qq: int) -> list[Cadre]:
+    """Record consent and confirm every pending link; returns the cadres now linked."""
+    youth = await Youth.get_or_none(qq=qq)
+    if youth is None:
+        raise NotFound("你还没有待确认的联系。在团干部的群里发送 /加入，或私聊发送 /加入 <团干部编号>")
+    pending = await ContactLink.filter(youth=youth, status="pending").prefetch_related("cadre__org")
+    if youth.consented_at is not None and not pending:
+        raise Conflict("你已同意过个人信息告知，目前没有待确认的联系")
+    now = clock.now()
+    async with in_transaction():
+        if youth.consented_at is None:
+            youth.consented_at = now
+            await youth.save(update_fields=["consented_at"])
+        await ContactLink.filter(youth=youth, status="pending").update(status="confirmed", confirmed_at=now)
+        await optout.opt_back_in(qq)
+    return [link.cadre for link in pending]
+
+
+async def erase_person(qq: int, reason: str) -> bool:
+    """Delete everything personal about `qq` and stop recording them; True if data existed."""
+    youth = await Youth.get_or_none(qq=qq)
+    async with in_transaction():
+        for eraser in _erasers:
+            await eraser(qq, youth.id if youth else None)
+        members = await GroupMember.filter(qq=qq).delete()
+        invitations = await Invitation.filter(qq=qq).delete()
+        if youth is not None:
+            await youth.delete()  # links cascade
+        await optout.opt_out(qq, reason)
+    return youth is not None or bool(members) or bool(invitations)
+
+
+async def leave(qq: int, cadre: Cadre) -> None:
+    deleted = await ContactLink.filter(youth__qq=qq, cadre=cadre).delete()
+    if not deleted:
+        raise NotFound(f"你还没有与{real_name(cadre.org, cadre.name)}建立联系")
+
+
+async def links_of(qq: int) -> list[ContactLink]:
+    return await ContactLink.filter(youth__qq=qq).prefetch_related("cadre__org").order_by("id")
+
+
+async def candidate_cadres(qq: int, limit: int = 5) -> list[Cadre]:
+    """Cadres whose bound groups `qq` is a member of (whom they could join)."""
+    group_ids = await GroupMember.filter(qq=qq).values_list("group_id", flat=True)
+    groups = await BoundGroup.filter(group_id__in=list(group_ids)).prefetch_related("cadre__org").limit(limit)
+    seen: dict[int, Cadre] = {}
+    for g in groups:
+        seen.setdefault(g.cadre_id, g.cadre)
+    return list(seen.values())
+
+
+async def set_field(qq: int, text: str) -> Field:
+    field = parse_field(text)
+    updated = await Youth.filter(qq=qq).update(field=field.value)
+    if not updated:
+        raise NotFound("你还没有建立任何联系，先发送 /加入 吧")
+    return field
+
+
+async def profile_text(qq: int) -> str:
+    """Everything stored about the youth (their right to see it)."""
+    youth = await Youth.get_or_none(qq=qq)
+    if youth is None:
+        return "我们没有保存你的个人信息。发送 /加入 与团干部建立联系。"
+    lines = [
+        "我们保存的你的信息：",
+        f"QQ：{youth.qq}；昵称：{youth.nickname or '（无）'}；"
+        f"领域：{Field(youth.field).label if youth.field else '未填'}",
+        f"同意个人信息告知：{clock.fmt_local(youth.consented_at) if youth.consented_at else '尚未同意'}",
+    ]
+    for link in await links_of(qq):
+        state = (
+            f"自 {clock.fmt_local(link.confirmed_at, '%Y-%m-%d')} 起"
+            if link.status == "confirmed"
+            else "待你发送 /同意"
+        )
+        lines.append(f"联系的团干部：{real_name(link.cadre.org, link.cadre.name)}（{ref(link.cadre_id)}），{state}")
+    lines.append("修改领域：/资料 领域 <领域>；解除联系：/退出；删除全部信息：/退出 全部")
+    return "\n".join(lines)
+
+
+async def invite(cadre: Cadre, qq: int) -> int:
+    """Queue one invitation; returns how many more the cadre may send today."""
+    s = _settings
+    if qq == cadre.qq or await is_staff(qq):
+        raise Conflict("团干部、管理员和机器人账号不计入联系青年，无需邀请")
+    if await ContactLink.exists(youth__qq=qq, cadre=cadre, status="confirmed"):
+        raise Conflict(f"{qq} 已是你的联系青年")
+    if await optout.opted_out([qq]):
+        raise Conflict(f"无法邀请 {qq}：对方已选择不被记录")
+    now = clock.now()
+    sent_today = await Invitation.filter(cadre=cadre, created_at__gte=clock.day_start(now)).count()
+    if sent_today >= s.contacts_invite_daily:
+        raise Conflict(f"今天已邀请 {sent_today} 人，达到每日上限 {s.contacts_invite_daily} 人，请明天再邀请")
+    since = now - timedelta(days=s.contacts_invite_repeat_days)
+    if await Invitation.exists(cadre=cadre, qq=qq, created_at__gte=since):
+        raise Conflict(f"{s.contacts_invite_repeat_days} 天内已邀请过 {qq}，请不要重复打扰")
+    group_ids = await GroupMember.filter(qq=qq).values_list("group_id", flat=True)
+    shared = await BoundGroup.filter(cadre=cadre, group_id__in=list(group_ids)).first()
+    await Invitation.create(cadre=cadre, qq=qq, created_at=now)
+    await enqueue(
+        qq,
+        INVITATION.format(real_name=real_name(cadre.org, cadre.name), org=cadre.org.name, cadre_id=cadre.id),
+        category="invitation",
+        dedup_key=f"invite:{cadre.id}:{qq}:{clock.today().isoformat()}",
+        bot_id=shared.bot_id if shared else None,
+    )
+    return s.contacts_invite_daily - sent_today - 1
+
+
+async def expire_stale() -> tuple[int, int]:
+    """Retention: unconfirmed links and old invitation records are deleted."""
+    now = clock.now()
+    links = await ContactLink.filter(
+        status="pending", created_at__lt=now - timedelta(days=_settings.contacts_pending_days)
+    ).delete()
+    invitations = await Invitation.filter(
+        created_at__lt=now - timedelta(days=_settings.contacts_invitation_days)
+    ).delete()
+    # A youth left with no link and no consent has nothing to be kept for.
+    await execute(
+        "DELETE FROM youth WHERE consented_at IS NULL "
+        "AND id NOT IN (SELECT youth_id FROM contact_link)"
+    )
+    return links, invitations

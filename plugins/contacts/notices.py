@@ -1,0 +1,29 @@
+"""Membership notices keep the reachable list current between daily syncs."""
+
+from nonebot import on_notice
+from nonebot.adapters.onebot.v11 import GroupDecreaseNoticeEvent, GroupIncreaseNoticeEvent
+
+from plugins.contacts import groups
+from plugins.core.text import ref
+from plugins.identity.orgs import real_name
+from plugins.outbox import enqueue
+
+membership = on_notice(priority=5, block=False)
+
+
+@membership.handle()
+async def _joined(event: GroupIncreaseNoticeEvent) -> None:
+    await groups.member_joined(int(event.group_id), int(event.user_id), int(event.self_id))
+
+
+@membership.handle()
+async def _left(event: GroupDecreaseNoticeEvent) -> None:
+    ended = await groups.member_left(int(event.group_id), int(event.user_id), int(event.self_id))
+    if ended is not None:
+        await enqueue(
+            ended.cadre.qq,
+            f"机器人已不在群“{ended.name or ended.group_id}”中，该群与你（{real_name(ended.cadre.org, ended.cadre.name)}，"
+            f"{ref(ended.cadre_id)}）的绑定已自动解除；已确认的联系不受影响。",
+            category="group_unbound",
+            bulk=False,
+        )

@@ -1,0 +1,56 @@
+"""Portable raw SQL for aggregates the ORM would express poorly.
+
+Queries are written with `?` placeholders; on PostgreSQL they become $1, $2…
+Only aggregates and bulk statements go through here; rows are read with models.
+"""
+
+from typing import Any
+
+from tortoise.connection import get_connection
+
+
+def _dialect() -> str:
+    return get_connection("default").capabilities.dialect
+
+
+def _numbered(query: str) -> str:
+    parts = query.split("?")
+    out = [parts[0]]
+    for i, part in enumerate(parts[1:], start=1):
+        out.append(f"${i}{part}")
+    return "".join(out)
+
+
+async def fetch(query: str, *params: Any) -> list[dict[str, Any]]:
+    conn = get_connection("default")
+    if conn.capabilities.dialect == "postgres":
+        query = _numbered(query)
+    return await conn.execute_query_dict(query, list(params))
+
+
+async def scalar(query: str, *params: Any) -> Any:
+    rows = await fetch(query, *params)
+    if not rows:
+        return None
+    return next(iter(rows[0].values()))
+
+
+async def execute(query: str, *params: Any) -> None:
+    conn = get_connection("default")
+    if conn.capabilities.dialect == "postgres":
+        query = _numbered(query)
+    await conn.execute_query(query, list(params))
+
+
+def in_list(values: list[Any]) -> str:
+    """Placeholders for an IN (…) list of len(values) (at least one, NULL when empty)."""
+    return ", ".join("?" for _ in values) if values else "NULL"
+
+
+def subtree_sql(paths: list[str] | None, column: str = "o.path") -> tuple[str, list[str]]:
+    """A WHERE fragment for organisations under `paths` (None: everything)."""
+    if paths is None:
+        return "1=1", []
+    if not paths:
+        return "1=0", []
+    return "(" + " OR ".join(f"{column} LIKE ?" for _ in paths) + ")", [p + "%" for p in paths]

@@ -1,0 +1,284 @@
+"""Contacts: binding groups, youth confirming links, counts and overviews (nonebug)."""
+
+import time
+
+from nonebot.adapters.onebot.v11 import (
+    GroupDecreaseNoticeEvent,
+    GroupIncreaseNoticeEvent,
+)
+from nonebug import App
+
+from models import BoundGroup, ContactLink, GroupMember, Invitation, OptOut, Youth
+from models.enums import Field
+from plugins.contacts.links import consent, join
+from tests.helpers import BOT_ID, Api, Contains, Notice, converse, group, private
+from tests.seed import HANGZHOU_ADMIN, NINGBO_ADMIN, PROVINCE_ADMIN, make_cadre, seed_tree
+
+G1, G2, G3 = 700001, 700002, 700003
+ZHANG, WANG = 20001, 20002  # cadres
+Y1, Y2, Y3 = 50001, 50002, 50003  # youth
+
+
+def member_list(*qqs: int, roles: dict[int, str] | None = None) -> list[dict]:
+    roles = roles or {}
+    return [
+        {"group_id": 0, "user_id": q, "nickname": f"青年{q}", "card": "", "role": roles.get(q, "member")}
+        for q in (BOT_ID, *qqs)
+    ]
+
+
+def sync_calls(group_id: int, *qqs: int) -> list[Api]:
+    return [
+        Api("get_group_member_list", {"group_id": group_id}, member_list(*qqs)),
+        Api("get_group_info", {"group_id": group_id}, {"group_id": group_id, "group_name": f"青年群{group_id}"}),
+    ]
+
+
+async def setup_cadres():
+    tree = await seed_tree()
+    zhang = await make_cadre(ZHANG, "张三", tree.hangzhou)
+    wang = await make_cadre(WANG, "王五", tree.ningbo, category="part_time")
+    return tree, zhang, wang
+
+
+async def bind(app: App, group_id: int, cadre_qq: int, *members: int) -> None:
+    await converse(
+        app,
+        group(group_id, cadre_qq, "/绑定本群"),
+        *sync_calls(group_id, cadre_qq, *members),
+        Contains("本群已绑定为团干部联系群", "【团干部名片】", "不保存普通聊天内容", "/加入", "/退出 全部"),
+    )
+
+
+async def join_and_consent(app: App, group_id: int, qq: int, field: str = "") -> None:
+    await converse(app, group(group_id, qq, f"/加入 {field}".strip()), Contains("个人信息告知", "/同意"))
+    await converse(app, private(qq, "/同意"), Contains("已确认你与"))
+
+
+# ------------------------------------------------------------------ binding
+
+
+async def test_bind_posts_notice_and_syncs_members(app: App) -> None:
+    await setup_cadres()
+    await bind(app, G1, ZHANG, Y1, Y2)
+    group_row = await BoundGroup.get(group_id=G1)
+    assert (group_row.name, group_row.member_count, group_row.bot_id) == (f"青年群{G1}", 3, BOT_ID)
+    assert set(await GroupMember.filter(group_id=G1).values_list("qq", flat=True)) == {ZHANG, Y1, Y2}
+
+
+async def test_bind_refusals_change_nothing(app: App) -> None:
+    await setup_cadres()
+    await converse(app, group(G1, Y1, "/绑定本群"), Contains("只有认证团干部可以绑定联系群"))
+    await converse(app, private(ZHANG, "/绑定本群"), Contains("请在要绑定的 QQ 群里发送"))
+    await bind(app, G1, ZHANG, Y1)
+    await converse(app, group(G1, WANG, "/绑定本群"), Contains("本群已绑定团干部共青团杭州市委张三", "一个群只能绑定一名团干部"))
+    await converse(app, group(G1, ZHANG, "/绑定本群"), Contains("无需重复绑定"))
+    assert await BoundGroup.filter(group_id=G1).count() == 1
+    assert (await BoundGroup.get(group_id=G1)).cadre_id == 1
+
+
+async def test_admin_binds_for_cadre_in_subtree_only(app: App) -> None:
+    await setup_cadres()
+    await converse(
+        app, group(G2, NINGBO_ADMIN, "/绑定本群 #1"), Contains("只能为自己，或作为管理员为所辖组织的团干部绑定群")
+    )
+    await converse(
+        app, group(G2, HANGZHOU_ADMIN, f"/绑定本群 {ZHANG}"),
+        *sync_calls(G2, Y1), Contains("共青团杭州市委张三"),
+    )
+    assert (await BoundGroup.get(group_id=G2)).cadre_id == 1
+
+
+async def test_failed_member_list_keeps_binding_and_membership(app: App) -> None:
+    await setup_cadres()
+    await converse(
+        app, group(G1, ZHANG, "/绑定本群"),
+        Api("get_group_member_list", {"group_id": G1}, exception=TimeoutError()),
+        Contains("本群已绑定", "成员名单暂时无法获取"),
+    )
+    assert await BoundGroup.exists(group_id=G1)
+    assert await GroupMember.all().count() == 0
+
+
+async def test_unbind(app: App) -> None:
+    await setup_cadres()
+    await bind(app, G1, ZHANG, Y1)
+    await join_and_consent(app, G1, Y1)
+    await converse(app, group(G1, Y1, "/解绑本群"), Contains("只有绑定本群的团干部或其组织的管理员可以解绑"))
+    await converse(app, group(G1, ZHANG, "/解绑本群"), Contains("已解除", "已确认的联系不受影响"))
+    assert not await BoundGroup.exists(group_id=G1)
+    assert await GroupMember.all().count() == 0
+    assert await ContactLink.filter(status="confirmed").count() == 1
+
+
+# ------------------------------------------------------------------ youth
+
+
+async def test_join_consent_and_counts(app: App) -> None:
+    await setup_cadres()
+    await bind(app, G1, ZHANG, Y1, Y2)
+    await converse(app, group(G1, Y1, "/加入 学生"), Contains("你申请与共青团杭州市委张三（#1）建立联系", "已满 14 周岁并同意，请发送 /同意"))
+    link = await ContactLink.get(youth__qq=Y1)
+    assert link.status == "pending"
+    await converse(app, private(ZHANG, "/联系人"), Contains("已确认联系：0 / 目标 100"))
+    await converse(app, group(G1, Y1, "/同意"), Contains("已确认你与共青团杭州市委张三的联系"))
+    await converse(
+        app,
+        private(ZHANG, "/联系人"),
+        Contains("已确认联系：1 / 目标 100（还差 99 名", "可联系（绑定群成员，不计入目标）：2 人，来自 1 个绑定群", "领域分布：学生 1", "2026-11 1"),
+    )
+    await converse(app, private(ZHANG, "/联系人 明细"), Contains("1. 用户50001　学生　自 2026-11-30"))
+    # A second cadre: consent is not asked again.
+    await converse(app, private(Y1, "/加入 2"), Contains("已确认你与共青团宁波市委王五（#2）的联系"))
+    await converse(app, private(Y1, "/加入 2"), Contains("你已与共青团宁波市委王五建立联系"))
+
+
+async def test_youth_counts_once_across_a_cadres_groups(app: App) -> None:
+    await setup_cadres()
+    await bind(app, G1, ZHANG, Y1, Y2)
+    await bind(app, G2, ZHANG, Y1, Y3)
+    await join_and_consent(app, G1, Y1)
+    await converse(app, group(G2, Y1, "/加入"), Contains("你已与共青团杭州市委张三建立联系"))
+    await converse(app, private(ZHANG, "/联系人"), Contains("已确认联系：1 / 目标 100", "可联系（绑定群成员，不计入目标）：3 人，来自 2 个绑定群"))
+
+
+async def test_staff_never_count(app: App) -> None:
+    await setup_cadres()
+    await bind(app, G1, ZHANG, WANG, PROVINCE_ADMIN, Y1)
+    await converse(app, group(G1, WANG, "/加入"), Contains("团干部、管理员和机器人账号不计入联系青年"))
+    await converse(app, group(G1, PROVINCE_ADMIN, "/加入"), Contains("不计入联系青年"))
+    # Reachable excludes the cadre himself, the other cadre and the administrator.
+    await converse(app, private(ZHANG, "/联系人"), Contains("可联系（绑定群成员，不计入目标）：1 人"))
+
+
+async def test_join_in_unbound_group_lists_choices(app: App) -> None:
+    await setup_cadres()
+    await bind(app, G1, ZHANG, Y1)
+    await converse(app, group(G3, Y1, "/加入"), Contains("本群还没有绑定团干部", "你可以加入：共青团杭州市委张三：/加入 1"))
+    await converse(app, private(Y2, "/加入"), Contains("请写上团干部编号", "请向团干部要他的团干部编号"))
+    await converse(app, group(G1, Y1, "/加入 火星人"), Contains("领域须为 学生、企业职工、机关事业、农村青年、新兴领域、社会组织、自由职业、其他 之一"))
+    await converse(app, private(Y1, "/加入 99"), Contains("没有找到团干部 99"))
+    assert await ContactLink.all().count() == 0
+
+
+async def test_under_14_is_not_recorded(app: App) -> None:
+    await setup_cadres()
+    await bind(app, G1, ZHANG, Y1)
+    await converse(app, group(G1, Y1, "/加入"), Contains("/未满14"))
+    await converse(app, private(Y1, "/未满14"), Contains("我们不会记录你的任何信息"))
+    assert await Youth.all().count() == 0
+    assert not await GroupMember.exists(qq=Y1)
+    assert await OptOut.filter(reason="under14").count() == 1
+    # A later sync does not record the member again.
+    from plugins.contacts.groups import apply_members
+
+    await apply_members(G1, {Y1: "member", Y2: "member"}, BOT_ID)
+    assert not await GroupMember.exists(qq=Y1)
+    assert await GroupMember.exists(qq=Y2)
+
+
+async def test_leave_one_and_leave_all(app: App) -> None:
+    await setup_cadres()
+    await bind(app, G1, ZHANG, Y1)
+    await join_and_consent(app, G1, Y1, "学生")
+    await converse(app, private(Y1, "/加入 2"), Contains("已确认"))
+    await converse(app, private(Y1, "/退出"), Contains("你与多位团干部有联系，请写编号", "/退出 1", "/退出 2"))
+    await converse(app, group(G1, Y1, "/退出"), Contains("已解除你与共青团杭州市委张三的联系"))
+    assert await ContactLink.filter(youth__qq=Y1).count() == 1
+    await converse(app, private(Y1, "/资料"), Contains("QQ：50001", "领域：学生", "共青团宁波市委王五（#2）"))
+    await converse(app, private(Y1, "/退出 全部"), Contains("已删除你的全部个人信息"))
+    assert await Youth.all().count() == 0
+    assert await ContactLink.all().count() == 0
+    assert not await GroupMember.exists(qq=Y1)
+    await converse(app, private(Y1, "/资料"), Contains("我们没有保存你的个人信息"))
+    # Joining again is an explicit choice: consent is asked again and the opt-out lifted.
+    await converse(app, group(G1, Y1, "/加入"), Contains("个人信息告知"))
+    await converse(app, private(Y1, "/同意"), Contains("已确认"))
+    assert not await OptOut.exists()
+
+
+async def test_profile_field(app: App) -> None:
+    await setup_cadres()
+    await converse(app, private(Y1, "/资料 领域 学生"), Contains("你还没有建立任何联系"))
+    await converse(app, private(Y1, "/加入 1"), Contains("/同意"))
+    await converse(app, private(Y1, "/资料 领域 农村青年"), Contains("已将你的领域设为农村青年"))
+    await converse(app, private(Y1, "/资料 年龄 20"), Contains("用法：/资料"))
+
+
+# ------------------------------------------------------------------ invitations
+
+
+async def test_invite_is_rationed_and_goes_through_outbox(app: App) -> None:
+    await setup_cadres()
+    await converse(
+        app, private(ZHANG, f"/邀请 {Y1}"),
+        Contains(f"已安排向 {Y1} 发送邀请", "今天还可邀请 19 人"),
+        Notice(Y1, Contains("共青团杭州市委张三（杭州市委团干部）邀请你建立直接联系", "/加入 1")),
+    )
+    await converse(app, private(ZHANG, f"/邀请 {Y1}"), Contains("30 天内已邀请过"))
+    await converse(app, private(ZHANG, f"/邀请 {WANG}"), Contains("无需邀请"))
+    await converse(app, private(ZHANG, "/邀请 abc"), Contains("请写要邀请的 QQ 号"))
+    await converse(app, private(Y2, f"/邀请 {Y1}"), Contains("只供已认证的团干部使用"))
+    for i in range(19):
+        await Invitation.create(cadre_id=1, qq=60000 + i, created_at=(await Invitation.first()).created_at)
+    await converse(app, private(ZHANG, f"/邀请 {Y2}"), Contains("达到每日上限 20 人"))
+
+
+# ------------------------------------------------------------------ overlap, fields, overview
+
+
+async def test_overlap_field_flag_and_overview(app: App) -> None:
+    tree, zhang, wang = await setup_cadres()
+    others = [await make_cadre(21000 + i, f"赵{'一二三'[i]}", tree.xihu) for i in range(3)]
+    for qq in (Y1, Y2, Y3, 50004, 50005):
+        await join(qq, f"青年{qq}", zhang, source="private", field=Field.student)
+        await consent(qq)
+    for cadre in others:  # Y1 is also confirmed by three other cadres
+        await join(Y1, "青年", cadre, source="private")
+    await join(Y2, "青年", wang, source="private")
+    await converse(
+        app, private(ZHANG, "/联系人"),
+        Contains("已确认联系：5 / 目标 100", "提示：学生占 100%", "重复联系：其中 1 人同时是 3 名以上其他团干部的联系青年"),
+    )
+    await converse(
+        app, private(HANGZHOU_ADMIN, "/联系概况"),
+        Contains("【联系概况】杭州市委（含下级组织）", "团干部 4 人：达标 0 人，未达标 4 人", "已确认联系 8 人次，涉及青年 5 人",
+                 "被 3 名以上团干部联系的青年 1 人", "偏少的领域：企业职工 0%", "#1 共青团杭州市委张三：5/100"),
+    )
+    await converse(app, private(PROVINCE_ADMIN, "/联系概况 宁波市委"), Contains("团干部 1 人：达标 0 人", "#2 共青团宁波市委王五：1/10"))
+    await converse(app, private(NINGBO_ADMIN, "/联系概况 杭州市委"), Contains("你不是“杭州市委”或其上级组织的管理员"))
+    await converse(app, private(Y1, "/联系概况"), Contains("只供组织管理员使用"))
+
+
+# ------------------------------------------------------------------ membership notices
+
+
+def _notice(cls, group_id: int, user_id: int, sub_type: str):
+    kind = "group_increase" if cls is GroupIncreaseNoticeEvent else "group_decrease"
+    return cls(
+        time=int(time.time()), self_id=BOT_ID, post_type="notice", notice_type=kind,
+        sub_type=sub_type, group_id=group_id, operator_id=0, user_id=user_id,
+    )
+
+
+async def test_membership_notices(app: App) -> None:
+    await setup_cadres()
+    await bind(app, G1, ZHANG, Y1)
+    await converse(app, _notice(GroupIncreaseNoticeEvent, G1, Y2, "approve"))
+    await converse(app, _notice(GroupIncreaseNoticeEvent, G3, Y2, "approve"))  # unbound: no trace
+    assert set(await GroupMember.all().values_list("group_id", "qq")) == {(G1, ZHANG), (G1, Y1), (G1, Y2)}
+    await converse(app, _notice(GroupDecreaseNoticeEvent, G1, Y1, "leave"))
+    assert not await GroupMember.exists(qq=Y1)
+    assert (await BoundGroup.get(group_id=G1)).member_count == 2
+    await converse(
+        app, _notice(GroupDecreaseNoticeEvent, G1, BOT_ID, "kick_me"),
+        Notice(ZHANG, Contains("机器人已不在群", "绑定已自动解除")),
+    )
+    assert not await BoundGroup.exists()
+    assert await GroupMember.all().count() == 0
+
+
+async def test_bot_account_is_never_a_member(app: App) -> None:
+    await setup_cadres()
+    await bind(app, G1, ZHANG)
+    assert not await GroupMember.exists(qq=BOT_ID)
