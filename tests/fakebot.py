@@ -16,6 +16,16 @@ class FakeBot:
     async def send_group_msg(self, *, group_id: int, message: Any) -> dict:
         return self._send("group", group_id, message)
 
+    members: dict[int, list[dict]] = field(default_factory=dict)
+
+    async def get_group_member_list(self, *, group_id: int) -> list[dict]:
+        if self.fail_with is not None:
+            raise self.fail_with
+        return self.members.get(group_id, [])
+
+    async def get_group_info(self, *, group_id: int) -> dict:
+        return {"group_id": group_id, "group_name": f"群{group_id}"}
+
     def _send(self, kind: str, target: int, message: Any) -> dict:
         if self.fail_with is not None:
             raise self.fail_with
