@@ -18,6 +18,8 @@ from models.contacts import (
     Youth,
 )
 from models.identity import Admin, Application, Cadre, Organisation
+from models.interaction import Exchange, MessageCount, Topic, TopicPost, TopicReply
+from models.jobs import JobRun
 from models.outbox import OutboxMessage
 
 __all__ = [
@@ -28,10 +30,16 @@ __all__ = [
     "Cadre",
     "ContactLink",
     "ContactSnapshot",
+    "Exchange",
     "GroupMember",
     "Invitation",
+    "JobRun",
+    "MessageCount",
     "OptOut",
     "Organisation",
     "OutboxMessage",
+    "Topic",
+    "TopicPost",
+    "TopicReply",
     "Youth",
 ]

@@ -15,6 +15,7 @@ class OutboxMessage(Model):
     bulk = fields.BooleanField(default=True, description="counts against the per-recipient cap")
     dedup_key = fields.CharField(max_length=160, null=True, unique=True)
     bot_id = fields.BigIntField(null=True, description="preferred sending account")
+    ref_id = fields.IntField(null=True, description="the record the message is about, for after-send hooks")
     status = fields.CharField(max_length=10, default="pending", description="pending|sending|sent|failed")
     attempts = fields.IntField(default=0)
     last_error = fields.CharField(max_length=200, null=True)

@@ -38,6 +38,9 @@ def pytest_configure(config: pytest.Config) -> None:
         onebot_access_token="",
         outbox_worker=False,  # tests deliver explicitly with deliver_due()
         outbox_per_minute=10_000,
+        interaction_flush_worker=False,  # tests flush explicitly
+        apscheduler_autostart=False,
+        contacts_sync_on_connect=False,  # no background syncs when test bots connect  # tests run ticks and jobs explicitly
     )
     setup_logging("WARNING")
     nonebot.get_driver().register_adapter(OneBotV11Adapter)
@@ -60,11 +63,18 @@ DEFAULT_NOW = datetime(2026, 11, 30, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 @pytest.fixture(autouse=True)
 async def clean_state(nonebug_init: None):
     """Every test starts with empty tables and the clock frozen at DEFAULT_NOW."""
-    from plugins.core import clock
+    from plugins.contacts import cache, optout
+    from plugins.core import clock, schedule
+    from plugins.interaction import recorder, topics
     from plugins.outbox.service import reset_pacing
 
     await truncate_all()
     reset_pacing()
+    schedule.reset()
+    cache.clear()
+    optout.clear()
+    recorder.reset()
+    topics.clear_index()
     clock.set_now(DEFAULT_NOW)
     yield
     clock.set_now(None)

@@ -16,7 +16,7 @@ from nonebot.adapters.onebot.v11 import (
     MessageSegment,
     PrivateMessageEvent,
 )
-from nonebot.adapters.onebot.v11.event import Sender
+from nonebot.adapters.onebot.v11.event import Reply, Sender
 from nonebug import App
 
 BOT_ID = 10000
@@ -43,24 +43,50 @@ def private(user_id: int, text: str | Message) -> PrivateMessageEvent:
 
 
 def group(
-    group_id: int, user_id: int, text: str | Message, *, role: str = "member", to_me: bool = False
+    group_id: int,
+    user_id: int,
+    text: str | Message,
+    *,
+    role: str = "member",
+    to_me: bool = False,
+    reply: Reply | None = None,
+    message_id: int | None = None,
+    at_time: int | None = None,
 ) -> GroupMessageEvent:
+    """A group message as the adapter leaves it: quoted message in `reply`, ats kept in
+    original_message."""
     message = Message(MessageSegment.text(text)) if isinstance(text, str) else text
+    original = Message(message)
+    if reply is not None:
+        original.insert(0, MessageSegment.reply(reply.message_id))
     return GroupMessageEvent(
-        time=int(time.time()),
+        time=at_time or int(time.time()),
         self_id=BOT_ID,
         post_type="message",
         sub_type="normal",
         user_id=user_id,
         message_type="group",
         group_id=group_id,
-        message_id=next(_ids),
+        message_id=message_id or next(_ids),
         message=message,
-        original_message=message,
-        raw_message=str(message),
+        original_message=original,
+        raw_message=str(original),
         font=14,
         sender=Sender(user_id=user_id, nickname=f"用户{user_id}", card="", role=role),
         to_me=to_me,
+        reply=reply,
+    )
+
+
+def quoting(message_id: int, sender: int, sent_at: int, text: str = "") -> Reply:
+    """What the adapter puts in event.reply for a message that quotes another."""
+    return Reply(
+        time=sent_at,
+        message_type="group",
+        message_id=message_id,
+        real_id=message_id,
+        sender=Sender(user_id=sender, nickname=f"用户{sender}"),
+        message=Message(MessageSegment.text(text)),
     )
 
 
@@ -97,6 +123,15 @@ class Notice:
 
 
 @dataclass
+class GroupNotice:
+    """An expected group message the outbox sends on its own (via send_group_msg)."""
+
+    group_id: int
+    text: Contains
+    message_id: int = 1
+
+
+@dataclass
 class Api:
     """An expected OneBot API call made while handling the event (not a reply)."""
 
@@ -106,7 +141,7 @@ class Api:
     exception: Exception | None = None
 
 
-async def converse(app: App, event: Any, *expected: Contains | Notice | Api) -> None:
+async def converse(app: App, event: Any, *expected: Contains | Notice | GroupNotice | Api) -> None:
     """Deliver `event`; require exactly the `expected` replies and API calls in order, then
     that the outbox sends exactly the expected notices (messages the bot sends on its own)."""
     async with app.test_matcher() as ctx:
@@ -115,23 +150,30 @@ async def converse(app: App, event: Any, *expected: Contains | Notice | Api) -> 
         for item in expected:
             if isinstance(item, Api):
                 ctx.should_call_api(item.name, item.data, result=item.result, exception=item.exception)
-            elif not isinstance(item, Notice):
+            elif not isinstance(item, (Notice, GroupNotice)):
                 ctx.should_call_send(event, item, result={"message_id": 1})
-    await deliver(app, *[item for item in expected if isinstance(item, Notice)])
+    await deliver(app, *[item for item in expected if isinstance(item, (Notice, GroupNotice))])
 
 
-async def deliver(app: App, *notices: Notice) -> None:
+async def deliver(app: App, *notices: Notice | GroupNotice) -> None:
     """Run one outbox round now and require exactly these private messages."""
     from plugins.outbox.service import deliver_due
 
     async with app.test_api() as ctx:
         bot = ctx.create_bot(base=Bot, self_id=str(BOT_ID))
         for notice in notices:
-            ctx.should_call_api(
-                "send_private_msg",
-                {"user_id": notice.user_id, "message": notice.text},
-                result={"message_id": 1},
-            )
+            if isinstance(notice, GroupNotice):
+                ctx.should_call_api(
+                    "send_group_msg",
+                    {"group_id": notice.group_id, "message": notice.text},
+                    result={"message_id": notice.message_id},
+                )
+            else:
+                ctx.should_call_api(
+                    "send_private_msg",
+                    {"user_id": notice.user_id, "message": notice.text},
+                    result={"message_id": 1},
+                )
         sent = await deliver_due([bot])
     assert sent == len(notices), f"outbox sent {sent}, expected {len(notices)}"
 

@@ -24,3 +24,11 @@ def test_readme_shows_the_privacy_notices_as_sent() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert CONSENT_NOTICE.format(pending_days=7) in readme
     assert GROUP_NOTICE.format(card="{名片}") in readme
+
+
+def test_notices_state_the_configured_text_retention() -> None:
+    from plugins.contacts.texts import CONSENT_NOTICE, GROUP_NOTICE
+    from plugins.interaction.config import Config
+
+    days = Config().interaction_text_retention_days
+    assert f"保存 {days} 天后删除" in CONSENT_NOTICE and f"保存 {days} 天后删除" in GROUP_NOTICE

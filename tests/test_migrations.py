@@ -64,3 +64,13 @@ async def test_upgrade_from_first_migration_keeps_data() -> None:
         assert (cadre.name, cadre.org.name, cadre.created_at) == ("张三", "浙江省委", created)
         assert await Organisation.all().count() == 1
         await ctx.close_connections()
+
+
+def test_model_docstrings_have_no_semicolons() -> None:
+    """They become SQL table comments, and Tortoise's SQLite editor splits on ';'."""
+    from tortoise import Tortoise
+
+    for model in Tortoise.apps["models"].values():
+        assert ";" not in (model.__doc__ or ""), model.__name__
+        for name, field in model._meta.fields_map.items():
+            assert ";" not in (field.description or ""), f"{model.__name__}.{name}"

@@ -15,8 +15,9 @@ require("nonebot_plugin_apscheduler")
 
 from nonebot_plugin_apscheduler import scheduler  # noqa: E402
 
-from plugins.contacts import commands, jobs, links, notices, optout, stats  # noqa: E402, F401
+from plugins.contacts import cache, commands, jobs, links, notices, optout, stats  # noqa: E402, F401
 from plugins.contacts.config import Config  # noqa: E402
+from plugins.core import schedule  # noqa: E402
 from plugins.core.commands import plugin_usage  # noqa: E402
 
 __plugin_meta__ = PluginMetadata(
@@ -33,17 +34,30 @@ links.configure(config)
 stats.configure(config)
 optout.configure(config.lianqing_hash_secret)
 
+schedule.daily("contacts_sync", config.contacts_sync_time, per_account=True)(jobs.sync_connected)
+schedule.daily("contacts_upkeep", config.contacts_sync_time)(jobs.upkeep)
+
+
+async def _refresh_caches() -> None:
+    await cache.refresh()
+    await optout.refresh()
+
+
 scheduler.add_job(
-    jobs.daily,
-    "cron",
-    hour=config.contacts_sync_time.hour,
-    minute=config.contacts_sync_time.minute,
-    id="contacts_daily",
+    _refresh_caches,
+    "interval",
+    seconds=cache.REFRESH_SECONDS,
+    id="contacts_cache_refresh",
     replace_existing=True,
-    misfire_grace_time=3600,
 )
+
+
+@get_driver().on_startup
+async def _load_caches() -> None:
+    await _refresh_caches()
 
 
 @get_driver().on_bot_connect
 async def _catch_up(bot: Bot) -> None:
-    jobs.catch_up(bot)
+    if config.contacts_sync_on_connect:
+        jobs.catch_up(bot)

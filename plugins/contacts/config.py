@@ -20,6 +20,8 @@ class Config(BaseModel):
     """Unconfirmed links (no /同意) are deleted after this many days."""
     contacts_invitation_days: int = 30
     """Invitation records (the invitee's QQ) are deleted after this many days."""
+    contacts_sync_on_connect: bool = True
+    """When an account (re)connects, sync its groups not synced for a day."""
     contacts_sync_time: time = time(4, 30)
     """Daily member sync and snapshot, local time."""
     lianqing_hash_secret: str = "lianqing"

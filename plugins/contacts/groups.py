@@ -8,6 +8,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from models import BoundGroup, Cadre, GroupMember
+from plugins.contacts import cache
 from plugins.contacts.optout import opted_out
 from plugins.core import clock
 from plugins.core.errors import Conflict, Forbidden, NotFound, UsageError
@@ -63,6 +64,7 @@ async def bind(actor: Actor, group_id: int, bot_id: int, cadre: Cadre) -> BoundG
     except IntegrityError as e:  # bound by someone else a moment ago
         raise Conflict("本群刚刚已被绑定，请发送 /联系人 查看") from e
     group.cadre = cadre
+    cache.put(group_id, cadre.id, cadre.qq)
     return group
 
 
@@ -76,6 +78,7 @@ async def unbind(actor: Actor, group_id: int) -> BoundGroup:
     async with in_transaction():
         await GroupMember.filter(group_id=group_id).delete()
         await BoundGroup.filter(id=group.id).delete()
+    cache.drop(group_id)
     return group
 
 
@@ -159,6 +162,7 @@ async def member_left(group_id: int, qq: int, bot_id: int) -> BoundGroup | None:
             async with in_transaction():
                 await GroupMember.filter(group_id=group_id).delete()
                 await BoundGroup.filter(id=group.id).delete()
+            cache.drop(group_id)
         return group
     deleted = await GroupMember.filter(group_id=group_id, qq=qq).delete()
     if deleted:

@@ -26,12 +26,17 @@ async def sync_bot_groups(bot: Bot, *, stale_only: bool = False) -> int:
     return done
 
 
-async def daily() -> None:
+async def sync_connected() -> None:
+    """The daily member sync, for the accounts connected to this process."""
     for bot in connected_bots():
         try:
             await sync_bot_groups(bot)
         except Exception as e:
             logger.opt(exception=e).warning("daily member sync failed")
+
+
+async def upkeep() -> None:
+    """Once a day across all processes: the month's snapshot and retention."""
     await stats.snapshot_month()
     await links.expire_stale()
 

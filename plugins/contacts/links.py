@@ -29,7 +29,7 @@ from plugins.outbox import enqueue
 
 _settings = Config()
 
-Eraser = Callable[[int, int | None], Awaitable[None]]
+Eraser = Callable[[int, int | None], Awaitable[bool]]
 _erasers: list[Eraser] = []
 
 
@@ -45,7 +45,8 @@ def settings() -> Config:
 def on_erase(eraser: Eraser) -> Eraser:
     """Register what another plugin deletes or anonymises when a person leaves entirely.
 
-    Called with (qq, youth_id or None) inside the erasing transaction.
+    Called with (qq, youth_id or None) inside the erasing transaction; returns
+    whether it found anything about the person.
     """
     _erasers.append(eraser)
     return eraser
@@ -134,15 +135,16 @@ async def consent(qq: int) -> list[Cadre]:
 async def erase_person(qq: int, reason: str) -> bool:
     """Delete everything personal about `qq` and stop recording them; True if data existed."""
     youth = await Youth.get_or_none(qq=qq)
+    found = False
     async with in_transaction():
         for eraser in _erasers:
-            await eraser(qq, youth.id if youth else None)
+            found |= await eraser(qq, youth.id if youth else None)
         members = await GroupMember.filter(qq=qq).delete()
         invitations = await Invitation.filter(qq=qq).delete()
         if youth is not None:
             await youth.delete()  # links cascade
         await optout.opt_out(qq, reason)
-    return youth is not None or bool(members) or bool(invitations)
+    return found or youth is not None or bool(members) or bool(invitations)
 
 
 async def leave(qq: int, cadre: Cadre) -> None:

@@ -7,6 +7,8 @@ from models import OptOut
 from plugins.core import clock
 
 _secret = b"lianqing"
+_known: set[str] = set()  # all opt-out hashes, for per-message checks without a query
+_verdicts: dict[int, bool] = {}
 
 
 def configure(secret: str) -> None:
@@ -20,10 +22,33 @@ def qq_hash(qq: int) -> str:
 
 async def opt_out(qq: int, reason: str) -> None:
     await OptOut.get_or_create(qq_hash=qq_hash(qq), defaults={"reason": reason, "created_at": clock.now()})
+    _known.add(qq_hash(qq))
+    _verdicts[qq] = True
 
 
 async def opt_back_in(qq: int) -> None:
     await OptOut.filter(qq_hash=qq_hash(qq)).delete()
+    _known.discard(qq_hash(qq))
+    _verdicts[qq] = False
+
+
+async def refresh() -> None:
+    """Reload the opt-out hashes (other processes may have added some)."""
+    fresh = set(await OptOut.all().values_list("qq_hash", flat=True))
+    _known.clear()
+    _known.update(fresh)
+    _verdicts.clear()
+
+
+def is_opted_out(qq: int) -> bool:
+    """In-memory check for the per-message path (one HMAC per new sender)."""
+    verdict = _verdicts.get(qq)
+    if verdict is None:
+        verdict = bool(_known) and qq_hash(qq) in _known
+        if len(_verdicts) > 200_000:
+            _verdicts.clear()
+        _verdicts[qq] = verdict
+    return verdict
 
 
 async def opted_out(qqs: list[int]) -> set[int]:
@@ -39,3 +64,8 @@ async def opted_out(qqs: list[int]) -> set[int]:
         rows = await OptOut.filter(qq_hash__in=keys[i : i + 500]).values_list("qq_hash", flat=True)
         found.update(hashes[h] for h in rows)
     return found
+
+
+def clear() -> None:
+    _known.clear()
+    _verdicts.clear()

@@ -5,17 +5,26 @@ Every other plugin `require`s this one and registers its chat commands in
 """
 
 import sys
+from datetime import time
 
-from nonebot import get_driver, get_plugin_config
+from nonebot import get_driver, get_plugin_config, require
 from nonebot.adapters.onebot.v11 import Bot
 from nonebot.log import logger
 from nonebot.plugin import PluginMetadata
 
-from plugins.core import clock
-from plugins.core.bots import remember_bot
-from plugins.core.config import Config
-from plugins.core.db import close_db, open_db
-from plugins.core.dispatcher import dispatcher
+require("nonebot_plugin_apscheduler")
+
+from nonebot_plugin_apscheduler import scheduler  # noqa: E402
+
+from plugins.core import (  # noqa: E402
+    clock,
+    db,
+    schedule,
+)
+from plugins.core.bots import remember_bot  # noqa: E402
+from plugins.core.config import Config  # noqa: E402
+from plugins.core.db import close_db, open_db  # noqa: E402
+from plugins.core.dispatcher import dispatcher  # noqa: E402
 
 __plugin_meta__ = PluginMetadata(
     name="联青核心",
@@ -69,6 +78,25 @@ async def _remember_bot(bot: Bot) -> None:
         await remember_bot(int(bot.self_id))
     except Exception as e:  # never refuse a connection over bookkeeping
         logger.warning(f"could not record bot account: {e!r}")
+
+
+async def _tick() -> None:
+    if not db.is_open():
+        return
+    try:
+        await schedule.tick()
+    except Exception as e:  # the database may be restarting; the next tick retries
+        logger.warning(f"daily tasks not checked: {e!r}")
+
+
+scheduler.add_job(
+    _tick, "interval", seconds=config.lianqing_tick_seconds, id="lianqing_tick", replace_existing=True
+)
+
+
+@schedule.daily("forget_old_job_runs", time(3, 0))
+async def _forget_old_runs() -> None:
+    await schedule.forget_old_runs()
 
 
 @driver.on_shutdown

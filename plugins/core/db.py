@@ -29,11 +29,22 @@ async def apply_migrations(url: str) -> None:
         await Tortoise.close_connections()
 
 
+_open = False
+
+
+def is_open() -> bool:
+    return _open
+
+
 async def open_db(url: str, *, run_migrations: bool = True) -> None:
+    global _open
     if run_migrations:
         await apply_migrations(url)
     await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
+    _open = True
 
 
 async def close_db() -> None:
+    global _open
+    _open = False
     await Tortoise.close_connections()

@@ -35,11 +35,19 @@ async def scalar(query: str, *params: Any) -> Any:
     return next(iter(rows[0].values()))
 
 
-async def execute(query: str, *params: Any) -> None:
-    conn = get_connection("default")
+async def execute(query: str, *params: Any, conn: Any = None) -> None:
+    conn = conn or get_connection("default")
     if conn.capabilities.dialect == "postgres":
         query = _numbered(query)
     await conn.execute_query(query, list(params))
+
+
+async def execute_many(query: str, rows: list[list[Any]], conn: Any = None) -> None:
+    """One statement over many rows (a batch of counters), on `conn` (e.g. a transaction)."""
+    conn = conn or get_connection("default")
+    if conn.capabilities.dialect == "postgres":
+        query = _numbered(query)
+    await conn.execute_many(query, rows)
 
 
 def in_list(values: list[Any]) -> str:

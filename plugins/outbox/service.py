@@ -8,7 +8,9 @@ is sent, so it goes out once.
 
 import asyncio
 from collections import deque
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 from nonebot.adapters.onebot.v11 import Bot
 from nonebot.log import logger
@@ -28,6 +30,8 @@ _settings = Config()
 _kick = asyncio.Event()
 _lock = asyncio.Lock()
 _recent: dict[int, deque[datetime]] = {}
+SentHook = Callable[[OutboxMessage, int, Any], Awaitable[None]]
+_sent_hooks: dict[str, SentHook] = {}
 
 
 def configure(settings: Config) -> None:
@@ -37,6 +41,16 @@ def configure(settings: Config) -> None:
 
 def settings() -> Config:
     return _settings
+
+
+def on_sent(category: str) -> Callable[[SentHook], SentHook]:
+    """Register what to record once a message of `category` is out (e.g. its message_id)."""
+
+    def decorator(hook: SentHook) -> SentHook:
+        _sent_hooks[category] = hook
+        return hook
+
+    return decorator
 
 
 def kick() -> None:
@@ -62,6 +76,7 @@ async def enqueue(
     dedup_key: str | None = None,
     bot_id: int | None = None,
     not_before: datetime | None = None,
+    ref_id: int | None = None,
 ) -> OutboxMessage | None:
     """Queue a message; None when `dedup_key` was queued before (sent once, ever)."""
     now = clock.now()
@@ -74,6 +89,7 @@ async def enqueue(
             bulk=bulk,
             dedup_key=dedup_key,
             bot_id=bot_id,
+            ref_id=ref_id,
             not_before=not_before or now,
             created_at=now,
         )
@@ -181,9 +197,9 @@ def reset_pacing() -> None:
 async def _send(bot: Bot, message: OutboxMessage, now: datetime) -> bool:
     try:
         if message.target_type == "group":
-            await bot.send_group_msg(group_id=message.target, message=plain(message.text))
+            result = await bot.send_group_msg(group_id=message.target, message=plain(message.text))
         else:
-            await bot.send_private_msg(user_id=message.target, message=plain(message.text))
+            result = await bot.send_private_msg(user_id=message.target, message=plain(message.text))
     except Exception as e:
         attempts = message.attempts + 1
         failed = attempts >= _settings.outbox_max_attempts
@@ -200,6 +216,12 @@ async def _send(bot: Bot, message: OutboxMessage, now: datetime) -> bool:
     await OutboxMessage.filter(id=message.id).update(
         status="sent", sent_at=clock.now(), sent_by=int(bot.self_id), attempts=message.attempts + 1
     )
+    hook = _sent_hooks.get(message.category)
+    if hook is not None:
+        try:
+            await hook(message, int(bot.self_id), result)
+        except Exception as e:
+            logger.opt(exception=e).warning(f"after-send hook for {message.category} failed")
     return True
 
 

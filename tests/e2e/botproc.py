@@ -80,6 +80,10 @@ def bot_env(
         "SUPERUSERS": '["10001"]',
         "LOG_LEVEL": "WARNING",
         "ONEBOT_ACCESS_TOKEN": access_token or "",
+        # Background loops run fast so that a moved clock takes effect at once.
+        "LIANQING_TICK_SECONDS": "0.3",
+        "OUTBOX_POLL_SECONDS": "0.2",
+        "INTERACTION_FLUSH_SECONDS": "0.2",
     }
     env.update(extra)
     return env
@@ -94,12 +98,13 @@ def run_cli(database_url: str, *args: str) -> subprocess.CompletedProcess:
 
 
 def spawn_bot(
-    database_url: str, port: int, access_token: str | None, **extra: str
+    database_url: str, port: int, access_token: str | None, clock_at: datetime | None = None,
+    **extra: str,
 ) -> BotProcess:
     """Start `python bot.py` with its output in a log file; does not wait."""
     log_path = Path(tempfile.mkstemp(prefix="lianqing-bot-", suffix=".log")[1])
     clock_path = Path(tempfile.mkstemp(prefix="lianqing-clock-")[1])
-    write_clock(clock_path, DEFAULT_NOW)
+    write_clock(clock_path, clock_at or DEFAULT_NOW)
     with log_path.open("w") as log:  # the child keeps its own handle
         process = subprocess.Popen(
             [sys.executable, "bot.py"], cwd=ROOT,
@@ -111,10 +116,10 @@ def spawn_bot(
 
 async def start_bot(
     database_url: str, *, access_token: str | None = "e2e-secret", port: int | None = None,
-    **extra: str,
+    clock_at: datetime | None = None, **extra: str,
 ) -> BotProcess:
     """Start the bot and wait until it accepts connections."""
-    bot = spawn_bot(database_url, port or free_port(), access_token, **extra)
+    bot = spawn_bot(database_url, port or free_port(), access_token, clock_at, **extra)
     process, port = bot.process, bot.port
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:  # readiness poll, not a timing assertion
@@ -140,3 +145,35 @@ def stop_bot(bot: BotProcess, *, kill: bool = False) -> None:
         except subprocess.TimeoutExpired:
             bot.process.kill()
             bot.process.wait()
+
+
+def db_rows(database_url: str, query: str) -> list[tuple]:
+    """Read the bot's database directly (sqlite3 or asyncpg), for assertions."""
+    if is_postgres(database_url):
+        import asyncpg
+
+        async def fetch() -> list[tuple]:
+            conn = await asyncpg.connect("postgresql://" + database_url.split("://", 1)[1])
+            try:
+                return [tuple(r) for r in await conn.fetch(query)]
+            finally:
+                await conn.close()
+
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, fetch()).result()
+    import sqlite3
+
+    with sqlite3.connect(database_url.removeprefix("sqlite://")) as conn:
+        return list(conn.execute(query).fetchall())
+
+
+async def eventually(check, *, timeout: float = 10.0, interval: float = 0.1):
+    """Await `check()` until it returns a truthy value (background flushes are asynchronous)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = await check()
+        if result or time.monotonic() > deadline:
+            return result
+        await asyncio.sleep(interval)

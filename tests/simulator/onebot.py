@@ -45,6 +45,7 @@ class ApiCall:
     action: str
     params: dict[str, Any]
     at: float
+    result: Any = None
 
     @property
     def text(self) -> str:
@@ -177,12 +178,14 @@ class OneBotSimulator:
             request = json.loads(msg.data)
             action, params = request.get("action", ""), request.get("params") or {}
             call = ApiCall(action, params, time.monotonic())
+            response = self._answer(action, params)
+            call.result = response.get("data")
+            response["echo"] = request.get("echo")
+            await self._ws.send_str(json.dumps(response, ensure_ascii=False))
+            # Recorded once answered, as a real implementation's message exists only then.
             async with self._changed:
                 self.calls.append(call)
                 self._changed.notify_all()
-            response = self._answer(action, params)
-            response["echo"] = request.get("echo")
-            await self._ws.send_str(json.dumps(response, ensure_ascii=False))
 
     # ------------------------------------------------------------ API answers
 
@@ -205,6 +208,7 @@ class OneBotSimulator:
             "user_id": self.self_id,
             "message": message,
             "nickname": self.nickname,
+            "time": int(time.time()),
         }
         return {"message_id": message_id}
 
@@ -269,7 +273,7 @@ class OneBotSimulator:
         if stored is None:
             raise LookupError("message not found")
         return {
-            "time": int(time.time()),
+            "time": stored.get("time", int(time.time())),
             "message_type": stored["message_type"],
             "message_id": message_id,
             "real_id": message_id,
@@ -335,7 +339,7 @@ class OneBotSimulator:
         message_id = next(self._ids)
         self.messages[message_id] = {
             "message_type": "group", "target": group_id, "user_id": user_id,
-            "message": segments, "nickname": m.nickname,
+            "message": segments, "nickname": m.nickname, "time": int(time.time()),
         }
         await self.post(
             {
@@ -367,7 +371,7 @@ class OneBotSimulator:
         nickname = self.users.get(user_id, f"用户{user_id}")
         self.messages[message_id] = {
             "message_type": "private", "target": self.self_id, "user_id": user_id,
-            "message": segments, "nickname": nickname,
+            "message": segments, "nickname": nickname, "time": int(time.time()),
         }
         await self.post(
             {

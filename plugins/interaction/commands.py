@@ -1,0 +1,122 @@
+"""Chat commands for topics and /互动: parse, call topics.py / activity.py, reply."""
+
+from models import BoundGroup
+from plugins.core import clock
+from plugins.core.commands import CADRE, Usage, command
+from plugins.core.context import CommandContext
+from plugins.core.errors import UsageError
+from plugins.core.text import parse_ref, plain, ref
+from plugins.identity.commands import require_cadre
+from plugins.identity.orgs import real_name
+from plugins.interaction import activity, topics
+from plugins.outbox import enqueue
+from plugins.outbox.service import on_sent
+
+
+@command(
+    "话题",
+    Usage("/话题 <标题>", "在本群发起话题（换行后可写正文）；引用话题消息或以 #N 开头发言即参与讨论", CADRE),
+    Usage("/话题 全部 <标题>", "私聊发送：把话题发到自己所有绑定群", CADRE),
+    Usage("/话题 列表", "最近的话题及回复、参与人数", CADRE),
+    Usage("/话题 <编号>", "一个话题的回复数、参与人数、是否已答复", CADRE),
+    Usage("/话题 结束 <编号>", "结束话题，之后的发言不再计入", CADRE),
+)
+async def topic_cmd(ctx: CommandContext) -> None:
+    cadre = await require_cadre(ctx)
+    if not ctx.text:
+        raise ctx.usage_error("请写话题标题")
+    first, *more = ctx.text.split(maxsplit=1)
+    rest = more[0] if more else ""
+    if first == "列表" and not rest:
+        await ctx.reply(await _list_text(cadre))
+    elif first == "结束":
+        topic = await topics.close_topic(cadre, rest)
+        await ctx.reply(f"话题 {ref(topic.id)} 已结束，之后的发言不再计入讨论。")
+    elif first == "全部":
+        await _post_everywhere(ctx, cadre, rest)
+    elif parse_ref(ctx.text) is not None:
+        await ctx.reply(_summary_text(await topics.summary(cadre, ctx.text)))
+    else:
+        await _post_here(ctx, cadre, ctx.text)
+
+
+async def _post_here(ctx: CommandContext, cadre, text: str) -> None:
+    if ctx.group_id is None:
+        raise UsageError("请在自己绑定的群里发起话题；私聊可用 /话题 全部 <标题> 发到所有绑定群")
+    await topics.require_own_group(cadre, ctx.group_id)
+    title, body = topics.parse_topic(text)
+    topic = await topics.create_topic(cadre, title, body)
+    result = await ctx.bot.send_group_msg(group_id=ctx.group_id, message=plain(topics.post_text(topic, cadre)))
+    await topics.record_post(topic.id, ctx.group_id, int(result["message_id"]), int(ctx.bot.self_id))
+
+
+async def _post_everywhere(ctx: CommandContext, cadre, text: str) -> None:
+    title, body = topics.parse_topic(text)
+    groups = await BoundGroup.filter(cadre=cadre)
+    if not groups:
+        raise UsageError("你还没有绑定群。在群里发送 /绑定本群 后再发起话题")
+    topic = await topics.create_topic(cadre, title, body)
+    for group in groups:
+        await enqueue(
+            group.group_id,
+            topics.post_text(topic, cadre),
+            target_type="group",
+            category="topic_post",
+            bulk=False,
+            bot_id=group.bot_id,
+            ref_id=topic.id,
+            dedup_key=f"topic:{topic.id}:{group.group_id}",
+        )
+    await ctx.reply(f"话题 {ref(topic.id)} 已安排发到你的 {len(groups)} 个绑定群（免打扰时段外发出）。")
+
+
+@on_sent("topic_post")
+async def _posted(message, bot_id: int, result) -> None:
+    if isinstance(result, dict) and message.ref_id is not None and "message_id" in result:
+        await topics.record_post(message.ref_id, message.target, int(result["message_id"]), bot_id)
+
+
+async def _list_text(cadre) -> str:
+    recent = await topics.recent_topics(cadre)
+    if not recent:
+        return "你还没有发起过话题。在绑定的群里发送 /话题 <标题> 试试。"
+    lines = [f"{real_name(cadre.org, cadre.name)}最近的话题："]
+    for topic, (replies, people, answered) in recent:
+        state = "已结束" if topic.status == "closed" else "进行中"
+        title = topic.title or "（内容已过保存期删除）"
+        lines.append(
+            f"{ref(topic.id)} {title}｜{state}｜回复 {replies} 条，参与 {people} 人"
+            + ("，你已答复" if answered else "")
+        )
+    return "\n".join(lines)
+
+
+def _summary_text(s: topics.TopicSummary) -> str:
+    topic = s.topic
+    return "\n".join(
+        [
+            f"【话题 {ref(topic.id)}】{topic.title or '（内容已过保存期删除）'}",
+            f"发起于 {clock.fmt_local(topic.created_at)}，发到 {s.groups} 个群，"
+            + ("已结束" if topic.status == "closed" else "进行中"),
+            f"回复 {s.replies} 条，参与青年 {s.participants} 人；"
+            + ("你已答复" if s.cadre_answered else "你还没有答复，引用青年的发言回复或 @ 他们即可"),
+        ]
+    )
+
+
+@command("互动", Usage("/互动", "近 30 天的线上互动：发言天数、话题、回复、答复青年的次数和用时", CADRE))
+async def activity_cmd(ctx: CommandContext) -> None:
+    cadre = await require_cadre(ctx)
+    a = await activity.activity(cadre)
+    median = activity.fmt_duration(a.median_seconds) if a.median_seconds is not None else "—"
+    await ctx.reply(
+        "\n".join(
+            [
+                f"【互动】{real_name(cadre.org, cadre.name)}（近 {activity.DAYS} 天）",
+                f"在绑定群里发言的天数：{a.spoke_days} 天",
+                f"发起话题 {a.topics} 个，收到回复 {a.replies} 条，参与互动的青年 {a.youth} 人",
+                f"得到你答复的青年消息：{a.answered} 条，答复用时中位数 {median}",
+                "（只统计双向交流，不统计发言条数或在线时长）",
+            ]
+        )
+    )

@@ -1,0 +1,222 @@
+"""Per-message recording for bound groups, in memory, written in batches.
+
+Every group message passes `record`; for groups that are not bound it returns
+after one dict lookup and leaves no trace. For bound groups it counts the
+message (not its text), notes youth messages the cadre may answer, and
+recognises the cadre's answers (quote or @) as exchanges. Counters and
+exchanges reach the database in `flush`, at most every few seconds and at
+shutdown; topic replies are written at once.
+"""
+
+import asyncio
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from nonebot.adapters.onebot.v11 import GroupMessageEvent
+from nonebot.log import logger
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from models import TopicReply
+from plugins.contacts import cache, optout
+from plugins.core import clock
+from plugins.core.sql import execute_many
+from plugins.interaction import topics
+from plugins.interaction.config import Config
+
+_settings = Config()
+_lock = asyncio.Lock()
+
+
+@dataclass
+class PendingExchange:
+    cadre_id: int
+    group_id: int
+    youth_qq: int
+    youth_message_id: int
+    latency_seconds: int
+    kind: str
+
+
+# (group_id, qq, day, cadre_id, is_cadre) -> messages since the last flush
+_counts: defaultdict[tuple[int, int, date, int, bool], int] = defaultdict(int)
+_exchanges: dict[tuple[int, int], PendingExchange] = {}
+# (group_id, qq) -> (message_id, epoch seconds) of the member's latest message
+_last: dict[tuple[int, int], tuple[int, int]] = {}
+
+
+def configure(settings: Config) -> None:
+    global _settings
+    _settings = settings
+
+
+def _window() -> int:
+    return int(_settings.interaction_answer_window_hours * 3600)
+
+
+async def record(event: GroupMessageEvent) -> None:
+    group_id = event.group_id
+    bound = cache.lookup(group_id)
+    if bound is None:
+        return
+    qq = event.user_id
+    if optout.is_opted_out(qq):
+        qq = 0  # counted, anonymously
+    is_cadre = qq == bound.cadre_qq
+    _counts[(group_id, qq, clock.today(), bound.cadre_id, is_cadre)] += 1
+
+    text = event.get_plaintext()
+    reply = event.reply
+    topic_id = topics.topic_of(group_id, reply.message_id if reply else None, text)
+    if topic_id is not None:
+        await _write_topic_reply(topic_id, event, qq, is_cadre, text)
+
+    if is_cadre:
+        _answers(event, bound.cadre_id, bound.cadre_qq)
+    elif qq:
+        _last[(group_id, qq)] = (event.message_id, event.time)
+
+
+async def _write_topic_reply(topic_id: int, event: GroupMessageEvent, qq: int, is_cadre: bool, text: str) -> None:
+    try:
+        await TopicReply.create(
+            topic_id=topic_id,
+            group_id=event.group_id,
+            qq=qq,
+            message_id=event.message_id,
+            is_cadre=is_cadre,
+            text=(topics.strip_ref(text) or "（非文字消息）") if qq else None,
+            created_at=clock.now(),
+        )
+    except IntegrityError:
+        return  # the same message delivered twice
+
+
+def _answers(event: GroupMessageEvent, cadre_id: int, cadre_qq: int) -> None:
+    """The cadre's message: each youth message it quotes or whose author it @s is answered."""
+    group_id, now = event.group_id, event.time
+    found: list[tuple[int, int, int, str]] = []  # youth qq, message id, sent at, kind
+    reply = event.reply
+    if reply is not None and reply.sender.user_id not in (None, cadre_qq, event.self_id):
+        found.append((int(reply.sender.user_id), reply.message_id, reply.time, "reply"))
+    for seg in event.original_message:
+        if seg.type != "at":
+            continue
+        target = str(seg.data.get("qq", ""))
+        if not target.isdigit() or int(target) in (cadre_qq, event.self_id):
+            continue
+        last = _last.get((group_id, int(target)))
+        if last is not None:
+            found.append((int(target), last[0], last[1], "at"))
+    for youth_qq, message_id, sent_at, kind in found:
+        latency = max(0, now - sent_at)  # implementations' clocks may disagree by a second
+        if latency > _window() or (group_id, message_id) in _exchanges:
+            continue
+        if optout.is_opted_out(youth_qq):
+            youth_qq = 0
+        _exchanges[(group_id, message_id)] = PendingExchange(
+            cadre_id, group_id, youth_qq, message_id, latency, kind
+        )
+
+
+def forget(qq: int) -> None:
+    """Drop what is held in memory about a person who left entirely."""
+    for key in [k for k in _counts if k[1] == qq]:
+        _counts[(key[0], 0, key[2], key[3], key[4])] += _counts.pop(key)
+    for key in [k for k in _last if k[1] == qq]:
+        del _last[key]
+    for pending in _exchanges.values():
+        if pending.youth_qq == qq:
+            pending.youth_qq = 0
+
+
+async def flush() -> int:
+    """Write counters and exchanges in one transaction; returns rows written."""
+    async with _lock:
+        if not _counts and not _exchanges:
+            _prune()
+            return 0
+        counts = dict(_counts)
+        exchanges = list(_exchanges.values())
+        _counts.clear()
+        _exchanges.clear()
+        try:
+            counts, exchanges = await _without_opted_out(counts, exchanges)
+            answered_at = clock.now()
+            async with in_transaction() as conn:
+                if counts:
+                    # Rows of a cadre deleted meanwhile are dropped, not retried forever.
+                    await execute_many(
+                        "INSERT INTO message_count (group_id, qq, day, cadre_id, is_cadre, count) "
+                        "SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM cadre WHERE id = ?) "
+                        "ON CONFLICT (group_id, qq, day) "
+                        "DO UPDATE SET count = message_count.count + excluded.count",
+                        [[g, q, d, c, ic, n, c] for (g, q, d, c, ic), n in counts.items()],
+                        conn,
+                    )
+                if exchanges:
+                    await execute_many(
+                        "INSERT INTO exchange (cadre_id, group_id, youth_qq, youth_message_id, "
+                        "latency_seconds, kind, answered_at) SELECT ?, ?, ?, ?, ?, ?, ? "
+                        "WHERE EXISTS (SELECT 1 FROM cadre WHERE id = ?) "
+                        "ON CONFLICT (group_id, youth_message_id) DO NOTHING",
+                        [
+                            [e.cadre_id, e.group_id, e.youth_qq, e.youth_message_id,
+                             e.latency_seconds, e.kind, answered_at, e.cadre_id]
+                            for e in exchanges
+                        ],
+                        conn,
+                    )
+        except Exception:
+            # Keep them for the next round rather than lose them.
+            for key, n in counts.items():
+                _counts[key] += n
+            for e in exchanges:
+                _exchanges.setdefault((e.group_id, e.youth_message_id), e)
+            raise
+        _prune()
+        return len(counts) + len(exchanges)
+
+
+async def _without_opted_out(
+    counts: dict[tuple[int, int, date, int, bool], int], exchanges: list[PendingExchange]
+) -> tuple[dict[tuple[int, int, date, int, bool], int], list[PendingExchange]]:
+    """Re-check against the database: someone may have left entirely in another process."""
+    people = {k[1] for k in counts if k[1]} | {e.youth_qq for e in exchanges if e.youth_qq}
+    gone = await optout.opted_out(list(people))
+    if not gone:
+        return counts, exchanges
+    merged: defaultdict[tuple[int, int, date, int, bool], int] = defaultdict(int)
+    for (g, q, d, c, ic), n in counts.items():
+        merged[(g, 0 if q in gone else q, d, c, ic)] += n
+    for e in exchanges:
+        if e.youth_qq in gone:
+            e.youth_qq = 0
+    return dict(merged), exchanges
+
+
+def _prune() -> None:
+    """Forget youth messages too old to be answered, so memory stays bounded."""
+    horizon = int(time.time()) - _window()  # event times are the implementation's epoch
+    for k in [k for k, v in _last.items() if v[1] < horizon]:
+        del _last[k]
+
+
+async def flush_quietly() -> None:
+    try:
+        await flush()
+    except Exception as e:
+        logger.opt(exception=e).warning("interaction counters not written; kept for the next round")
+
+
+def reset() -> None:
+    """Forget everything held in memory (tests start each case clean)."""
+    _counts.clear()
+    _exchanges.clear()
+    _last.clear()
+
+
+def pending_counts() -> int:
+    return sum(_counts.values())

@@ -1,0 +1,106 @@
+"""Online interaction end to end: topics, replies by quote and by #N, exchanges, unbound
+groups leaving no trace, and retention after a restart with the clock moved on."""
+
+from datetime import timedelta
+
+import pytest
+
+from tests.e2e.botproc import (
+    DEFAULT_NOW,
+    db_rows,
+    e2e_database_url,
+    eventually,
+    run_cli,
+    start_bot,
+    stop_bot,
+)
+from tests.simulator import OneBotSimulator
+from tests.simulator.onebot import is_group_to
+
+ORGS = "组织名称,上级组织,层级\n浙江省委,,省\n"
+CADRES = "姓名,组织,类别,QQ\n张三,浙江省委,专职,20001\n"
+ZHANG, Y1, Y2, Y3 = 20001, 50001, 50002, 50003
+G, UNBOUND = 820001, 820009
+
+
+@pytest.fixture(scope="module")
+async def world(tmp_path_factory):
+    url = e2e_database_url("lianqing_e2e_interaction")
+    folder = tmp_path_factory.mktemp("roster")
+    (folder / "orgs.csv").write_text(ORGS, encoding="utf-8")
+    (folder / "cadres.csv").write_text(CADRES, encoding="utf-8")
+    run_cli(url, "import", str(folder / "orgs.csv"), str(folder / "cadres.csv"))
+    process = await start_bot(url)
+    yield {"url": url, "bot": process}
+    stop_bot(process)
+
+
+def simulator(bot) -> OneBotSimulator:
+    sim = OneBotSimulator(bot.ws_url, access_token=bot.access_token)
+    sim.add_group(G, "青年交流群", [(ZHANG, "张三", "owner"), (Y1, "小一"), (Y2, "小二"), (Y3, "小三")])
+    sim.add_group(UNBOUND, "没绑定的群", [(Y1, "小一"), (Y2, "小二")])
+    return sim
+
+
+async def test_topics_exchanges_and_retention(world) -> None:
+    url, bot = world["url"], world["bot"]
+    sim = simulator(bot)
+    async with sim.connected():
+        await sim.ask_group(G, ZHANG, "/绑定本群")
+        start = len(sim.calls)
+        await sim.group_message(G, ZHANG, "/话题 寒假志愿服务去哪儿？\n欢迎大家出主意")
+        post = await sim.wait_for(lambda c: is_group_to(c, G) and "【话题 #1】" in c.text, start=start)
+        assert "寒假志愿服务去哪儿？" in post.text and "欢迎大家出主意" in post.text
+        assert post.segments[0]["type"] == "text"  # a post of its own, not a quoted answer
+        topic_message = post.result["message_id"]
+        await sim.ask_private(ZHANG, "/话题 列表")  # as in life, youth answer once they see it
+
+        # Replies: by quoting the post (the adapter fetches it with get_msg) and by #1.
+        y1_reply = await sim.group_message(G, Y1, "去敬老院陪老人过年", reply_to=topic_message)
+        await sim.group_message(G, Y2, "#1 去社区图书馆整理图书")
+        question = await sim.group_message(G, Y3, "请问志愿时长怎么认定？")
+        for i in range(5):
+            await sim.group_message(G, Y2, f"普通聊天 {i}")
+            await sim.group_message(UNBOUND, Y1, f"别的群里的聊天 {i}")
+        # The cadre answers: quoting Y1's topic reply, and @-ing Y3.
+        await sim.group_message(G, ZHANG, "好主意！", reply_to=y1_reply)
+        await sim.group_message(G, ZHANG, "按实际服务小时认定", at=[Y3])
+
+        async def answered() -> str | None:  # exchanges reach the database with the next flush
+            text = await sim.ask_private(ZHANG, "/话题 1")
+            return text if "你已答复" in text else None
+
+        summary = await eventually(answered)
+        assert summary and "回复 2 条，参与青年 2 人；你已答复" in summary
+
+        async def interaction() -> str | None:
+            text = await sim.ask_private(ZHANG, "/互动")
+            return text if "得到你答复的青年消息：2 条" in text else None
+
+        answer = await eventually(interaction)
+        assert answer and "发起话题 1 个，收到回复 2 条，参与互动的青年 3 人" in answer
+        assert question  # answered by @
+
+    # Counts, not text; nothing at all from the unbound group.
+    rows = db_rows(url, f"SELECT qq, count FROM message_count WHERE group_id = {G} ORDER BY qq")
+    assert dict(rows)[Y2] == 6 and dict(rows)[ZHANG] >= 3
+    assert db_rows(url, f"SELECT COUNT(*) FROM message_count WHERE group_id = {UNBOUND}") == [(0,)]
+    assert db_rows(url, f"SELECT COUNT(*) FROM topic_reply WHERE group_id = {UNBOUND}") == [(0,)]
+    assert db_rows(url, "SELECT COUNT(*) FROM topic_reply WHERE text IS NOT NULL") == [(2,)]
+
+    # 181 days later, after a restart: the text is gone, the counts stay.
+    stop_bot(bot)
+    later = await start_bot(url, clock_at=DEFAULT_NOW + timedelta(days=181))
+    world["bot"] = later
+    sim = simulator(later)
+    async with sim.connected():
+
+        async def expired() -> str | None:
+            text = await sim.ask_private(ZHANG, "/话题 列表")
+            return text if "内容已过保存期删除" in text else None
+
+        listing = await eventually(expired)
+        assert listing and "#1 （内容已过保存期删除）｜进行中｜回复 2 条，参与 2 人，你已答复" in listing
+    assert db_rows(url, "SELECT COUNT(*) FROM topic_reply WHERE text IS NOT NULL") == [(0,)]
+    assert db_rows(url, "SELECT COUNT(*) FROM topic_reply") == [(2,)]
+    assert db_rows(url, f"SELECT count FROM message_count WHERE group_id = {G} AND qq = {Y2}") == [(6,)]

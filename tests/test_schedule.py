@@ -1,0 +1,62 @@
+"""Daily tasks: once a day after their time, caught up after downtime, once across processes."""
+
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from models import JobRun
+from plugins.core import clock, schedule
+
+SH = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture
+def task():
+    runs: list[datetime] = []
+    failures = {"left": 0}
+
+    async def work() -> None:
+        if failures["left"]:
+            failures["left"] -= 1
+            raise RuntimeError("database restarting")
+        runs.append(clock.now())
+
+    schedule.daily("test_task", time(4, 30))(work)
+    yield runs, failures
+    schedule._tasks[:] = [t for t in schedule._tasks if t.name != "test_task"]
+
+
+async def test_runs_once_a_day_after_its_time(task) -> None:
+    runs, _ = task
+    clock.set_now(datetime(2026, 12, 1, 4, 29, tzinfo=SH))
+    assert "test_task:2026-12-01" not in await schedule.tick()
+    clock.set_now(datetime(2026, 12, 1, 4, 30, tzinfo=SH))
+    assert "test_task:2026-12-01" in await schedule.tick()
+    clock.set_now(datetime(2026, 12, 1, 23, 0, tzinfo=SH))
+    await schedule.tick()
+    assert len(runs) == 1
+    # The bot was down on 2 December at 04:30: the run happens when it is back.
+    clock.set_now(datetime(2026, 12, 2, 9, 15, tzinfo=SH))
+    assert "test_task:2026-12-02" in await schedule.tick()
+    assert len(runs) == 2
+
+
+async def test_two_processes_run_it_once(task) -> None:
+    runs, _ = task
+    clock.set_now(datetime(2026, 12, 1, 5, 0, tzinfo=SH))
+    await schedule.tick()
+    schedule.reset()  # a second process knows nothing of the first one's runs
+    await schedule.tick()
+    assert len(runs) == 1
+    assert await JobRun.filter(key="test_task:2026-12-01").count() == 1
+
+
+async def test_a_failed_run_is_retried(task) -> None:
+    runs, failures = task
+    failures["left"] = 1
+    clock.set_now(datetime(2026, 12, 1, 5, 0, tzinfo=SH))
+    await schedule.tick()
+    assert runs == [] and not await JobRun.exists(key="test_task:2026-12-01")
+    await schedule.tick()
+    assert len(runs) == 1
