@@ -50,12 +50,15 @@ async def test_post_topic_and_reply_by_quote_and_by_number(app: App) -> None:
     await converse(app, group(G, Y2, "#1 我想去图书馆整理图书"))
     await converse(app, group(G, Y3, "#2 不存在的话题编号"))
     await converse(app, group(G, Y3, "今天天气不错"))
+    assert recorder.urgent.is_set()  # a topic reply wakes the writer at once
+    await recorder.flush()
     replies = await TopicReply.all().order_by("id")
     assert [(r.qq, r.text) for r in replies] == [(Y1, "去敬老院吧"), (Y2, "我想去图书馆整理图书")]
     await converse(app, private(ZHANG, "/话题 列表"), Contains("#1 周末志愿服务去哪儿？｜进行中｜回复 2 条，参与 2 人"))
     await converse(app, private(ZHANG, "/话题 1"), Contains("【话题 #1】", "回复 2 条，参与青年 2 人", "你还没有答复"))
     # The cadre answers inside the topic.
     await converse(app, group(G, ZHANG, "#1 好主意，周六上午去"))
+    await recorder.flush()
     await converse(app, private(ZHANG, "/话题 #1"), Contains("回复 2 条，参与青年 2 人；你已答复"))
 
 
@@ -65,6 +68,7 @@ async def test_closed_topic_takes_no_more_replies(app: App) -> None:
     await converse(app, private(ZHANG, "/话题 结束 1"), Contains("话题 #1 已结束"))
     await converse(app, private(ZHANG, "/话题 结束 1"), Contains("已于", "结束"))
     await converse(app, group(G, Y1, "#1 还能回复吗", reply=quoting(9001, BOT_ID, T0)))
+    await recorder.flush()
     assert await TopicReply.all().count() == 0
 
 
@@ -96,6 +100,7 @@ async def test_post_to_all_groups_through_the_outbox(app: App) -> None:
     )
     assert sorted(await TopicPost.all().values_list("group_id", "message_id")) == [(G, 9101), (G2, 9102)]
     await converse(app, group(G2, Y1, "我家乡通了高铁", reply=quoting(9102, BOT_ID, T0)))
+    await recorder.flush()
     assert await TopicReply.filter(group_id=G2).count() == 1
 
 

@@ -1,23 +1,30 @@
 """Membership notices keep the reachable list current between daily syncs."""
 
-from nonebot import on_notice
-from nonebot.adapters.onebot.v11 import GroupDecreaseNoticeEvent, GroupIncreaseNoticeEvent
+from nonebot.adapters.onebot.v11 import (
+    Bot,
+    GroupDecreaseNoticeEvent,
+    GroupIncreaseNoticeEvent,
+    NoticeEvent,
+)
 
 from plugins.contacts import groups
+from plugins.core.events import on_notice_type
 from plugins.core.text import ref
 from plugins.identity.orgs import real_name
 from plugins.outbox import enqueue
 
-membership = on_notice(priority=5, block=False)
 
-
-@membership.handle()
-async def _joined(event: GroupIncreaseNoticeEvent) -> None:
+@on_notice_type("group_increase")
+async def _joined(bot: Bot, event: NoticeEvent) -> None:
+    if not isinstance(event, GroupIncreaseNoticeEvent):
+        return
     await groups.member_joined(int(event.group_id), int(event.user_id), int(event.self_id))
 
 
-@membership.handle()
-async def _left(event: GroupDecreaseNoticeEvent) -> None:
+@on_notice_type("group_decrease")
+async def _left(bot: Bot, event: NoticeEvent) -> None:
+    if not isinstance(event, GroupDecreaseNoticeEvent):
+        return
     ended = await groups.member_left(int(event.group_id), int(event.user_id), int(event.self_id))
     if ended is not None:
         await enqueue(

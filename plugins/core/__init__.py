@@ -4,6 +4,7 @@ Every other plugin `require`s this one and registers its chat commands in
 `plugins.core.commands`.
 """
 
+import asyncio
 import sys
 from datetime import time
 
@@ -74,8 +75,10 @@ async def _warn_open_port() -> None:
 
 @driver.on_bot_connect
 async def _remember_bot(bot: Bot) -> None:
-    try:
-        await remember_bot(int(bot.self_id))
+    if not db.is_open():
+        return
+    try:  # bounded: a hook must never hold up shutdown
+        await asyncio.wait_for(remember_bot(int(bot.self_id)), 10)
     except Exception as e:  # never refuse a connection over bookkeeping
         logger.warning(f"could not record bot account: {e!r}")
 

@@ -3,8 +3,8 @@
 import nonebot
 from nonebot.adapters.onebot.v11 import Bot
 
-from models import BotAccount
 from plugins.core import clock
+from plugins.core.sql import execute
 
 
 def connected_bots() -> list[Bot]:
@@ -12,8 +12,12 @@ def connected_bots() -> list[Bot]:
 
 
 async def remember_bot(self_id: int) -> None:
-    """Upsert the account, so counts can exclude bots and the outbox can pick a sender."""
+    """Record the account (one atomic upsert, no transaction), so counts can exclude bots."""
     now = clock.now()
-    updated = await BotAccount.filter(self_id=self_id).update(last_seen=now)
-    if not updated:
-        await BotAccount.get_or_create(self_id=self_id, defaults={"first_seen": now, "last_seen": now})
+    await execute(
+        "INSERT INTO bot_account (self_id, first_seen, last_seen) VALUES (?, ?, ?) "
+        "ON CONFLICT (self_id) DO UPDATE SET last_seen = excluded.last_seen",
+        self_id,
+        now,
+        now,
+    )

@@ -1,15 +1,25 @@
-"""The single matcher that turns a message into a registered command.
+"""The project's single matcher: commands, message observers and notices.
 
 Its rule is one async function (no sync dependencies, which NoneBot would run
-in a worker thread per message) doing a prefix test and a dict lookup.
+in a worker thread per message). For a message it lets the observers count it
+(plugins/core/events.py) and does a prefix test and a dict lookup; an ordinary
+message costs the same however many commands and observers exist.
 """
 
-from nonebot import get_driver, on_message
-from nonebot.adapters.onebot.v11 import Bot, Message, MessageEvent, MessageSegment
+from nonebot import get_driver, on
+from nonebot.adapters.onebot.v11 import (
+    Bot,
+    Event,
+    Message,
+    MessageEvent,
+    MessageSegment,
+    NoticeEvent,
+)
 from nonebot.log import logger
 from nonebot.rule import Rule
 from tortoise.exceptions import DBConnectionError, OperationalError
 
+from plugins.core import events
 from plugins.core.commands import Command, lookup
 from plugins.core.context import CommandContext
 from plugins.core.errors import UserFacingError
@@ -65,17 +75,27 @@ def split_command(message: Message) -> tuple[Command, Message] | None:
     return cmd, args
 
 
-async def _is_command(event: MessageEvent) -> bool:
+async def _wanted(event: Event) -> bool:
     # Only the event is injected: each extra parameter costs NoneBot's dependency
-    # solver time on every message. The handler parses again (commands are rare).
-    return split_command(event.get_message()) is not None
+    # solver time on every event. The handler parses again (commands are rare).
+    if isinstance(event, MessageEvent):
+        events.observe(event)
+        return split_command(event.get_message()) is not None
+    if isinstance(event, NoticeEvent):
+        return events.wants_notice(event)
+    return False
 
 
-dispatcher = on_message(rule=Rule(_is_command), priority=5, block=True)
+dispatcher = on(rule=Rule(_wanted), priority=1, block=True)
 
 
 @dispatcher.handle()
-async def _dispatch(bot: Bot, event: MessageEvent) -> None:
+async def _dispatch(bot: Bot, event: Event) -> None:
+    if isinstance(event, NoticeEvent):
+        await events.handle_notice(bot, event)
+        return
+    if not isinstance(event, MessageEvent):
+        return
     found = split_command(event.get_message())
     if found is None:  # pragma: no cover - the rule matched this very message
         return

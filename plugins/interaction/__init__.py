@@ -8,9 +8,6 @@ period; a youth message the cadre answers (quote or @) is one exchange.
 from datetime import time
 
 from nonebot import get_driver, get_plugin_config, require
-from nonebot.adapters.onebot.v11 import GroupMessageEvent
-from nonebot.log import logger
-from nonebot.message import event_postprocessor
 from nonebot.plugin import PluginMetadata
 
 require("plugins.core")
@@ -23,6 +20,7 @@ from nonebot_plugin_apscheduler import scheduler  # noqa: E402
 
 from plugins.core import schedule  # noqa: E402
 from plugins.core.commands import plugin_usage  # noqa: E402
+from plugins.core.events import observe_messages  # noqa: E402
 from plugins.interaction import commands, jobs, privacy, recorder, topics  # noqa: E402, F401
 from plugins.interaction.config import Config  # noqa: E402
 
@@ -41,12 +39,8 @@ topics.configure(config)
 driver = get_driver()
 
 
-@event_postprocessor
-async def _record(event: GroupMessageEvent) -> None:
-    try:
-        await recorder.record(event)
-    except Exception as e:  # recording must never disturb the chat
-        logger.opt(exception=e).warning("interaction recording failed for one message")
+if config.interaction_record:
+    observe_messages(recorder.record)
 
 
 @driver.on_startup

@@ -4,6 +4,8 @@ from pydantic import BaseModel
 
 
 class Config(BaseModel):
+    interaction_record: bool = True
+    """Record group messages at all (off only to measure the framework's own ceiling)."""
     interaction_flush_seconds: float = 5.0
     """Counters are written at most this often (and at shutdown); a crash loses at most this."""
     interaction_answer_window_hours: float = 24.0

@@ -14,7 +14,8 @@ _task: asyncio.Task | None = None
 
 async def _loop(seconds: float) -> None:
     while True:
-        await asyncio.sleep(seconds)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(recorder.urgent.wait(), seconds)
         await recorder.flush_quietly()
 
 

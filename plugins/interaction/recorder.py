@@ -1,11 +1,12 @@
 """Per-message recording for bound groups, in memory, written in batches.
 
-Every group message passes `record`; for groups that are not bound it returns
-after one dict lookup and leaves no trace. For bound groups it counts the
-message (not its text), notes youth messages the cadre may answer, and
-recognises the cadre's answers (quote or @) as exchanges. Counters and
-exchanges reach the database in `flush`, at most every few seconds and at
-shutdown; topic replies are written at once.
+Every group message passes `record` (a message observer, see
+plugins/core/events.py); for groups that are not bound it returns after one
+dict lookup and leaves no trace. For bound groups it counts the message (not
+its text), notes youth messages the cadre may answer, and recognises the
+cadre's answers (quote or @) as exchanges. Counters and exchanges reach the
+database in `flush`, at most every few seconds and at shutdown; a topic reply
+wakes the flush loop so it is written at once.
 """
 
 import asyncio
@@ -14,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from nonebot.adapters.onebot.v11 import GroupMessageEvent
+from nonebot.adapters.onebot.v11 import GroupMessageEvent, MessageEvent
 from nonebot.log import logger
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -43,6 +44,9 @@ class PendingExchange:
 # (group_id, qq, day, cadre_id, is_cadre) -> messages since the last flush
 _counts: defaultdict[tuple[int, int, date, int, bool], int] = defaultdict(int)
 _exchanges: dict[tuple[int, int], PendingExchange] = {}
+_replies: list[TopicReply] = []
+urgent = asyncio.Event()
+"""Set when something should be written now (a topic reply) rather than at the next interval."""
 # (group_id, qq) -> (message_id, epoch seconds) of the member's latest message
 _last: dict[tuple[int, int], tuple[int, int]] = {}
 
@@ -56,7 +60,9 @@ def _window() -> int:
     return int(_settings.interaction_answer_window_hours * 3600)
 
 
-async def record(event: GroupMessageEvent) -> None:
+def record(event: MessageEvent) -> None:
+    if not isinstance(event, GroupMessageEvent):
+        return
     group_id = event.group_id
     bound = cache.lookup(group_id)
     if bound is None:
@@ -71,27 +77,23 @@ async def record(event: GroupMessageEvent) -> None:
     reply = event.reply
     topic_id = topics.topic_of(group_id, reply.message_id if reply else None, text)
     if topic_id is not None:
-        await _write_topic_reply(topic_id, event, qq, is_cadre, text)
+        _replies.append(
+            TopicReply(
+                topic_id=topic_id,
+                group_id=group_id,
+                qq=qq,
+                message_id=event.message_id,
+                is_cadre=is_cadre,
+                text=(topics.strip_ref(text) or "（非文字消息）") if qq else None,
+                created_at=clock.now(),
+            )
+        )
+        urgent.set()
 
     if is_cadre:
         _answers(event, bound.cadre_id, bound.cadre_qq)
     elif qq:
         _last[(group_id, qq)] = (event.message_id, event.time)
-
-
-async def _write_topic_reply(topic_id: int, event: GroupMessageEvent, qq: int, is_cadre: bool, text: str) -> None:
-    try:
-        await TopicReply.create(
-            topic_id=topic_id,
-            group_id=event.group_id,
-            qq=qq,
-            message_id=event.message_id,
-            is_cadre=is_cadre,
-            text=(topics.strip_ref(text) or "（非文字消息）") if qq else None,
-            created_at=clock.now(),
-        )
-    except IntegrityError:
-        return  # the same message delivered twice
 
 
 def _answers(event: GroupMessageEvent, cadre_id: int, cadre_qq: int) -> None:
@@ -130,11 +132,17 @@ def forget(qq: int) -> None:
     for pending in _exchanges.values():
         if pending.youth_qq == qq:
             pending.youth_qq = 0
+    for reply in _replies:
+        if reply.qq == qq:
+            reply.qq, reply.text = 0, None
 
 
 async def flush() -> int:
     """Write counters and exchanges in one transaction; returns rows written."""
     async with _lock:
+        urgent.clear()
+        if _replies:
+            await _write_replies()
         if not _counts and not _exchanges:
             _prune()
             return 0
@@ -180,6 +188,22 @@ async def flush() -> int:
         return len(counts) + len(exchanges)
 
 
+async def _write_replies() -> None:
+    replies = list(_replies)
+    _replies.clear()
+    gone = await optout.opted_out(list({r.qq for r in replies if r.qq}))
+    for reply in replies:
+        if reply.qq in gone:
+            reply.qq, reply.text = 0, None
+        try:
+            await reply.save()
+        except IntegrityError:
+            continue  # the same message delivered twice
+        except Exception:
+            _replies.append(reply)  # database away: keep it for the next round
+            raise
+
+
 async def _without_opted_out(
     counts: dict[tuple[int, int, date, int, bool], int], exchanges: list[PendingExchange]
 ) -> tuple[dict[tuple[int, int, date, int, bool], int], list[PendingExchange]]:
@@ -215,6 +239,7 @@ def reset() -> None:
     """Forget everything held in memory (tests start each case clean)."""
     _counts.clear()
     _exchanges.clear()
+    _replies.clear()
     _last.clear()
 
 
