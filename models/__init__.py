@@ -7,6 +7,7 @@ Model docstrings become SQL table comments: no semicolons in them (Tortoise's
 SQLite schema editor splits statements on ";").
 """
 
+from models.activities import Activity, CheckIn, ReminderLog, ReminderSnooze
 from models.contacts import (
     BotAccount,
     BoundGroup,
@@ -21,23 +22,32 @@ from models.identity import Admin, Application, Cadre, Organisation
 from models.interaction import Exchange, MessageCount, Topic, TopicPost, TopicReply
 from models.jobs import JobRun
 from models.outbox import OutboxMessage
+from models.requests import Case, CaseEvent, HelpMatch, HelpPost
 
 __all__ = [
+    "Activity",
     "Admin",
     "Application",
     "BotAccount",
     "BoundGroup",
     "Cadre",
+    "Case",
+    "CaseEvent",
+    "CheckIn",
     "ContactLink",
     "ContactSnapshot",
     "Exchange",
     "GroupMember",
+    "HelpMatch",
+    "HelpPost",
     "Invitation",
     "JobRun",
     "MessageCount",
     "OptOut",
     "Organisation",
     "OutboxMessage",
+    "ReminderLog",
+    "ReminderSnooze",
     "Topic",
     "TopicPost",
     "TopicReply",

@@ -1,0 +1,61 @@
+"""Offline activities, check-ins, and the record of reminders already sent."""
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Activity(Model):
+    """An offline activity, face-to-face meeting or survey visit a cadre held."""
+
+    id = fields.IntField(primary_key=True)
+    cadre = fields.ForeignKeyField("models.Cadre", related_name="activities", on_delete=fields.CASCADE)
+    kind = fields.CharField(max_length=16, description="offline | face_to_face | survey_visit")
+    title = fields.CharField(max_length=80)
+    place = fields.CharField(max_length=80, null=True)
+    day = fields.DateField(description="local date it takes place")
+    code = fields.CharField(max_length=6, description="check-in code, valid on that day")
+    head_count = fields.IntField(default=0, description="attendees added by the cadre without check-in")
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "activity"
+        unique_together = (("day", "code"),)
+        indexes = (("cadre_id", "day"),)
+
+
+class CheckIn(Model):
+    """A youth confirming attendance with the code. qq is NULL once they asked to be forgotten."""
+
+    id = fields.IntField(primary_key=True)
+    activity = fields.ForeignKeyField("models.Activity", related_name="check_ins", on_delete=fields.CASCADE)
+    qq = fields.BigIntField(null=True)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "check_in"
+        unique_together = (("activity", "qq"),)
+
+
+class ReminderLog(Model):
+    """A reminder already sent: (rule, recipient, period) is unique, so it goes out once."""
+
+    id = fields.IntField(primary_key=True)
+    rule = fields.CharField(max_length=32)
+    qq = fields.BigIntField()
+    period = fields.CharField(max_length=16, description="e.g. 2026Q4, 2026-08-15, 2026W48")
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "reminder_log"
+        unique_together = (("rule", "qq", "period"),)
+
+
+class ReminderSnooze(Model):
+    """A cadre's pause of non-deadline reminders (leave, illness)."""
+
+    id = fields.IntField(primary_key=True)
+    qq = fields.BigIntField(unique=True)
+    until = fields.DatetimeField()
+
+    class Meta:
+        table = "reminder_snooze"

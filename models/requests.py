@@ -1,0 +1,84 @@
+"""Youth requests tracked as cases, their history, and mutual help among youth."""
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Case(Model):
+    """A youth's request (诉求). The youth's QQ is NULL once they asked to be forgotten."""
+
+    id = fields.IntField(primary_key=True)
+    youth_qq = fields.BigIntField(null=True, db_index=True)
+    category = fields.CharField(max_length=12, description="confusion | difficulty | suggestion")
+    content = fields.TextField()
+    cadre = fields.ForeignKeyField(
+        "models.Cadre", related_name="cases", null=True, on_delete=fields.SET_NULL
+    )
+    org = fields.ForeignKeyField(
+        "models.Organisation", related_name="cases", on_delete=fields.RESTRICT,
+        description="the organisation responsible (the cadre's, or the group's)",
+    )
+    status = fields.CharField(max_length=10, default="open", description="open | waiting | answered | closed")
+    source_group_id = fields.BigIntField(null=True)
+    show_identity = fields.BooleanField(default=False, description="the youth agreed to be named upward")
+    escalated_at = fields.DatetimeField(null=True)
+    escalation_note = fields.CharField(max_length=500, null=True)
+    first_answer_at = fields.DatetimeField(null=True)
+    waiting_since = fields.DatetimeField(null=True, description="paused: waiting for the youth")
+    paused_seconds = fields.IntField(default=0, description="time spent waiting for the youth")
+    reminded_at = fields.DatetimeField(null=True, description="the 48-hour reminder went out")
+    closed_at = fields.DatetimeField(null=True)
+    close_note = fields.CharField(max_length=500, null=True)
+    rating = fields.IntField(null=True)
+    rating_comment = fields.CharField(max_length=500, null=True)
+    rated_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(db_index=True)
+
+    class Meta:
+        table = "case"
+        indexes = (("cadre_id", "status"), ("org_id", "created_at"))
+
+
+class CaseEvent(Model):
+    """One step in a case's history: reply, supplement, close, escalate, transfer, rating."""
+
+    id = fields.IntField(primary_key=True)
+    case = fields.ForeignKeyField("models.Case", related_name="events", on_delete=fields.CASCADE)
+    kind = fields.CharField(max_length=12)
+    actor_qq = fields.BigIntField(null=True)
+    text = fields.TextField(null=True)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "case_event"
+
+
+class HelpPost(Model):
+    """A need or an offer a youth posts to their cadre's circle (互助)."""
+
+    id = fields.IntField(primary_key=True)
+    cadre = fields.ForeignKeyField("models.Cadre", related_name="help_posts", on_delete=fields.CASCADE)
+    qq = fields.BigIntField(null=True)
+    kind = fields.CharField(max_length=8, description="need | offer")
+    content = fields.CharField(max_length=500)
+    status = fields.CharField(max_length=10, default="open", description="open | matched | closed")
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "help_post"
+
+
+class HelpMatch(Model):
+    """A cadre's proposal to introduce a need to an offer. Both youth must agree."""
+
+    id = fields.IntField(primary_key=True)
+    cadre = fields.ForeignKeyField("models.Cadre", related_name="help_matches", on_delete=fields.CASCADE)
+    need = fields.ForeignKeyField("models.HelpPost", related_name="as_need", on_delete=fields.CASCADE)
+    offer = fields.ForeignKeyField("models.HelpPost", related_name="as_offer", on_delete=fields.CASCADE)
+    need_answer = fields.BooleanField(null=True)
+    offer_answer = fields.BooleanField(null=True)
+    status = fields.CharField(max_length=10, default="asked", description="asked | introduced | declined")
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "help_match"
