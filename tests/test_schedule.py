@@ -60,3 +60,22 @@ async def test_a_failed_run_is_retried(task) -> None:
     assert runs == [] and not await JobRun.exists(key="test_task:2026-12-01")
     await schedule.tick()
     assert len(runs) == 1
+
+
+async def test_periodic_checks_follow_the_clock() -> None:
+    seen: list[datetime] = []
+
+    async def check() -> None:
+        seen.append(clock.now())
+
+    schedule.every("test_check", 600)(check)
+    try:
+        clock.set_now(datetime(2026, 12, 1, 10, 0, tzinfo=SH))
+        assert "test_check" in await schedule.tick()
+        clock.set_now(datetime(2026, 12, 1, 10, 9, tzinfo=SH))
+        assert "test_check" not in await schedule.tick()
+        clock.set_now(datetime(2026, 12, 1, 10, 10, tzinfo=SH))
+        assert "test_check" in await schedule.tick()
+        assert len(seen) == 2
+    finally:
+        schedule._periodic[:] = [p for p in schedule._periodic if p.name != "test_check"]

@@ -1,14 +1,18 @@
-"""Daily tasks that run once a day, after their local time, in one process of many.
+"""Work driven by the clock: daily tasks and periodic checks.
 
-A periodic tick (every `LIANQING_TICK_SECONDS`) asks the clock, so a task
-missed while the bot was down runs soon after start-up, tests move time with
-the controlled clock, and the `job_run` table's unique key keeps two bot
-processes from both running a shared task.
+A tick (every `LIANQING_TICK_SECONDS`) asks the clock, so a task missed while
+the bot was down runs soon after start-up and tests move time with the
+controlled clock instead of sleeping.
+
+- `daily`: once a day after its local time, in one process of many (the
+  `job_run` table's unique key keeps two bot processes from both running it);
+- `every`: a check run at most every N seconds of clock time in each process;
+  such checks must be idempotent (conditional updates, outbox dedup keys).
 """
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 
 from nonebot.log import logger
 from tortoise.exceptions import IntegrityError
@@ -29,8 +33,25 @@ class DailyTask:
     """Run once per day for each set of connected QQ accounts (e.g. syncing their groups)."""
 
 
+@dataclass
+class PeriodicTask:
+    name: str
+    seconds: float
+    func: Task
+
+
 _tasks: list[DailyTask] = []
+_periodic: list[PeriodicTask] = []
+_last_run: dict[str, datetime] = {}
 _done: set[str] = set()
+
+
+def every(name: str, seconds: float) -> Callable[[Task], Task]:
+    def decorator(func: Task) -> Task:
+        _periodic.append(PeriodicTask(name, seconds, func))
+        return func
+
+    return decorator
 
 
 def daily(name: str, at: time, *, per_account: bool = False) -> Callable[[Task], Task]:
@@ -49,10 +70,22 @@ def _key(task: DailyTask, day: str) -> str | None:
 
 
 async def tick() -> list[str]:
-    """Run every task that is due today and not yet run; returns the keys it ran."""
+    """Run due periodic checks, then every daily task due today and not yet run.
+
+    Returns the names / keys of what ran."""
     now = clock.now()
     today = clock.today()
     ran = []
+    for check in list(_periodic):
+        last = _last_run.get(check.name)
+        if last is not None and timedelta(0) <= now - last < timedelta(seconds=check.seconds):
+            continue
+        _last_run[check.name] = now
+        try:
+            await check.func()
+            ran.append(check.name)
+        except Exception as e:
+            logger.opt(exception=e).warning(f"periodic check {check.name} failed")
     for task in list(_tasks):
         if now < clock.local_datetime(today, task.at.hour, task.at.minute):
             continue
@@ -83,3 +116,4 @@ async def forget_old_runs(days: int = 60) -> None:
 def reset() -> None:
     """Forget which runs this process has seen (tests)."""
     _done.clear()
+    _last_run.clear()
