@@ -1,0 +1,18 @@
+"""Activity and reminder settings (times local, defaults as in the README)."""
+
+from datetime import time
+
+from pydantic import BaseModel
+
+
+class Config(BaseModel):
+    activities_max_days_ahead: int = 30
+    """Activities may be recorded at most this many days before they take place."""
+    activities_quarter_grace_days: int = 7
+    """A past quarter stays open for late records this many days after it ends."""
+    reminders_time: time = time(9, 0)
+    """When the day's reminders are worked out and queued (local time)."""
+    reminders_quarter_days_before_end: int = 10
+    reminders_silence_days: int = 7
+    reminders_target_days: tuple[int, ...] = (1, 15, 25)
+    """Days of August on which cadres below target are told their gap."""

@@ -1,0 +1,194 @@
+"""Activities: record, check in, head counts, progress, and who has not done it."""
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from tortoise.exceptions import IntegrityError
+
+from models import Activity, Cadre, CheckIn, Youth
+from plugins.activities import dates
+from plugins.activities.config import Config
+from plugins.core import clock
+from plugins.core.errors import Conflict, Forbidden, NotFound, UsageError
+from plugins.core.sql import fetch, subtree_sql
+from plugins.core.text import clean, parse_ref, ref
+
+KINDS = {"线下活动": "offline", "面对面": "face_to_face", "调研": "survey_visit"}
+KIND_LABELS = {v: k for k, v in KINDS.items()}
+KIND_WORDS = "、".join(KINDS)
+
+_settings = Config()
+
+
+def configure(settings: Config) -> None:
+    global _settings
+    _settings = settings
+
+
+def settings() -> Config:
+    return _settings
+
+
+def parse_kind(text: str) -> str:
+    kind = KINDS.get(text.strip())
+    if kind is None:
+        raise UsageError(f"活动类型须为 {KIND_WORDS} 之一")
+    return kind
+
+
+def check_day(day: date, today: date) -> None:
+    """Not more than N days ahead, not in a quarter already closed."""
+    if day > today + timedelta(days=_settings.activities_max_days_ahead):
+        raise UsageError(
+            f"只能记录 {_settings.activities_max_days_ahead} 天内的活动，{dates.fmt_day(day)} 太远了"
+        )
+    start, _ = dates.quarter_bounds(day)
+    this_start, _ = dates.quarter_bounds(today)
+    if start < this_start:
+        _, end = dates.quarter_bounds(day)
+        if today > end + timedelta(days=_settings.activities_quarter_grace_days):
+            raise UsageError(f"{dates.quarter_label(day)}已结束，不能再补记该季度的活动")
+
+
+async def record(cadre: Cadre, kind_text: str, day_text: str, title_text: str, place_text: str | None) -> Activity:
+    kind = parse_kind(kind_text)
+    today = clock.today()
+    day = dates.parse_day(day_text, today)
+    check_day(day, today)
+    title = clean(title_text, 200)
+    if not title:
+        raise UsageError("请写活动标题")
+    if len(title) > 40:
+        raise UsageError(f"活动标题最多 40 个字，现在有 {len(title)} 个字")
+    place = clean(place_text or "", 100) or None
+    if place and len(place) > 40:
+        raise UsageError("地点最多 40 个字")
+    for _ in range(20):  # a code is unique among the activities of its day
+        try:
+            return await Activity.create(
+                cadre=cadre, kind=kind, title=title, place=place, day=day,
+                code=f"{secrets.randbelow(1_000_000):06d}", created_at=clock.now(),
+            )
+        except IntegrityError:
+            continue
+    raise Conflict("今天的签到码已用尽，请明天再试")  # pragma: no cover - a million codes a day
+
+
+async def check_in(qq: int, code_text: str) -> tuple[Activity, int]:
+    """Record attendance; returns the activity and how many have checked in."""
+    code = code_text.strip()
+    if not (len(code) == 6 and code.isdigit()):
+        raise UsageError("签到码是 6 位数字，例如 /签到 123456")
+    activity = await Activity.get_or_none(code=code, day=clock.today()).prefetch_related("cadre__org")
+    if activity is None:
+        raise NotFound("签到码不正确，或不是今天的活动。请向组织者核对签到码")
+    if activity.cadre.qq == qq:
+        raise Conflict("组织活动的团干部不需要签到")
+    try:
+        await CheckIn.create(activity=activity, qq=qq, created_at=clock.now())
+    except IntegrityError as e:
+        raise Conflict(f"你已经签到过活动 {ref(activity.id)} 了") from e
+    return activity, await CheckIn.filter(activity=activity).count()
+
+
+async def own_activity(cadre: Cadre, token: str) -> Activity:
+    number = parse_ref(token)
+    if number is None:
+        raise UsageError("请写活动编号，例如 /活动 3")
+    activity = await Activity.get_or_none(id=number)
+    if activity is None:
+        raise NotFound(f"没有编号为 {ref(number)} 的活动")
+    if activity.cadre_id != cadre.id:
+        raise Forbidden(f"活动 {ref(number)} 不是你记录的")
+    return activity
+
+
+async def set_head_count(cadre: Cadre, token: str, count_text: str) -> Activity:
+    activity = await own_activity(cadre, token)
+    if not count_text.isdigit() or int(count_text) > 100_000:
+        raise UsageError("人数须为 0 到 100000 之间的整数，例如 /活动 人数 3 25")
+    activity.head_count = int(count_text)
+    await activity.save(update_fields=["head_count"])
+    return activity
+
+
+async def attendance(activity_ids: list[int]) -> dict[int, int]:
+    """Check-ins per activity (one GROUP BY)."""
+    if not activity_ids:
+        return {}
+    rows = await fetch(
+        "SELECT activity_id AS id, COUNT(*) AS n FROM check_in WHERE activity_id IN ("
+        + ", ".join("?" for _ in activity_ids) + ") GROUP BY activity_id",
+        *activity_ids,
+    )
+    return {r["id"]: r["n"] for r in rows}
+
+
+async def recent(cadre: Cadre, limit: int = 10) -> list[tuple[Activity, int]]:
+    activities = await Activity.filter(cadre=cadre).order_by("-day", "-id").limit(limit)
+    counts = await attendance([a.id for a in activities])
+    return [(a, counts.get(a.id, 0)) for a in activities]
+
+
+async def attendees(activity: Activity, limit: int = 30) -> list[str]:
+    """Who checked in: their nickname if they are a youth we know, else their QQ."""
+    check_ins = await CheckIn.filter(activity=activity).order_by("id").limit(limit)
+    qqs = [c.qq for c in check_ins if c.qq]
+    names = dict(await Youth.filter(qq__in=qqs).values_list("qq", "nickname")) if qqs else {}
+    return [(names.get(c.qq) or str(c.qq)) if c.qq else "（已注销）" for c in check_ins]
+
+
+@dataclass
+class Progress:
+    quarter_start: date
+    quarter_end: date
+    quarter_done: int
+    face_to_face_done: int
+    year_activities: int
+    year_attendees: int
+
+
+async def progress(cadre: Cadre) -> Progress:
+    today = clock.today()
+    q_start, q_end = dates.quarter_bounds(today)
+    y_start, _ = dates.year_bounds(today)
+    quarter = await Activity.filter(cadre=cadre, day__gte=q_start, day__lte=min(q_end, today)).count()
+    f2f = await Activity.filter(cadre=cadre, kind="face_to_face", day__gte=y_start, day__lte=today).count()
+    rows = await fetch(
+        "SELECT COUNT(*) AS n, COALESCE(SUM(a.head_count), 0) AS heads, "
+        "(SELECT COUNT(*) FROM check_in c JOIN activity b ON b.id = c.activity_id "
+        " WHERE b.cadre_id = ? AND b.day >= ? AND b.day <= ?) AS checked "
+        "FROM activity a WHERE a.cadre_id = ? AND a.day >= ? AND a.day <= ?",
+        cadre.id, y_start, today, cadre.id, y_start, today,
+    )
+    r = rows[0]
+    return Progress(q_start, q_end, quarter, f2f, int(r["n"]), int(r["heads"]) + int(r["checked"]))
+
+
+@dataclass
+class Overview:
+    cadres: int
+    no_activity: list[tuple[int, str, str]]  # cadre id, name, org name
+    no_face_to_face: list[tuple[int, str, str]]
+
+
+async def overview(paths: list[str] | None) -> Overview:
+    """Cadres under `paths` with no activity this quarter / no face-to-face this year (SQL)."""
+    today = clock.today()
+    q_start, _ = dates.quarter_bounds(today)
+    y_start, _ = dates.year_bounds(today)
+    where, params = subtree_sql(paths)
+    rows = await fetch(
+        "SELECT c.id AS id, c.name AS name, o.name AS org, "
+        "EXISTS (SELECT 1 FROM activity a WHERE a.cadre_id = c.id AND a.day >= ? AND a.day <= ?) AS quarter, "
+        "EXISTS (SELECT 1 FROM activity a WHERE a.cadre_id = c.id AND a.kind = 'face_to_face' "
+        "AND a.day >= ? AND a.day <= ?) AS f2f "
+        f"FROM cadre c JOIN organisation o ON o.id = c.org_id WHERE {where} ORDER BY o.path, c.id",
+        q_start, today, y_start, today, *params,
+    )
+    return Overview(
+        cadres=len(rows),
+        no_activity=[(r["id"], r["name"], r["org"]) for r in rows if not r["quarter"]],
+        no_face_to_face=[(r["id"], r["name"], r["org"]) for r in rows if not r["f2f"]],
+    )
