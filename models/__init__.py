@@ -18,6 +18,14 @@ from models.contacts import (
     OptOut,
     Youth,
 )
+from models.evaluation import (
+    EvaluationPeriod,
+    EvaluationResult,
+    SpotCheck,
+    SpotCheckQuestion,
+    Survey,
+    SurveyQuestion,
+)
 from models.identity import Admin, Application, Cadre, Organisation
 from models.interaction import Exchange, MessageCount, Topic, TopicPost, TopicReply
 from models.jobs import JobRun
@@ -36,6 +44,8 @@ __all__ = [
     "CheckIn",
     "ContactLink",
     "ContactSnapshot",
+    "EvaluationPeriod",
+    "EvaluationResult",
     "Exchange",
     "GroupMember",
     "HelpMatch",
@@ -48,6 +58,10 @@ __all__ = [
     "OutboxMessage",
     "ReminderLog",
     "ReminderSnooze",
+    "SpotCheck",
+    "SpotCheckQuestion",
+    "Survey",
+    "SurveyQuestion",
     "Topic",
     "TopicPost",
     "TopicReply",

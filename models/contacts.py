@@ -31,6 +31,7 @@ class BoundGroup(Model):
 
     class Meta:
         table = "bound_group"
+        indexes = (("cadre_id",),)
 
 
 class GroupMember(Model):
@@ -76,7 +77,7 @@ class ContactLink(Model):
     class Meta:
         table = "contact_link"
         unique_together = (("youth", "cadre"),)
-        indexes = (("cadre_id", "status"),)
+        indexes = (("cadre_id", "status"), ("youth_id", "status"))
 
 
 class ContactSnapshot(Model):
@@ -103,6 +104,7 @@ class Invitation(Model):
 
     class Meta:
         table = "invitation"
+        indexes = (("cadre_id", "created_at"),)
 
 
 class OptOut(Model):

@@ -32,6 +32,7 @@ class Admin(Model):
     class Meta:
         table = "admin"
         unique_together = (("qq", "org"),)
+        indexes = (("org_id",),)
 
 
 class Cadre(Model):
@@ -50,6 +51,7 @@ class Cadre(Model):
 
     class Meta:
         table = "cadre"
+        indexes = (("org_id",),)
 
 
 class Application(Model):
@@ -76,3 +78,4 @@ class Application(Model):
 
     class Meta:
         table = "application"
+        indexes = (("org_id", "status"),)

@@ -35,6 +35,7 @@ class Topic(Model):
 
     class Meta:
         table = "topic"
+        indexes = (("cadre_id", "created_at"),)
 
 
 class TopicPost(Model):
@@ -67,6 +68,7 @@ class TopicReply(Model):
     class Meta:
         table = "topic_reply"
         unique_together = (("group_id", "message_id"),)
+        indexes = (("topic_id", "is_cadre"),)
 
 
 class Exchange(Model):

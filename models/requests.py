@@ -51,6 +51,7 @@ class CaseEvent(Model):
 
     class Meta:
         table = "case_event"
+        indexes = (("case_id",),)
 
 
 class HelpPost(Model):
@@ -66,6 +67,7 @@ class HelpPost(Model):
 
     class Meta:
         table = "help_post"
+        indexes = (("cadre_id", "status"),)
 
 
 class HelpMatch(Model):

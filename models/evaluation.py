@@ -1,0 +1,97 @@
+"""Evaluation: spot checks, satisfaction surveys, and confirmed (frozen) results."""
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class SpotCheck(Model):
+    """An administrator's request to ask a sample of a cadre's contacts whether contact is real."""
+
+    id = fields.IntField(primary_key=True)
+    cadre = fields.ForeignKeyField("models.Cadre", related_name="spot_checks", on_delete=fields.CASCADE)
+    requested_by = fields.BigIntField()
+    sample_size = fields.IntField()
+    quarter = fields.CharField(max_length=8)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "spot_check"
+
+
+class SpotCheckQuestion(Model):
+    """One youth asked in a spot check. A youth is asked once per cadre per quarter."""
+
+    id = fields.IntField(primary_key=True)
+    check = fields.ForeignKeyField("models.SpotCheck", related_name="questions", on_delete=fields.CASCADE)
+    cadre = fields.ForeignKeyField("models.Cadre", related_name="spot_questions", on_delete=fields.CASCADE)
+    youth_qq = fields.BigIntField(null=True, description="NULL once the youth asked to be forgotten")
+    quarter = fields.CharField(max_length=8)
+    answer = fields.CharField(max_length=4, null=True, description="yes | no")
+    asked_at = fields.DatetimeField()
+    answered_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "spot_check_question"
+        unique_together = (("cadre", "youth_qq", "quarter"),)
+        indexes = (("check_id",),)
+
+
+class Survey(Model):
+    """A satisfaction survey of the cadres under an organisation."""
+
+    id = fields.IntField(primary_key=True)
+    org = fields.ForeignKeyField("models.Organisation", related_name="surveys", on_delete=fields.CASCADE)
+    requested_by = fields.BigIntField()
+    per_cadre = fields.IntField()
+    created_at = fields.DatetimeField()
+    closes_at = fields.DatetimeField()
+
+    class Meta:
+        table = "survey"
+
+
+class SurveyQuestion(Model):
+    """One youth asked to rate one cadre (1–5). Anonymous to the cadre: only aggregates are shown."""
+
+    id = fields.IntField(primary_key=True)
+    survey = fields.ForeignKeyField("models.Survey", related_name="questions", on_delete=fields.CASCADE)
+    cadre = fields.ForeignKeyField("models.Cadre", related_name="survey_questions", on_delete=fields.CASCADE)
+    youth_qq = fields.BigIntField(null=True, description="NULL once the youth asked to be forgotten")
+    rating = fields.IntField(null=True)
+    asked_at = fields.DatetimeField()
+    answered_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "survey_question"
+        indexes = (("cadre_id", "answered_at"), ("survey_id",))
+
+
+class EvaluationPeriod(Model):
+    """An administrator confirmed an organisation's results for a period: they are frozen."""
+
+    id = fields.IntField(primary_key=True)
+    period = fields.CharField(max_length=8, description="2026Q4 or 2026")
+    org = fields.ForeignKeyField("models.Organisation", related_name="evaluation_periods", on_delete=fields.CASCADE)
+    confirmed_by = fields.BigIntField()
+    confirmed_at = fields.DatetimeField()
+
+    class Meta:
+        table = "evaluation_period"
+        unique_together = (("period", "org"),)
+
+
+class EvaluationResult(Model):
+    """A frozen result of one cadre or one organisation in a confirmed period."""
+
+    id = fields.IntField(primary_key=True)
+    period = fields.ForeignKeyField("models.EvaluationPeriod", related_name="results", on_delete=fields.CASCADE)
+    cadre = fields.ForeignKeyField("models.Cadre", related_name="results", null=True, on_delete=fields.CASCADE)
+    org = fields.ForeignKeyField("models.Organisation", related_name="results", null=True, on_delete=fields.CASCADE)
+    realization = fields.FloatField(null=True)
+    activeness = fields.FloatField(null=True)
+    satisfaction = fields.FloatField(null=True)
+    composite = fields.FloatField(null=True)
+    inputs = fields.JSONField(default=dict)
+
+    class Meta:
+        table = "evaluation_result"
