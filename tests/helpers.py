@@ -141,9 +141,12 @@ class Api:
     exception: Exception | None = None
 
 
-async def converse(app: App, event: Any, *expected: Contains | Notice | GroupNotice | Api) -> None:
+async def converse(
+    app: App, event: Any, *expected: Contains | Notice | GroupNotice | Api, then_deliver: bool = True
+) -> None:
     """Deliver `event`; require exactly the `expected` replies and API calls in order, then
-    that the outbox sends exactly the expected notices (messages the bot sends on its own)."""
+    that the outbox sends exactly the expected notices (messages the bot sends on its own).
+    With then_deliver=False the outbox is left for a later `deliver` call."""
     async with app.test_matcher() as ctx:
         bot = ctx.create_bot(base=Bot, self_id=str(BOT_ID))
         ctx.receive_event(bot, event)
@@ -152,7 +155,8 @@ async def converse(app: App, event: Any, *expected: Contains | Notice | GroupNot
                 ctx.should_call_api(item.name, item.data, result=item.result, exception=item.exception)
             elif not isinstance(item, (Notice, GroupNotice)):
                 ctx.should_call_send(event, item, result={"message_id": 1})
-    await deliver(app, *[item for item in expected if isinstance(item, (Notice, GroupNotice))])
+    if then_deliver:
+        await deliver(app, *[item for item in expected if isinstance(item, (Notice, GroupNotice))])
 
 
 async def deliver(app: App, *notices: Notice | GroupNotice) -> None:

@@ -207,10 +207,13 @@ async def _campaign_summary(paths: list[str], year: int) -> str:
     )
 
 
-async def _weekly_digest(paths: list[str], today: date) -> str:
+async def _weekly_digest(paths: list[str], today: date) -> str | None:
+    """Who is behind on what; None when there is nobody to report on."""
     from plugins.activities.service import overview as activity_overview
 
     acts = await activity_overview(paths)
+    if not acts.cadres:
+        return None
     contacts = await org_overview(paths)
     lines = [
         f"所辖团干部 {contacts.cadres} 人：联系人数未达标 {contacts.cadres - contacts.at_target} 人，"
@@ -239,8 +242,8 @@ async def admin_dues(today: date) -> dict[int, tuple[str | None, list[Due]]]:
     weekly = today.weekday() <= 2  # Monday, or caught up by Wednesday
     for qq, paths in roots.items():
         items = []
-        if weekly:
-            items.append(Due("weekly_digest", f"{iso.year}W{iso.week:02d}", await _weekly_digest(paths, today)))
+        if weekly and (digest := await _weekly_digest(paths, today)):
+            items.append(Due("weekly_digest", f"{iso.year}W{iso.week:02d}", digest))
         if today.month == 9:
             items.append(Due("campaign_summary", str(today.year), await _campaign_summary(paths, today.year)))
         if items:

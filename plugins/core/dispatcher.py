@@ -14,6 +14,7 @@ from nonebot.adapters.onebot.v11 import (
     MessageEvent,
     MessageSegment,
     NoticeEvent,
+    PrivateMessageEvent,
 )
 from nonebot.log import logger
 from nonebot.rule import Rule
@@ -80,7 +81,7 @@ async def _wanted(event: Event) -> bool:
     # solver time on every event. The handler parses again (commands are rare).
     if isinstance(event, MessageEvent):
         events.observe(event)
-        return split_command(event.get_message()) is not None
+        return split_command(event.get_message()) is not None or events.wants_private_text(event)
     if isinstance(event, NoticeEvent):
         return events.wants_notice(event)
     return False
@@ -97,7 +98,9 @@ async def _dispatch(bot: Bot, event: Event) -> None:
     if not isinstance(event, MessageEvent):
         return
     found = split_command(event.get_message())
-    if found is None:  # pragma: no cover - the rule matched this very message
+    if found is None:  # a plain private answer someone is waiting for
+        if isinstance(event, PrivateMessageEvent):
+            await events.handle_private_text(bot, event)
         return
     cmd, args = found
     ctx = CommandContext(bot=bot, event=event, command=cmd, args=args)

@@ -7,19 +7,25 @@ plugins/core/dispatcher.py calls these subscribers itself:
 
 - message observers: plain (sync) functions called for every message, before
   command lookup; they must only touch memory (e.g. batched counters);
-- notice handlers: async functions for one notice type (group_increase, …).
+- notice handlers: async functions for one notice type (group_increase, …);
+- private text handlers: for a person the bot is waiting on (e.g. a spot-check
+  question), a plain private message that is not a command is their answer.
+  `wants(qq)` must answer from memory.
 """
 
 from collections.abc import Awaitable, Callable
 
-from nonebot.adapters.onebot.v11 import Bot, MessageEvent, NoticeEvent
+from nonebot.adapters.onebot.v11 import Bot, MessageEvent, NoticeEvent, PrivateMessageEvent
 from nonebot.log import logger
 
 MessageObserver = Callable[[MessageEvent], None]
 NoticeHandler = Callable[[Bot, NoticeEvent], Awaitable[None]]
 
+PrivateTextHandler = Callable[[Bot, PrivateMessageEvent], Awaitable[bool]]
+
 _observers: list[MessageObserver] = []
 _notice_handlers: dict[str, list[NoticeHandler]] = {}
+_private_text: list[tuple[Callable[[int], bool], PrivateTextHandler]] = []
 
 
 def observe_messages(observer: MessageObserver) -> MessageObserver:
@@ -34,6 +40,37 @@ def on_notice_type(*notice_types: str) -> Callable[[NoticeHandler], NoticeHandle
         return handler
 
     return decorator
+
+
+def on_private_text(wants: Callable[[int], bool]) -> Callable[[PrivateTextHandler], PrivateTextHandler]:
+    """Handle plain private messages from people `wants(qq)` is waiting on (from memory).
+
+    The handler returns True when it took the message as an answer.
+    """
+
+    def decorator(handler: PrivateTextHandler) -> PrivateTextHandler:
+        _private_text.append((wants, handler))
+        return handler
+
+    return decorator
+
+
+def wants_private_text(event: MessageEvent) -> bool:
+    return isinstance(event, PrivateMessageEvent) and any(
+        wants(event.user_id) for wants, _ in _private_text
+    )
+
+
+async def handle_private_text(bot: Bot, event: PrivateMessageEvent) -> None:
+    for wants, handler in _private_text:
+        if not wants(event.user_id):
+            continue
+        try:
+            if await handler(bot, event):
+                return
+        except Exception as e:
+            logger.opt(exception=e).warning(f"private text handler {handler.__qualname__} failed")
+            return
 
 
 def observe(event: MessageEvent) -> None:

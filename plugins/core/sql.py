@@ -62,3 +62,10 @@ def subtree_sql(paths: list[str] | None, column: str = "o.path") -> tuple[str, l
     if not paths:
         return "1=0", []
     return "(" + " OR ".join(f"{column} LIKE ?" for _ in paths) + ")", [p + "%" for p in paths]
+
+
+def epoch(column: str) -> str:
+    """SQL for a timestamp column as whole seconds since 1970, in the current dialect."""
+    if _dialect() == "postgres":
+        return f"CAST(EXTRACT(EPOCH FROM {column}) AS BIGINT)"
+    return f"CAST(strftime('%s', {column}) AS INTEGER)"

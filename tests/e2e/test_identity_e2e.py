@@ -51,7 +51,9 @@ async def test_roster_register_review_channels_card_mine(sim: OneBotSimulator) -
     assert "共青团杭州市西湖区委李四" in reply.text
     assert reply.segments[0]["type"] == "reply"  # quotes the command in a busy group
     notice = await sim.wait_for(
-        lambda c: c.action == "send_private_msg" and c.params["user_id"] == CITY_ADMIN, start=start
+        lambda c: c.action == "send_private_msg" and c.params["user_id"] == CITY_ADMIN
+        and "注册申请" in c.text,
+        start=start,
     )
     assert "新的团干部注册申请 #1" in notice.text
 

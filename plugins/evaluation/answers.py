@@ -1,0 +1,64 @@
+"""Plain private replies to spot checks (是/否) and surveys (1–5)."""
+
+from datetime import timedelta
+
+from nonebot.adapters.onebot.v11 import Bot, PrivateMessageEvent
+
+from models import SpotCheckQuestion, SurveyQuestion
+from plugins.core import clock
+from plugins.core.events import on_private_text
+from plugins.core.text import plain
+from plugins.evaluation import awaiting
+from plugins.evaluation.config import Config
+
+YES = {"是", "是的", "有", "对"}
+NO = {"否", "不是", "没有", "不"}
+PUNCTUATION = "。.！!，,～~ "
+
+_settings = Config()
+
+
+def configure(settings: Config) -> None:
+    global _settings
+    _settings = settings
+
+
+async def _open_questions(qq: int) -> tuple[SpotCheckQuestion | None, SurveyQuestion | None]:
+    since = clock.now() - timedelta(days=_settings.evaluation_question_days)
+    spot = await SpotCheckQuestion.filter(youth_qq=qq, answered_at__isnull=True, asked_at__gte=since).order_by("-id").first()
+    survey = await SurveyQuestion.filter(youth_qq=qq, answered_at__isnull=True, asked_at__gte=since).order_by("-id").first()
+    return spot, survey
+
+
+async def record(qq: int, text: str) -> str | None:
+    """Take `text` as the answer to the person's open question; returns the reply (None: none open)."""
+    spot, survey = await _open_questions(qq)
+    if spot is None and survey is None:
+        awaiting.discard(qq)
+        return None
+    answer = text.strip().strip(PUNCTUATION)
+    now = clock.now()
+    if spot is not None and answer in YES | NO:
+        value = "yes" if answer in YES else "no"
+        claimed = await SpotCheckQuestion.filter(id=spot.id, answered_at__isnull=True).update(answer=value, answered_at=now)
+        reply = "谢谢，已记录您的回答。" if claimed else "您已经回答过了，谢谢。"
+    elif survey is not None and answer in {"1", "2", "3", "4", "5"}:
+        claimed = await SurveyQuestion.filter(id=survey.id, answered_at__isnull=True).update(rating=int(answer), answered_at=now)
+        reply = "谢谢您的评分！" if claimed else "您已经打过分了，谢谢。"
+    elif spot is not None:
+        return "请直接回复“是”或“否”：该团干部是否与您保持联系？"
+    else:
+        return "请直接回复 1 到 5 之间的一个数字为团干部打分（5 分最满意）。"
+    spot, survey = await _open_questions(qq)
+    if spot is None and survey is None:
+        awaiting.discard(qq)
+    return reply
+
+
+@on_private_text(awaiting.wants)
+async def _answer(bot: Bot, event: PrivateMessageEvent) -> bool:
+    reply = await record(event.user_id, event.get_plaintext())
+    if reply is None:
+        return False
+    await bot.send(event, plain(reply))
+    return True

@@ -1,0 +1,279 @@
+"""Chat commands for evaluation: /评估, /排行, /抽查, /满意度调查."""
+
+from nonebot.log import logger
+
+from models import Cadre, Organisation
+from plugins.contacts.groups import find_cadre
+from plugins.contacts.stats import cadre_contacts
+from plugins.core.commands import ADMIN, CADRE, Usage, command
+from plugins.core.context import CommandContext
+from plugins.core.errors import Conflict, Forbidden, UsageError
+from plugins.core.text import parse_ref, ref
+from plugins.evaluation import evaluate as ev
+from plugins.evaluation import export, flags, snapshot, spotcheck, survey
+from plugins.evaluation.formulas import explanation
+from plugins.evaluation.inputs import Scope
+from plugins.identity.actor import Actor
+from plugins.identity.commands import actor_of, require_admin
+from plugins.identity.orgs import find_org, real_name
+
+pct = ev.pct
+TOP = 5
+
+
+def _is_cadre_token(token: str) -> bool:
+    return parse_ref(token) is not None
+
+
+async def _root_of(actor: Actor, token: str | None) -> tuple[list[Organisation] | None, str]:
+    if token:
+        org = await find_org(token)
+        if not actor.administers(org):
+            raise Forbidden(f"你不是“{org.name}”或其上级组织的管理员")
+        return [org], org.name
+    roots = actor.subtree_roots()
+    return roots, "全部组织" if roots is None else "、".join(o.name for o in roots)
+
+
+def _hints(r: ev.CadreResult) -> list[str]:
+    """What would raise each measure, from its inputs."""
+    i, m, c = r.inputs, r.measures, ev.settings()
+    hints = []
+    if i.confirmed < i.target:
+        hints.append(f"再有 {i.target - i.confirmed} 名青年确认联系，实现度的人数部分可达 100%")
+    if i.spot_answered >= c.evaluation_spot_min_answers and i.spot_yes < i.spot_answered:
+        hints.append(f"抽查确认率 {i.spot_yes}/{i.spot_answered}：请与否认联系的青年真正建立联系")
+    parts = m.parts
+    if parts["topics"] < 1:
+        hints.append(f"有回复的话题 {i.topics_answered}/{c.evaluation_topics_full}：多发起青年关心的话题")
+    if parts["exchanges"] < 1:
+        hints.append(f"答复青年和活动签到 {i.exchanges + i.check_ins}/{c.evaluation_exchanges_full}：引用或 @ 青年的发言答复他们")
+    if parts["requests"] < 1:
+        hints.append(f"按时答复的诉求 {i.requests_on_time}/{i.requests_received}：{c.evaluation_request_hours} 小时内答复")
+    if not i.activity_held:
+        hints.append(f"近 {c.evaluation_activeness_days} 天没有线下活动：办一次并用 /活动 记录")
+    if not i.face_to_face_held:
+        hints.append("近一年没有面对面交流：用 /活动 面对面 记录")
+    if m.satisfaction is None:
+        hints.append(f"评分样本 {i.ratings}/{c.evaluation_satisfaction_min}：满意度样本不足")
+    return hints
+
+
+async def _cadre_text(cadre: Cadre, *, for_admin: bool) -> str:
+    r = await ev.evaluate_cadre(cadre.id)
+    assert r is not None
+    i, m = r.inputs, r.measures
+    spot = (
+        f"，抽查确认率 {i.spot_yes}/{i.spot_answered}"
+        if i.spot_answered >= ev.settings().evaluation_spot_min_answers
+        else (f"，抽查回答 {i.spot_answered} 份（不足 {ev.settings().evaluation_spot_min_answers} 份不计）" if i.spot_answered else "")
+    )
+    contacts = await cadre_contacts(cadre, i.target)
+    dominant = contacts.dominant_field
+    lines = [
+        f"【评估·参考】{real_name(cadre.org, cadre.name)}（{ref(cadre.id)}）",
+        f"实现度 {pct(m.realization)}：已确认联系 {i.confirmed}/{i.target}{spot}"
+        + ("；联系对象领域集中" if dominant else ""),
+        f"活跃度 {pct(m.activeness)}（近 {ev.settings().evaluation_activeness_days} 天）：有回复的话题 {i.topics_answered}，"
+        f"答复青年 {i.exchanges}，签到 {i.check_ins}，诉求按时答复 {i.requests_on_time}/{i.requests_received}，"
+        f"线下活动{'有' if i.activity_held else '无'}，面对面{'有' if i.face_to_face_held else '无'}",
+        f"满意度 {pct(m.satisfaction)}：评分 {i.ratings} 份"
+        + (f"，平均 {i.rating_sum / i.ratings:.1f} 分" if m.satisfaction is not None else ""),
+        f"综合 {pct(m.composite)}（参考，待管理员确认周期后冻结）",
+    ]
+    confirmed = await snapshot.latest_for_cadre(cadre.id)
+    if confirmed is not None:
+        lines.append(
+            f"已确认的 {confirmed.period.period}：实现度 {pct(confirmed.realization)}、活跃度 {pct(confirmed.activeness)}、"
+            f"满意度 {pct(confirmed.satisfaction)}、综合 {pct(confirmed.composite)}"
+        )
+    hints = _hints(r)
+    if hints:
+        lines.append("如何提高：" + "；".join(hints))
+    if for_admin:
+        found = await flags.flags(cadre.id)
+        if found:
+            lines.append("需要留意：" + "；".join(found))
+    lines.append("计算方法：/评估 说明")
+    return "\n".join(lines)
+
+
+async def _org_text(org: Organisation) -> str:
+    results = await ev.evaluate(Scope.subtree([org.path]))
+    a = ev.aggregate(org, results)
+    lines = [
+        f"【评估·参考】{org.name}（含下级组织，{a.cadres} 名团干部的平均）",
+        f"实现度 {pct(a.realization)}，活跃度 {pct(a.activeness)}，满意度 {pct(a.satisfaction)}，综合 {pct(a.composite)}",
+    ]
+    ranked = sorted(results, key=lambda r: -r.measures.composite)
+    if ranked:
+        lines.append("综合靠前：" + "、".join(f"{r.cadre.name} {pct(r.measures.composite)}" for r in ranked[:3]))
+        lines.append("综合靠后：" + "、".join(f"{r.cadre.name} {pct(r.measures.composite)}" for r in ranked[-3:][::-1]))
+    return "\n".join(lines)
+
+
+@command(
+    "评估",
+    Usage("/评估", "查看自己的实现度、活跃度、满意度和综合（及如何提高）", CADRE),
+    Usage("/评估 说明", "各项指标的计算方法", CADRE),
+    Usage("/评估 <团干部编号|组织>", "查看所辖团干部或组织的评估", ADMIN),
+    Usage("/评估 确认 <周期> [组织]", "确认一个周期（如 2026Q4）的结果并冻结为快照", ADMIN),
+)
+async def evaluation_cmd(ctx: CommandContext) -> None:
+    words = ctx.words()
+    actor = await actor_of(ctx)
+    if words[:1] == ["说明"]:
+        await ctx.reply(explanation(ev.settings()))
+        return
+    if words[:1] == ["确认"]:
+        actor = await require_admin(ctx)
+        if len(words) not in (2, 3):
+            raise ctx.usage_error("请写周期，如 2026Q4")
+        roots, _ = await _root_of(actor, words[2] if len(words) == 3 else None)
+        if roots is None or len(roots) != 1:
+            raise UsageError("请写要确认的组织，例如 /评估 确认 2026Q4 浙江省委")
+        period, count = await snapshot.confirm(actor, words[1], roots[0])
+        await ctx.reply(
+            f"已确认“{roots[0].name}”{period.period} 的评估结果（{count} 名团干部），已冻结为快照，之后的数据不再改变它。"
+        )
+        return
+    if not words:
+        if actor.cadre is not None:
+            await ctx.reply(await _cadre_text(actor.cadre, for_admin=False))
+            return
+        actor = await require_admin(ctx)
+        roots, _ = await _root_of(actor, None)
+        if roots is None or not roots:
+            raise UsageError("请写团干部编号或组织，例如 /评估 浙江省委")
+        await ctx.reply("\n\n".join([await _org_text(o) for o in roots[:3]]))
+        return
+    actor = await require_admin(ctx)
+    if _is_cadre_token(words[0]):
+        cadre = await find_cadre(words[0])
+        if not actor.administers(cadre.org):
+            raise Forbidden(f"你不是“{cadre.org.name}”或其上级组织的管理员，不能查看该团干部的评估")
+        await ctx.reply(await _cadre_text(cadre, for_admin=True))
+    else:
+        roots, _ = await _root_of(actor, words[0])
+        await ctx.reply(await _org_text(roots[0]))
+
+
+@command(
+    "排行",
+    Usage("/排行 [组织] [实现度|活跃度|满意度|综合]", "所辖团干部和下级组织的前几名与后几名", ADMIN),
+    Usage("/排行 导出 [组织]", "完整排行表（.xlsx）", ADMIN),
+)
+async def ranking_cmd(ctx: CommandContext) -> None:
+    actor = await require_admin(ctx)
+    words = ctx.words()
+    exporting = words[:1] == ["导出"]
+    if exporting:
+        words = words[1:]
+    measure = "综合"
+    org_token = None
+    for word in words:
+        if word in ev.MEASURES:
+            measure = word
+        elif org_token is None:
+            org_token = word
+        else:
+            raise ctx.usage_error("请写组织和指标（实现度、活跃度、满意度、综合）")
+    roots, title = await _root_of(actor, org_token)
+    cadres, orgs = await ev.ranking(None, roots)
+    if exporting:
+        await _send_export(ctx, title, cadres, orgs)
+        return
+    key = ev.MEASURES[measure]
+    ranked = sorted(cadres, key=lambda r: -ev.sort_key(getattr(r.measures, key)))
+    lines = [f"【排行·参考】{title}（含下级组织）按{measure}，团干部 {len(cadres)} 人"]
+    if not ranked:
+        lines.append("还没有团干部。")
+    else:
+        lines.append("前 5 名：" + "；".join(
+            f"{real_name_short(r)} {pct(getattr(r.measures, key))}" for r in ranked[:TOP]))
+        lines.append("后 5 名：" + "；".join(
+            f"{real_name_short(r)} {pct(getattr(r.measures, key))}" for r in ranked[-TOP:][::-1]))
+    org_ranked = sorted([o for o in orgs if o.cadres], key=lambda o: -ev.sort_key(getattr(o, key)))
+    if len(org_ranked) > 1:
+        lines.append("下级组织：" + "；".join(f"{o.org.name} {pct(getattr(o, key))}" for o in org_ranked[:10]))
+    lines.append("完整表格：/排行 导出")
+    await ctx.reply("\n".join(lines))
+
+
+def real_name_short(r: ev.CadreResult) -> str:
+    return f"{r.cadre.name}（{r.cadre.org_name}）"
+
+
+async def _send_export(ctx: CommandContext, title: str, cadres, orgs) -> None:
+    path, name = export.build(title, cadres, orgs)
+    api, target = (
+        ("upload_group_file", {"group_id": ctx.group_id}) if ctx.is_group
+        else ("upload_private_file", {"user_id": ctx.user_id})
+    )
+    try:
+        await ctx.bot.call_api(api, **target, file=str(path), name=name)
+    except Exception as e:
+        logger.warning(f"/排行 导出: {api} failed: {e!r}")
+        raise Conflict("文件发送失败，可能是 QQ 端暂不支持发送文件，请稍后再试") from e
+    await ctx.reply(f"已发送排行表 {name}（团干部 {len(cadres)} 人）。")
+
+
+@command(
+    "抽查",
+    Usage("/抽查 <团干部编号> [样本数]", "私信询问该团干部随机抽取的联系青年是否真有联系（默认 10 人）", ADMIN),
+    Usage("/抽查 结果 <团干部编号>", "抽查的回答情况和确认率", ADMIN),
+)
+async def spot_check_cmd(ctx: CommandContext) -> None:
+    actor = await require_admin(ctx)
+    words = ctx.words()
+    if words[:1] == ["结果"]:
+        if len(words) != 2:
+            raise ctx.usage_error("请写团干部编号")
+        cadre = await find_cadre(words[1])
+        if not actor.administers(cadre.org):
+            raise Forbidden(f"你不是“{cadre.org.name}”或其上级组织的管理员")
+        results = await spotcheck.results(cadre)
+        if not results:
+            await ctx.reply(f"还没有抽查过{real_name(cadre.org, cadre.name)}。")
+            return
+        lines = [f"{real_name(cadre.org, cadre.name)}的抽查："]
+        for r in results:
+            rate = f"{r.rate:.0%}" if r.rate is not None else "—"
+            lines.append(
+                f"{ref(r.check.id)}（{r.check.quarter}）问了 {r.asked} 人，已回答 {r.answered}，回答“是” {r.yes}，确认率 {rate}"
+            )
+        await ctx.reply("\n".join(lines))
+        return
+    if not words or len(words) > 2 or (len(words) == 2 and not words[1].isdigit()):
+        raise ctx.usage_error("请写团干部编号和样本数")
+    cadre = await find_cadre(words[0])
+    sample = int(words[1]) if len(words) == 2 else ev.settings().evaluation_spot_sample
+    check, asked = await spotcheck.start(actor, cadre, sample)
+    await ctx.reply(
+        f"抽查 {ref(check.id)}：已安排私信询问{real_name(cadre.org, cadre.name)}的 {asked} 名联系青年"
+        f"（经发件箱，免打扰时段外按额度发出）。发送 /抽查 结果 {cadre.id} 查看回答。"
+    )
+
+
+@command("满意度调查", Usage("/满意度调查 [组织] [每名团干部样本数]", "请所辖团干部的部分联系青年为其打分（默认 5 人）", ADMIN))
+async def survey_cmd(ctx: CommandContext) -> None:
+    actor = await require_admin(ctx)
+    words = ctx.words()
+    per_cadre = ev.settings().evaluation_survey_sample
+    org_token = None
+    for word in words:
+        if word.isdigit():
+            per_cadre = int(word)
+        elif org_token is None:
+            org_token = word
+        else:
+            raise ctx.usage_error("请写组织和样本数")
+    roots, _ = await _root_of(actor, org_token)
+    if roots is None or len(roots) != 1:
+        raise UsageError("请写要调查的组织，例如 /满意度调查 杭州市委 5")
+    started, questions, cadres = await survey.start(actor, roots[0], per_cadre, ev.settings())
+    await ctx.reply(
+        f"满意度调查 {ref(started.id)}：已安排请 {cadres} 名团干部的 {questions} 名联系青年打分，"
+        f"{ev.settings().evaluation_survey_days} 天内有效。评分匿名，团干部只看到不少于 "
+        f"{ev.settings().evaluation_satisfaction_min} 份时的汇总。"
+    )

@@ -1,0 +1,85 @@
+"""Measures for cadres and organisations, and rankings of a subtree."""
+
+from dataclasses import dataclass
+
+from models import Organisation
+from plugins.evaluation.config import Config
+from plugins.evaluation.formulas import Inputs, Measures, measure
+from plugins.evaluation.inputs import CadreRow, Scope, load
+
+MEASURES = {"实现度": "realization", "活跃度": "activeness", "满意度": "satisfaction", "综合": "composite"}
+
+_settings = Config()
+
+
+def configure(settings: Config) -> None:
+    global _settings
+    _settings = settings
+
+
+def settings() -> Config:
+    return _settings
+
+
+@dataclass
+class CadreResult:
+    cadre: CadreRow
+    inputs: Inputs
+    measures: Measures
+
+
+@dataclass
+class OrgResult:
+    org: Organisation
+    cadres: int
+    realization: float | None
+    activeness: float | None
+    satisfaction: float | None
+    composite: float | None
+
+
+async def evaluate(scope: Scope) -> list[CadreResult]:
+    cadres, inputs = await load(scope, _settings)
+    return [CadreResult(c, inputs[c.id], measure(inputs[c.id], _settings)) for c in cadres]
+
+
+async def evaluate_cadre(cadre_id: int) -> CadreResult | None:
+    results = await evaluate(Scope.cadre(cadre_id))
+    return results[0] if results else None
+
+
+def _mean(values: list[float | None]) -> float | None:
+    present = [v for v in values if v is not None]
+    return sum(present) / len(present) if present else None
+
+
+def aggregate(org: Organisation, results: list[CadreResult]) -> OrgResult:
+    """An organisation's score: the mean over the cadres of its whole subtree."""
+    mine = [r for r in results if r.cadre.path.startswith(org.path)]
+    return OrgResult(
+        org,
+        len(mine),
+        _mean([r.measures.realization for r in mine]),
+        _mean([r.measures.activeness for r in mine]),
+        _mean([r.measures.satisfaction for r in mine]),
+        _mean([r.measures.composite for r in mine]),
+    )
+
+
+async def ranking(root: Organisation | None, roots: list[Organisation] | None) -> tuple[list[CadreResult], list[OrgResult]]:
+    """Every cadre under the roots, and the organisations directly below each root."""
+    paths = None if roots is None else [r.path for r in roots]
+    results = await evaluate(Scope.subtree(paths))
+    if roots is None:
+        children = await Organisation.filter(parent_id__isnull=True)
+    else:
+        children = await Organisation.filter(parent_id__in=[r.id for r in roots])
+    return results, [aggregate(o, results) for o in children]
+
+
+def sort_key(value: float | None) -> float:
+    return -1.0 if value is None else value
+
+
+def pct(value: float | None) -> str:
+    return "样本不足" if value is None else f"{value * 100:.0f}%"
