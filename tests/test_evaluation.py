@@ -142,7 +142,7 @@ async def test_confirm_freezes_a_snapshot(app: App) -> None:
 
 
 async def test_spot_check_round_trip(app: App) -> None:
-    tree, zhang, wang = await scenario()
+    tree, _zhang, _wang = await scenario()
     await converse(app, private(NINGBO_ADMIN, "/抽查 1"), Contains("你不是“杭州市委”或其上级组织的管理员，不能抽查"))
     lonely = await make_cadre(20009, "赵九", tree.xihu)
     await converse(app, private(HANGZHOU_ADMIN, f"/抽查 {lonely.id}"), Contains("还没有已确认联系的青年，无法抽查"))
@@ -171,7 +171,7 @@ async def _asked(second: bool = False) -> list[int]:
 
 
 async def test_survey_round_trip_and_only_aggregates(app: App) -> None:
-    tree, zhang, _ = await scenario()
+    _tree, _zhang, _ = await scenario()
     await converse(app, private(HANGZHOU_ADMIN, "/满意度调查 宁波市委"), Contains("你不是“宁波市委”或其上级组织的管理员"))
     await converse(app, private(HANGZHOU_ADMIN, "/满意度调查 杭州市委 3"), Contains("已安排请 1 名团干部的 3 名联系青年打分", "14 天内有效"), then_deliver=False)
     asked = await SurveyQuestion.all().order_by("id").values_list("youth_qq", flat=True)
