@@ -13,17 +13,43 @@ from models import Cadre, ContactSnapshot
 from models.enums import Field
 from plugins.contacts.config import Config
 from plugins.core import clock
-from plugins.core.sql import fetch, in_list, scalar, subtree_sql
+from plugins.core.sql import dialect, fetch, in_list, scalar, subtree_sql
 from plugins.identity.orgs import compute_target, raised_targets
 
 _settings = Config()
 
 # A youth row that may be counted: not a cadre, an administrator or a bot.
-COUNTED = (
-    "y.qq NOT IN (SELECT qq FROM cadre) AND y.qq NOT IN (SELECT qq FROM admin) "
-    "AND y.qq NOT IN (SELECT self_id FROM bot_account)"
-)
-CONFIRMED = f"l.status = 'confirmed' AND {COUNTED}"
+# Measured with bench/evaluation.py (400,000 youth, 1,000,000 contacts):
+# PostgreSQL plans NOT EXISTS as an indexed anti-join (1 ms for one cadre, 70 ms
+# with NOT IN); SQLite builds NOT IN's list once (province ranking 3 s, 5 s
+# with NOT EXISTS). So the fragment depends on the dialect of the moment.
+def not_staff(column: str) -> str:
+    if dialect() == "postgres":
+        return (
+            f"NOT EXISTS (SELECT 1 FROM cadre sx WHERE sx.qq = {column}) "
+            f"AND NOT EXISTS (SELECT 1 FROM admin ax WHERE ax.qq = {column}) "
+            f"AND NOT EXISTS (SELECT 1 FROM bot_account bx WHERE bx.self_id = {column})"
+        )
+    return (
+        f"{column} NOT IN (SELECT qq FROM cadre) AND {column} NOT IN (SELECT qq FROM admin) "
+        f"AND {column} NOT IN (SELECT self_id FROM bot_account)"
+    )
+
+
+class _Fragment:
+    """SQL worked out when it is formatted into a query (the dialect is known then)."""
+
+    def __init__(self, build) -> None:
+        self.build = build
+
+    def __format__(self, spec: str) -> str:
+        return self.build()
+
+    __str__ = __format__
+
+
+COUNTED = _Fragment(lambda: not_staff("y.qq"))
+CONFIRMED = _Fragment(lambda: f"l.status = 'confirmed' AND {not_staff('y.qq')}")
 
 
 def configure(settings: Config) -> None:
@@ -86,8 +112,7 @@ async def cadre_contacts(cadre: Cadre, target: int) -> CadreContacts:
     reach = await fetch(
         "SELECT COUNT(DISTINCT m.qq) AS people, COUNT(DISTINCT g.group_id) AS groups "
         "FROM bound_group g LEFT JOIN group_member m ON m.group_id = g.group_id "
-        "AND m.qq NOT IN (SELECT qq FROM cadre) AND m.qq NOT IN (SELECT qq FROM admin) "
-        "AND m.qq NOT IN (SELECT self_id FROM bot_account) WHERE g.cadre_id = ?",
+        f"AND {not_staff('m.qq')} WHERE g.cadre_id = ?",
         cadre.id,
     )
     rows = await fetch(

@@ -9,7 +9,8 @@ from typing import Any
 from tortoise.connection import get_connection
 
 
-def _dialect() -> str:
+def dialect() -> str:
+    """"sqlite" or "postgres": a few aggregates are phrased differently for each planner."""
     return get_connection("default").capabilities.dialect
 
 
@@ -66,6 +67,6 @@ def subtree_sql(paths: list[str] | None, column: str = "o.path") -> tuple[str, l
 
 def epoch(column: str) -> str:
     """SQL for a timestamp column as whole seconds since 1970, in the current dialect."""
-    if _dialect() == "postgres":
+    if dialect() == "postgres":
         return f"CAST(EXTRACT(EPOCH FROM {column}) AS BIGINT)"
     return f"CAST(strftime('%s', {column}) AS INTEGER)"
