@@ -5,7 +5,8 @@ from tests.conftest import ROOT
 
 
 def test_readme_lists_every_command() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    # A "|" inside a table cell is written "\|" in Markdown.
+    readme = (ROOT / "README.md").read_text(encoding="utf-8").replace("\\|", "|")
     missing = [u.syntax for c in all_commands() for u in c.usages if f"`{u.syntax}`" not in readme]
     assert missing == []
 
@@ -32,3 +33,13 @@ def test_notices_state_the_configured_text_retention() -> None:
 
     days = Config().interaction_text_retention_days
     assert f"保存 {days} 天后删除" in CONSENT_NOTICE and f"保存 {days} 天后删除" in GROUP_NOTICE
+
+
+def test_readme_states_the_formulas_as_configured() -> None:
+    from plugins.evaluation.config import Config
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    c = Config()
+    assert f"综合** = {c.evaluation_weight_realization:g} × 实现度 ＋ {c.evaluation_weight_activeness:g} × 活跃度" in readme
+    assert f"0.2 × 有青年回复的话题数 ÷ {c.evaluation_topics_full}" in readme
+    assert f"÷ {c.evaluation_exchanges_full}（封顶 1）" in readme
