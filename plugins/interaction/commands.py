@@ -1,10 +1,12 @@
 """Chat commands for topics and /互动: parse, call topics.py / activity.py, reply."""
 
+from nonebot.log import logger
+
 from models import BoundGroup
 from plugins.core import clock
 from plugins.core.commands import CADRE, Usage, command
 from plugins.core.context import CommandContext
-from plugins.core.errors import UsageError
+from plugins.core.errors import Conflict, UsageError
 from plugins.core.text import parse_ref, plain, ref
 from plugins.identity.commands import require_cadre
 from plugins.identity.orgs import real_name
@@ -46,7 +48,12 @@ async def _post_here(ctx: CommandContext, cadre, text: str) -> None:
     await topics.require_own_group(cadre, ctx.group_id)
     title, body = topics.parse_topic(text)
     topic = await topics.create_topic(cadre, title, body)
-    result = await ctx.bot.send_group_msg(group_id=ctx.group_id, message=plain(topics.post_text(topic, cadre)))
+    try:
+        result = await ctx.bot.send_group_msg(group_id=ctx.group_id, message=plain(topics.post_text(topic, cadre)))
+    except Exception as e:  # not posted: no topic either
+        await topic.delete()
+        logger.warning(f"/话题: send_group_msg failed: {e!r}")
+        raise Conflict("话题没能发到群里（QQ 端暂时拒绝发送），请稍后再试") from e
     await topics.record_post(topic.id, ctx.group_id, int(result["message_id"]), int(ctx.bot.self_id))
 
 

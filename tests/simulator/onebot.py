@@ -166,6 +166,14 @@ class OneBotSimulator:
         finally:
             await self.close()
 
+    async def drop(self) -> None:
+        """Lose the connection abruptly (no closing handshake), as a network failure would."""
+        if self._ws is not None and self._session is not None:
+            transport = self._ws._response.connection.transport if self._ws._response.connection else None
+            if transport is not None:
+                transport.abort()
+        await self.close()
+
     @property
     def is_connected(self) -> bool:
         return self._ws is not None and not self._ws.closed
