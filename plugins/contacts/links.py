@@ -14,6 +14,7 @@ from models import (
     ContactLink,
     GroupMember,
     Invitation,
+    OutboxMessage,
     Youth,
 )
 from models.enums import FIELD_LABELS, Field, parse_label
@@ -141,6 +142,8 @@ async def erase_person(qq: int, reason: str) -> bool:
             found |= await eraser(qq, youth.id if youth else None)
         members = await GroupMember.filter(qq=qq).delete()
         invitations = await Invitation.filter(qq=qq).delete()
+        # Messages to them, waiting or sent: not to be sent, and their text may name them.
+        await OutboxMessage.filter(target_type="private", target=qq).delete()
         if youth is not None:
             await youth.delete()  # links cascade
         await optout.opt_out(qq, reason)
