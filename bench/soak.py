@@ -66,8 +66,9 @@ def prepare(groups: int, url: str | None) -> str:
                 "INSERT INTO contact_link (youth_id, cadre_id, status, source, created_at, confirmed_at) "
                 f"VALUES (?, ?, 'confirmed', 'group', '{now}', '{now}')", links)
     else:
-        import asyncpg
         from datetime import UTC, datetime
+
+        import asyncpg
 
         at = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
 
@@ -204,7 +205,7 @@ def main() -> None:
     if args.postgres:
         from tests.dbreset import fresh_postgres_database
 
-        base, _, db = args.postgres.rpartition("/")
+        _base, _, db = args.postgres.rpartition("/")
         args.postgres = fresh_postgres_database(args.postgres.rsplit("/", 1)[0] + "/test", db)
     asyncio.run(soak(args))
 
