@@ -18,6 +18,7 @@ from models.contacts import (
     OptOut,
     Youth,
 )
+from models.dashboard import DashboardToken
 from models.evaluation import (
     EvaluationPeriod,
     EvaluationResult,
@@ -44,6 +45,7 @@ __all__ = [
     "CheckIn",
     "ContactLink",
     "ContactSnapshot",
+    "DashboardToken",
     "EvaluationPeriod",
     "EvaluationResult",
     "Exchange",

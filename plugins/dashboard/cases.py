@@ -1,0 +1,256 @@
+"""The problem list (cases) as the dashboard reads it, straight from the `Case` model.
+
+This is the one place that knows the requests plugin's rules (labels, the
+first-answer service level). It mirrors plugins/requests (sla.is_overdue and
+texts) so the dashboard works whether or not that plugin is loaded; when it
+has settled, these helpers can call it instead.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from nonebot import get_driver
+from tortoise.connection import get_connection
+from tortoise.expressions import Q
+
+from models import Case, CaseEvent
+from plugins.core import clock
+from plugins.core.sql import fetch, subtree_sql
+from plugins.dashboard.periods import Period
+from plugins.identity.actor import Actor
+from plugins.identity.orgs import subtree_q
+
+CATEGORY_LABELS = {
+    "confusion": "思想困惑",
+    "difficulty": "实际困难",
+    "suggestion": "意见建议",
+    "other": "未分类",
+}
+STATUS_LABELS = {"open": "待答复", "waiting": "待青年补充", "answered": "已答复", "closed": "已办结"}
+EVENT_LABELS = {
+    "reply": "答复", "question": "追问", "supplement": "青年补充", "close": "办结",
+    "escalate": "上报", "transfer": "转交", "rating": "评价", "remind": "超时提醒",
+}
+STATUS_FILTERS = {**STATUS_LABELS, "pending": "未办结", "overdue": "超时未答复"}
+DEFAULT_FIRST_ANSWER_HOURS = 48.0
+
+
+def first_answer_seconds() -> float:
+    """REQUESTS_FIRST_ANSWER_HOURS, the same setting the requests plugin reads."""
+    hours = getattr(get_driver().config, "requests_first_answer_hours", DEFAULT_FIRST_ANSWER_HOURS)
+    try:
+        return float(hours) * 3600
+    except (TypeError, ValueError):
+        return DEFAULT_FIRST_ANSWER_HOURS * 3600
+
+
+def category_label(value: str) -> str:
+    return CATEGORY_LABELS.get(value, value)
+
+
+def status_label(value: str) -> str:
+    return STATUS_LABELS.get(value, value)
+
+
+def _epoch(column: str) -> str:
+    if get_connection("default").capabilities.dialect == "postgres":
+        return f"EXTRACT(EPOCH FROM {column})"
+    return f"CAST(strftime('%s', {column}) AS INTEGER)"
+
+
+def overdue_condition(prefix: str) -> tuple[str, list]:
+    """SQL for "no first answer within the service level" (waiting time excluded)."""
+    before = clock.now().timestamp() - first_answer_seconds()
+    p = prefix
+    return (
+        f"({p}status = 'open' AND {p}first_answer_at IS NULL "
+        f"AND {_epoch(p + 'created_at')} + {p}paused_seconds <= CAST(? AS DOUBLE PRECISION))",
+        [before],
+    )
+
+
+def is_overdue(case: Case, now: datetime) -> bool:
+    if case.status != "open" or case.first_answer_at is not None:
+        return False
+    waiting = (now - case.waiting_since).total_seconds() if case.waiting_since else 0.0
+    active = (now - case.created_at).total_seconds() - case.paused_seconds - max(0.0, waiting)
+    return active >= first_answer_seconds()
+
+
+# ------------------------------------------------------------------ who sees what
+
+
+def scope_q(actor: Actor) -> Q | None:
+    """Cases an actor may see: their subtree's as administrator, their own as cadre (None: all)."""
+    if actor.superuser:
+        return None
+    conds = []
+    if actor.admin_orgs:
+        conds.append(subtree_q(actor.subtree_roots(), "org__path"))
+    if actor.cadre is not None:
+        conds.append(Q(cadre_id=actor.cadre.id))
+    if not conds:
+        return Q(id__in=[])
+    cond = conds[0]
+    for more in conds[1:]:
+        cond |= more
+    return cond
+
+
+def can_view(actor: Actor, case: Case) -> bool:
+    assigned = actor.cadre is not None and case.cadre_id == actor.cadre.id
+    return assigned or actor.administers(case.org)
+
+
+def can_see_identity(actor: Actor, case: Case) -> bool:
+    assigned = actor.cadre is not None and case.cadre_id == actor.cadre.id
+    return assigned or case.show_identity
+
+
+# ------------------------------------------------------------------ the list
+
+
+@dataclass
+class CaseFilter:
+    period: Period
+    category: str = ""
+    status: str = ""
+    escalated: str = ""  # "" | "yes" | "no"
+    cadre_id: int | None = None
+
+
+@dataclass
+class CategoryCounts:
+    total: int = 0
+    pending: int = 0
+    overdue: int = 0
+    escalated: int = 0
+    closed: int = 0
+    rated: int = 0
+    rating_sum: int = 0
+
+    @property
+    def average(self) -> float | None:
+        return round(self.rating_sum / self.rated, 2) if self.rated else None
+
+
+@dataclass
+class CaseList:
+    cases: list[Case]
+    total: int
+    by_category: dict[str, CategoryCounts] = field(default_factory=dict)
+    overdue_ids: set[int] = field(default_factory=set)
+
+
+def _filtered(actor: Actor, f: CaseFilter):
+    query = Case.all()
+    scope = scope_q(actor)
+    if scope is not None:
+        query = query.filter(scope)
+    if f.period.start is not None:
+        query = query.filter(created_at__gte=f.period.start, created_at__lt=f.period.end)
+    if f.category:
+        query = query.filter(category=f.category)
+    if f.cadre_id is not None:
+        query = query.filter(cadre_id=f.cadre_id)
+    if f.escalated == "yes":
+        query = query.filter(escalated_at__isnull=False)
+    elif f.escalated == "no":
+        query = query.filter(escalated_at__isnull=True)
+    if f.status == "pending":
+        query = query.exclude(status="closed")
+    elif f.status:
+        query = query.filter(status=f.status)
+    return query
+
+
+def scope_sql(actor: Actor) -> tuple[str, list]:
+    """`scope_q` as SQL over `"case" c JOIN organisation o`."""
+    if actor.superuser:
+        return "1=1", []
+    parts, params = [], []
+    if actor.admin_orgs:
+        where, more = subtree_sql([o.path for o in actor.subtree_roots() or []], "o.path")
+        parts.append(where)
+        params += more
+    if actor.cadre is not None:
+        parts.append("c.cadre_id = ?")
+        params.append(actor.cadre.id)
+    if not parts:
+        return "1=0", []
+    return "(" + " OR ".join(parts) + ")", params
+
+
+def _where(actor: Actor, f: CaseFilter) -> tuple[str, list]:
+    where, params = scope_sql(actor)
+    if f.period.start is not None:
+        where += " AND c.created_at >= ? AND c.created_at < ?"
+        params += [f.period.start, f.period.end]
+    if f.cadre_id is not None:
+        where += " AND c.cadre_id = ?"
+        params.append(f.cadre_id)
+    return where, params
+
+
+async def _overdue_ids(actor: Actor, f: CaseFilter) -> list[int]:
+    overdue_sql, overdue_params = overdue_condition("c.")
+    where, params = _where(actor, f)
+    if f.category:
+        where += " AND c.category = ?"
+        params.append(f.category)
+    if f.escalated:
+        where += f" AND c.escalated_at IS {'NOT ' if f.escalated == 'yes' else ''}NULL"
+    rows = await fetch(
+        'SELECT c.id AS id FROM "case" c JOIN organisation o ON o.id = c.org_id '
+        f"WHERE {where} AND {overdue_sql} ORDER BY c.id DESC",
+        *params, *overdue_params,
+    )
+    return [r["id"] for r in rows]
+
+
+async def case_list(actor: Actor, f: CaseFilter, limit: int) -> CaseList:
+    """The cases an actor may see, filtered; newest first, at most `limit`."""
+    if f.status == "overdue":
+        ids = await _overdue_ids(actor, f)
+        total = len(ids)
+        query = Case.filter(id__in=ids[:limit])
+    else:
+        query = _filtered(actor, f)
+        total = await query.count()
+    found = await query.order_by("-id").limit(limit).prefetch_related("cadre__org", "org")
+    now = clock.now()
+    return CaseList(found, total, await category_counts(actor, f), {c.id for c in found if is_overdue(c, now)})
+
+
+async def category_counts(actor: Actor, f: CaseFilter) -> dict[str, CategoryCounts]:
+    """Per category for the period and scope (the other filters do not narrow the summary)."""
+    overdue_sql, overdue_params = overdue_condition("c.")
+    where, params = _where(actor, f)
+    rows = await fetch(
+        "SELECT c.category AS category, COUNT(*) AS total, "
+        "SUM(CASE WHEN c.status <> 'closed' THEN 1 ELSE 0 END) AS pending, "
+        f"SUM(CASE WHEN {overdue_sql} THEN 1 ELSE 0 END) AS overdue, "
+        "SUM(CASE WHEN c.escalated_at IS NOT NULL THEN 1 ELSE 0 END) AS escalated, "
+        "SUM(CASE WHEN c.status = 'closed' THEN 1 ELSE 0 END) AS closed, "
+        "COUNT(c.rating) AS rated, COALESCE(SUM(c.rating), 0) AS rating_sum "
+        'FROM "case" c JOIN organisation o ON o.id = c.org_id '
+        f"WHERE {where} GROUP BY c.category",
+        *overdue_params, *params,
+    )
+    counts: dict[str, CategoryCounts] = {key: CategoryCounts() for key in CATEGORY_LABELS}
+    for r in rows:
+        counts[r["category"]] = CategoryCounts(
+            **{k: int(r[k] or 0) for k in CategoryCounts.__dataclass_fields__}
+        )
+    return counts
+
+
+def handler_name(case: Case) -> str:
+    """Who follows the case up: the cadre's real name, or the organisation's administrators."""
+    if case.cadre_id is not None and case.cadre is not None:
+        return f"共青团{case.cadre.org.name}{case.cadre.name}"
+    return f"共青团{case.org.name}管理员"
+
+
+async def events_of(case: Case, limit: int = 200) -> list[CaseEvent]:
+    return await CaseEvent.filter(case_id=case.id).order_by("id").limit(limit)

@@ -1,0 +1,198 @@
+"""Per-cadre figures and monthly trends for an organisation subtree, in SQL.
+
+One query gives every cadre under the subtree with the numbers the overview,
+the cadre list and the exports need; aggregates by sub-organisation are sums
+of those rows. Trends count by local month with one CASE column per month.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from models.enums import CadreCategory
+from plugins.activities import dates
+from plugins.contacts.stats import CONFIRMED
+from plugins.core import clock
+from plugins.core.sql import fetch, subtree_sql
+from plugins.dashboard import cases
+from plugins.identity.orgs import compute_target, raised_targets
+
+TREND_MONTHS = 12
+EXCHANGE_DAYS = 30
+
+
+@dataclass
+class CadreFigures:
+    id: int
+    name: str
+    qq: int
+    category: str
+    org_id: int
+    org_name: str
+    path: str
+    confirmed: int
+    target: int
+    quarter_activities: int
+    face_to_face: int
+    open_cases: int
+    overdue_cases: int
+    exchanges: int
+
+    @property
+    def gap(self) -> int:
+        return max(0, self.target - self.confirmed)
+
+    @property
+    def below(self) -> bool:
+        return self.confirmed < self.target
+
+    @property
+    def category_label(self) -> str:
+        try:
+            return CadreCategory(self.category).label
+        except ValueError:
+            return self.category
+
+
+async def cadre_figures(paths: list[str] | None) -> list[CadreFigures]:
+    """Every cadre under `paths` (None: all) with contacts, activities, cases and exchanges."""
+    today = clock.today()
+    q_start, _ = dates.quarter_bounds(today)
+    y_start, _ = dates.year_bounds(today)
+    since = clock.now() - timedelta(days=EXCHANGE_DAYS)
+    overdue_sql, overdue_params = cases.overdue_condition("")
+    where, params = subtree_sql(paths)
+    rows = await fetch(
+        "SELECT c.id AS id, c.name AS name, c.qq AS qq, c.category AS category, "
+        "o.id AS org_id, o.name AS org_name, o.path AS path, "
+        "COALESCE(k.n, 0) AS confirmed, COALESCE(a.quarter, 0) AS quarter_activities, "
+        "COALESCE(a.f2f, 0) AS face_to_face, COALESCE(r.pending, 0) AS open_cases, "
+        "COALESCE(r.overdue, 0) AS overdue_cases, COALESCE(x.n, 0) AS exchanges "
+        "FROM cadre c JOIN organisation o ON o.id = c.org_id "
+        "LEFT JOIN (SELECT l.cadre_id AS cadre_id, COUNT(*) AS n FROM contact_link l "
+        f"JOIN youth y ON y.id = l.youth_id WHERE {CONFIRMED} GROUP BY l.cadre_id) k ON k.cadre_id = c.id "
+        "LEFT JOIN (SELECT cadre_id, SUM(CASE WHEN day >= ? THEN 1 ELSE 0 END) AS quarter, "
+        "SUM(CASE WHEN kind = 'face_to_face' THEN 1 ELSE 0 END) AS f2f FROM activity "
+        "WHERE day >= ? AND day <= ? GROUP BY cadre_id) a ON a.cadre_id = c.id "
+        "LEFT JOIN (SELECT cadre_id, SUM(CASE WHEN status <> 'closed' THEN 1 ELSE 0 END) AS pending, "
+        f"SUM(CASE WHEN {overdue_sql} THEN 1 ELSE 0 END) AS overdue "
+        'FROM "case" WHERE cadre_id IS NOT NULL GROUP BY cadre_id) r ON r.cadre_id = c.id '
+        "LEFT JOIN (SELECT cadre_id, COUNT(*) AS n FROM exchange WHERE answered_at >= ? "
+        "GROUP BY cadre_id) x ON x.cadre_id = c.id "
+        f"WHERE {where} ORDER BY o.path, c.id",
+        q_start, y_start, today, *overdue_params, since, *params,
+    )
+    raised = await raised_targets()
+    return [
+        CadreFigures(
+            id=r["id"], name=r["name"], qq=int(r["qq"]), category=r["category"],
+            org_id=r["org_id"], org_name=r["org_name"], path=r["path"],
+            confirmed=int(r["confirmed"]), target=compute_target(r["category"], r["path"], raised),
+            quarter_activities=int(r["quarter_activities"]), face_to_face=int(r["face_to_face"]),
+            open_cases=int(r["open_cases"]), overdue_cases=int(r["overdue_cases"]),
+            exchanges=int(r["exchanges"]),
+        )
+        for r in rows
+    ]
+
+
+@dataclass
+class CaseCounts:
+    pending: int = 0
+    overdue: int = 0
+    escalated: int = 0
+    this_quarter: int = 0
+
+    def add(self, other: "CaseCounts") -> None:
+        self.pending += other.pending
+        self.overdue += other.overdue
+        self.escalated += other.escalated
+        self.this_quarter += other.this_quarter
+
+
+async def case_counts_by_org(paths: list[str] | None) -> dict[str, CaseCounts]:
+    """Cases by the organisation responsible (its path): open, overdue, escalated, new this quarter."""
+    q_start, _ = dates.quarter_bounds(clock.today())
+    overdue_sql, overdue_params = cases.overdue_condition("c.")
+    where, params = subtree_sql(paths)
+    rows = await fetch(
+        "SELECT o.path AS path, SUM(CASE WHEN c.status <> 'closed' THEN 1 ELSE 0 END) AS pending, "
+        f"SUM(CASE WHEN {overdue_sql} THEN 1 ELSE 0 END) AS overdue, "
+        "SUM(CASE WHEN c.escalated_at IS NOT NULL AND c.status <> 'closed' THEN 1 ELSE 0 END) AS escalated, "
+        "SUM(CASE WHEN c.created_at >= ? THEN 1 ELSE 0 END) AS fresh "
+        'FROM "case" c JOIN organisation o ON o.id = c.org_id '
+        f"WHERE {where} GROUP BY o.path",
+        *overdue_params, clock.local_datetime(q_start), *params,
+    )
+    return {
+        r["path"]: CaseCounts(int(r["pending"] or 0), int(r["overdue"] or 0), int(r["escalated"] or 0),
+                              int(r["fresh"] or 0))
+        for r in rows
+    }
+
+
+# ------------------------------------------------------------------ trends
+
+
+def month_starts(count: int = TREND_MONTHS, today: date | None = None) -> list[date]:
+    """First days of the last `count` local months, oldest first, this month last."""
+    today = today or clock.today()
+    year, month = today.year, today.month
+    firsts = []
+    for _ in range(count):
+        firsts.append(date(year, month, 1))
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return list(reversed(firsts))
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+
+
+def _buckets(column: str, bounds: list[tuple[date | datetime, date | datetime]]) -> tuple[str, list]:
+    parts, params = [], []
+    for i, (start, end) in enumerate(bounds):
+        parts.append(f"SUM(CASE WHEN {column} >= ? AND {column} < ? THEN 1 ELSE 0 END) AS m{i}")
+        params += [start, end]
+    return ", ".join(parts), params
+
+
+async def _monthly(table_sql: str, column: str, bounds: list, where: str, params: list) -> list[int]:
+    select, select_params = _buckets(column, bounds)
+    rows = await fetch(
+        f"SELECT {select} {table_sql} WHERE {column} >= ? AND {where}",
+        *select_params, bounds[0][0], *params,
+    )
+    row = rows[0] if rows else {}
+    return [int(row.get(f"m{i}") or 0) for i in range(len(bounds))]
+
+
+@dataclass
+class Trends:
+    months: list[str]
+    contacts: list[int | None]
+    exchanges: list[int]
+    activities: list[int]
+    requests: list[int]
+
+
+async def trends(paths: list[str] | None, confirmed_now: int) -> Trends:
+    """Monthly contacts (snapshots; this month live), exchanges, activities and new requests."""
+    firsts = month_starts()
+    keys = [d.strftime("%Y-%m") for d in firsts]
+    day_bounds = [(d, _next_month(d)) for d in firsts]
+    instant_bounds = [(clock.local_datetime(a), clock.local_datetime(b)) for a, b in day_bounds]
+    where, params = subtree_sql(paths)
+    by_cadre = "JOIN cadre c ON c.id = t.cadre_id JOIN organisation o ON o.id = c.org_id"
+    exchanges = await _monthly(f"FROM exchange t {by_cadre}", "t.answered_at", instant_bounds, where, params)
+    activities = await _monthly(f"FROM activity t {by_cadre}", "t.day", day_bounds, where, params)
+    requests = await _monthly(
+        'FROM "case" t JOIN organisation o ON o.id = t.org_id', "t.created_at", instant_bounds, where, params
+    )
+    snapshot_rows = await fetch(
+        "SELECT t.month AS month, SUM(t.confirmed) AS n FROM contact_snapshot t "
+        f"{by_cadre} WHERE t.month >= ? AND {where} GROUP BY t.month",
+        keys[0], *params,
+    )
+    snapshots = {r["month"]: int(r["n"] or 0) for r in snapshot_rows}
+    contacts: list[int | None] = [snapshots.get(k) for k in keys[:-1]] + [confirmed_now]
+    return Trends(keys, contacts, exchanges, activities, requests)

@@ -1,0 +1,121 @@
+"""The one place the dashboard gets the three measures and the composite (plugins/evaluation).
+
+Live figures are advisory (参考) until an administrator confirms a period with
+/评估 确认; the cadre page also shows the latest confirmed (frozen) result.
+"""
+
+from dataclasses import dataclass, field
+
+from models import Organisation
+from plugins.dashboard.tables import Percent
+from plugins.evaluation import evaluate as evaluation
+from plugins.evaluation.formulas import Inputs
+from plugins.evaluation.inputs import Scope
+from plugins.evaluation.snapshot import latest_for_cadre
+
+
+@dataclass
+class Measures:
+    realization: float | None = None
+    activeness: float | None = None
+    satisfaction: float | None = None
+    """None when too few youth answered (样本不足)."""
+    composite: float | None = None
+    advisory: bool = True
+    """参考 until an administrator confirmed the period."""
+    inputs: list[tuple[str, str]] = field(default_factory=list)
+    """(what, value) pairs that produced the figures, for the cadre page."""
+
+
+MEASURE_COLUMNS = ["实现度", "活跃度", "满意度", "综合"]
+PART_LABELS = {
+    "topics": "活跃度·有回复的话题",
+    "exchanges": "活跃度·双向交流与签到",
+    "requests": "活跃度·按时答复诉求",
+    "activity": "活跃度·近期线下活动",
+    "face_to_face": "活跃度·近一年面对面交流",
+}
+
+
+def available() -> bool:
+    """Whether measures are connected (pages show a note when not)."""
+    return True
+
+
+def _pct(value: float | None) -> str:
+    return "样本不足" if value is None else f"{value * 100:.0f}%"
+
+
+def _inputs(i: Inputs, parts: dict[str, float]) -> list[tuple[str, str]]:
+    days = evaluation.settings().evaluation_activeness_days
+    rows = [
+        ("已确认联系 / 目标", f"{i.confirmed} / {i.target}"),
+        ("抽查：回答“是” / 回答数", f"{i.spot_yes} / {i.spot_answered}"),
+        (f"近 {days} 天有回复的话题", str(i.topics_answered)),
+        (f"近 {days} 天双向交流 + 活动签到", f"{i.exchanges} + {i.check_ins}"),
+        (f"近 {days} 天诉求：按时答复 / 收到", f"{i.requests_on_time} / {i.requests_received}"),
+        (f"近 {days} 天办过线下活动", "是" if i.activity_held else "否"),
+        ("近一年有过面对面交流", "是" if i.face_to_face_held else "否"),
+        ("满意度评分：份数 / 平均", f"{i.ratings} / {i.rating_sum / i.ratings:.2f}" if i.ratings else "0 / —"),
+    ]
+    rows += [(PART_LABELS.get(k, k), _pct(v)) for k, v in parts.items()]
+    return rows
+
+
+def _from_result(r: evaluation.CadreResult) -> Measures:
+    m = r.measures
+    return Measures(m.realization, m.activeness, m.satisfaction, m.composite, True, _inputs(r.inputs, m.parts))
+
+
+async def for_subtree(paths: list[str] | None) -> dict[int, Measures]:
+    """Measures of every cadre under `paths` (None: all), by cadre id."""
+    return {r.cadre.id: _from_result(r) for r in await evaluation.evaluate(Scope.subtree(paths))}
+
+
+OWN_LEVEL = 0
+"""Key of the measures of the cadres placed directly in the chosen organisation."""
+
+
+async def for_orgs(
+    orgs: list[Organisation], paths: list[str] | None, own: Organisation | None = None
+) -> dict[int, Measures]:
+    """Each organisation's measures: the mean over the cadres of its subtree (as /排行 does);
+    with `own`, also the mean over the cadres directly in it, under OWN_LEVEL."""
+    if not orgs and own is None:
+        return {}
+    results = await evaluation.evaluate(Scope.subtree(paths))
+    out = {}
+    for org in orgs:
+        a = evaluation.aggregate(org, results)
+        if a.cadres:
+            out[org.id] = Measures(a.realization, a.activeness, a.satisfaction, a.composite)
+    if own is not None:
+        mine = [r for r in results if r.cadre.path == own.path]
+        if mine:
+            a = evaluation.aggregate(own, mine)
+            out[OWN_LEVEL] = Measures(a.realization, a.activeness, a.satisfaction, a.composite)
+    return out
+
+
+async def for_cadre(cadre_id: int) -> Measures | None:
+    """One cadre's live measures with their inputs, and the latest confirmed result."""
+    result = await evaluation.evaluate_cadre(cadre_id)
+    if result is None:
+        return None
+    found = _from_result(result)
+    frozen = await latest_for_cadre(cadre_id)
+    if frozen is not None:
+        found.inputs.append((
+            f"已确认结果（{frozen.period.period}）",
+            f"实现度 {_pct(frozen.realization)}，活跃度 {_pct(frozen.activeness)}，"
+            f"满意度 {_pct(frozen.satisfaction)}，综合 {_pct(frozen.composite)}",
+        ))
+    return found
+
+
+def row(measures: Measures | None) -> list[Percent | None]:
+    """The four figures as table cells (None shows as —)."""
+    if measures is None:
+        return [None, None, None, None]
+    values = [measures.realization, measures.activeness, measures.satisfaction, measures.composite]
+    return [None if v is None else Percent(v) for v in values]

@@ -1,0 +1,128 @@
+"""The overview of an organisation (or of everything the administrator manages)."""
+
+from dataclasses import dataclass, field
+
+from models import Organisation
+from models.enums import FIELD_LABELS, Field
+from plugins.contacts.stats import org_overview
+from plugins.dashboard import figures, measures
+from plugins.dashboard.figures import CadreFigures, CaseCounts, Trends
+from plugins.dashboard.measures import Measures
+from plugins.dashboard.tables import Table
+
+SUB_COLUMNS = [
+    "组织", "团干部", "达标", "未达标", "已确认联系", "本季度未办活动", "今年未面对面",
+    "未办结诉求", "超时未答复", "已上报未办结", *measures.MEASURE_COLUMNS,
+]
+OWN_LEVEL = "（本级）"
+
+
+@dataclass
+class SubRow:
+    label: str
+    org_id: int | None
+    cadres: int = 0
+    at_target: int = 0
+    confirmed: int = 0
+    no_activity: int = 0
+    no_face_to_face: int = 0
+    cases: CaseCounts = field(default_factory=CaseCounts)
+    measures: Measures | None = None
+
+    def add(self, f: CadreFigures) -> None:
+        self.cadres += 1
+        self.at_target += not f.below
+        self.confirmed += f.confirmed
+        self.no_activity += f.quarter_activities == 0
+        self.no_face_to_face += f.face_to_face == 0
+
+    def cells(self) -> list:
+        c = self.cases
+        return [
+            self.label, self.cadres, self.at_target, self.cadres - self.at_target, self.confirmed,
+            self.no_activity, self.no_face_to_face, c.pending, c.overdue, c.escalated,
+            *measures.row(self.measures),
+        ]
+
+
+@dataclass
+class Overview:
+    title: str
+    org: Organisation | None
+    totals: SubRow
+    youth: int
+    overlap_youth: int
+    fields: list[tuple[str, int]]
+    rows: list[SubRow]
+    below: list[CadreFigures]
+    trends: Trends
+    tables: list[Table]
+
+
+async def _groups(org: Organisation | None, roots: list[Organisation] | None) -> list[Organisation]:
+    """The rows of the sub-organisation table."""
+    if org is not None:
+        return await Organisation.filter(parent_id=org.id).order_by("id")
+    if roots is None:
+        return await Organisation.filter(parent_id=None).order_by("id")
+    return roots
+
+
+def _group_of(path: str, groups: list[Organisation]) -> Organisation | None:
+    for g in groups:
+        if path.startswith(g.path):
+            return g
+    return None
+
+
+async def build(org: Organisation | None, roots: list[Organisation] | None, paths: list[str] | None) -> Overview:
+    """`org` chosen, else everything under `roots` (None: all); `paths` is what that covers."""
+    cadres = await figures.cadre_figures(paths)
+    case_counts = await figures.case_counts_by_org(paths)
+    groups = await _groups(org, roots)
+    rows = {g.id: SubRow(g.name, g.id) for g in groups}
+    own = SubRow(OWN_LEVEL + (org.name if org else ""), org.id if org else None)
+    totals = SubRow("合计", None)
+    for f in cadres:
+        g = _group_of(f.path, groups)
+        (rows[g.id] if g else own).add(f)
+        totals.add(f)
+    for path, counts in case_counts.items():
+        g = _group_of(path, groups)
+        (rows[g.id] if g else own).cases.add(counts)
+        totals.cases.add(counts)
+    found = await measures.for_orgs([*groups, *([org] if org else [])], paths, own=org)
+    for g in groups:
+        rows[g.id].measures = found.get(g.id)
+    if org is not None:
+        totals.measures = found.get(org.id)
+        own.measures = found.get(measures.OWN_LEVEL)
+    sub_rows = ([own] if org is not None and (own.cadres or own.cases.pending) else []) + list(rows.values())
+
+    contacts = await org_overview(paths)
+    fields = [(FIELD_LABELS[f], contacts.fields.get(f.value, 0)) for f in Field]
+    fields.append(("未填写", contacts.fields.get(None, 0)))
+    trends = await figures.trends(paths, totals.confirmed)
+    below = sorted((f for f in cadres if f.below), key=lambda f: (-f.gap, f.path, f.id))
+    title = org.name if org else ("全部组织" if roots is None else "、".join(r.name for r in roots))
+    overview = Overview(title, org, totals, contacts.youth, contacts.overlap_youth, fields, sub_rows,
+                        below, trends, [])
+    overview.tables = _tables(overview)
+    return overview
+
+
+def _tables(o: Overview) -> list[Table]:
+    subs = Table("下级组织", SUB_COLUMNS, [r.cells() for r in [*o.rows, o.totals]],
+                 [f"/dashboard/orgs/{r.org_id}" if r.org_id and r.org_id != (o.org.id if o.org else None)
+                  else None for r in [*o.rows, o.totals]])
+    below = Table(
+        "未达标团干部", ["编号", "姓名", "组织", "类别", "已确认联系", "目标", "差距"],
+        [[f.id, f.name, f.org_name, f.category_label, f.confirmed, f.target, f.gap] for f in o.below],
+        [f"/dashboard/cadres/{f.id}" for f in o.below], link_col=1,
+    )
+    t = o.trends
+    trend = Table("月度趋势", ["月份", "已确认联系", "双向交流", "线下活动", "新诉求"],
+                  [[m, t.contacts[i], t.exchanges[i], t.activities[i], t.requests[i]]
+                   for i, m in enumerate(t.months)])
+    fields = Table("青年领域分布", ["领域", "青年人数"], [[label, n] for label, n in o.fields])
+    return [subs, below, trend, fields]

@@ -1,0 +1,108 @@
+"""The problem list page: filters, counts by category, the cases; one case's page."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from models import Case
+from plugins.core import clock
+from plugins.dashboard import cases, periods
+from plugins.dashboard.cases import CaseFilter
+from plugins.dashboard.tables import Table
+from plugins.dashboard.web import int_or_none
+from plugins.identity.actor import Actor
+
+SUMMARY_COLUMNS = ["类别", "诉求数", "未办结", "超时未答复", "已上报", "已办结", "评价数", "平均评分"]
+CASE_COLUMNS = ["编号", "提出时间", "类别", "状态", "超时未答复", "负责", "组织", "已上报", "评分", "内容摘要"]
+EXCERPT = 40
+
+
+def parse(values: Mapping) -> CaseFilter:
+    category = str(values.get("category") or "")
+    status = str(values.get("status") or "")
+    escalated = str(values.get("escalated") or "")
+    return CaseFilter(
+        period=periods.parse(str(values.get("period") or "")),
+        category=category if category in cases.CATEGORY_LABELS else "",
+        status=status if status in cases.STATUS_FILTERS else "",
+        escalated=escalated if escalated in ("yes", "no") else "",
+        cadre_id=int_or_none(values.get("cadre")),
+    )
+
+
+def params(f: CaseFilter) -> dict[str, str]:
+    out = {"period": f.period.key}
+    for name in ("category", "status", "escalated"):
+        if getattr(f, name):
+            out[name] = getattr(f, name)
+    if f.cadre_id:
+        out["cadre"] = str(f.cadre_id)
+    return out
+
+
+def excerpt(text: str | None) -> str:
+    line = " ".join((text or "").split())
+    return line if len(line) <= EXCERPT else line[: EXCERPT - 1] + "…"
+
+
+@dataclass
+class ProblemPage:
+    summary: Table
+    cases: Table
+
+
+async def build(actor: Actor, f: CaseFilter, limit: int) -> ProblemPage:
+    found = await cases.case_list(actor, f, limit)
+    summary_rows = []
+    total = cases.CategoryCounts()
+    for key, n in found.by_category.items():
+        if key == "other" and not n.total:
+            continue
+        summary_rows.append([cases.category_label(key), n.total, n.pending, n.overdue, n.escalated,
+                             n.closed, n.rated, n.average])
+        for name in ("total", "pending", "overdue", "escalated", "closed", "rated", "rating_sum"):
+            setattr(total, name, getattr(total, name) + getattr(n, name))
+    summary_rows.append(["合计", total.total, total.pending, total.overdue, total.escalated, total.closed,
+                         total.rated, total.average])
+    rows = [
+        [c.id, c.created_at, cases.category_label(c.category), cases.status_label(c.status),
+         c.id in found.overdue_ids, cases.handler_name(c), c.org.name, c.escalated_at is not None,
+         c.rating, excerpt(c.content)]
+        for c in found.cases
+    ]
+    return ProblemPage(
+        Table(f"分类汇总（{f.period.label}）", SUMMARY_COLUMNS, summary_rows),
+        Table("诉求", CASE_COLUMNS, rows, [f"/dashboard/problems/{c.id}" for c in found.cases],
+              total=found.total),
+    )
+
+
+@dataclass
+class CaseDetail:
+    case: Case
+    handler: str
+    identity: str
+    overdue: bool
+    tables: list[Table]
+
+
+async def detail(actor: Actor, case: Case) -> CaseDetail:
+    events = await cases.events_of(case)
+    if case.youth_qq is None:
+        identity = "（已删除个人信息）"
+    elif cases.can_see_identity(actor, case):
+        identity = f"QQ {case.youth_qq}"
+    else:
+        identity = "匿名（青年未同意显示身份）"
+    info = Table("诉求", ["项目", "内容"], [
+        ["编号", case.id], ["提出时间", case.created_at], ["类别", cases.category_label(case.category)],
+        ["状态", cases.status_label(case.status)], ["负责", cases.handler_name(case)],
+        ["组织", case.org.name], ["提出人", identity], ["首次答复", case.first_answer_at],
+        ["办结时间", case.closed_at], ["办结说明", case.close_note], ["上报时间", case.escalated_at],
+        ["上报说明", case.escalation_note], ["评分", case.rating], ["评价意见", case.rating_comment],
+        ["内容", case.content],
+    ])
+    history = Table("处理记录", ["时间", "事项", "内容"], [
+        [e.created_at, cases.EVENT_LABELS.get(e.kind, e.kind), e.text] for e in events
+    ])
+    return CaseDetail(case, cases.handler_name(case), identity, cases.is_overdue(case, clock.now()),
+                      [info, history])

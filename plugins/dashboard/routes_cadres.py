@@ -1,0 +1,75 @@
+"""The cadre list (search, filters, sort) and one cadre's page, with their downloads."""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from plugins.dashboard import cadre_detail, cadre_list
+from plugins.dashboard.access import scope_paths, visible_cadre, visible_org
+from plugins.dashboard.config import settings
+from plugins.dashboard.web import (
+    SecureRoute,
+    SignedIn,
+    Viewer,
+    checked_form,
+    download,
+    int_or_none,
+    render,
+    require_admin,
+    stamp,
+)
+from plugins.identity.orgs import visible_orgs
+
+router = APIRouter(route_class=SecureRoute)
+
+
+async def _table(viewer: Viewer, query: cadre_list.CadreQuery):
+    require_admin(viewer)
+    org = await visible_org(viewer, query.org_id) if query.org_id else None
+    return await cadre_list.build(scope_paths(viewer, org), query)
+
+
+async def _page(viewer: Viewer, query: cadre_list.CadreQuery) -> Response:
+    table = await _table(viewer, query)
+    limit = settings().dashboard_table_rows
+    return render(
+        "cadres.html", viewer, cadre_table=cadre_list.shown(table, limit), query=query,
+        orgs=await visible_orgs(viewer.actor), categories=cadre_list.CATEGORIES, sorts=cadre_list.SORTS,
+    )
+
+
+@router.get("/cadres")
+async def cadres(request: Request, viewer: SignedIn) -> Response:
+    return await _page(viewer, cadre_list.parse(request.query_params, allow_search=False))
+
+
+@router.post("/cadres")
+async def cadres_search(request: Request, viewer: SignedIn) -> Response:
+    """Searching by name is a POST: names never appear in URLs or access logs."""
+    form = await checked_form(request, viewer)
+    return await _page(viewer, cadre_list.parse(form, allow_search=True))
+
+
+@router.get("/cadres/export.xlsx")
+async def cadres_export(request: Request, viewer: SignedIn) -> Response:
+    table = await _table(viewer, cadre_list.parse(request.query_params, allow_search=False))
+    return download([table], f"团干部名单_{stamp()}.xlsx")
+
+
+@router.post("/cadres/export.xlsx")
+async def cadres_export_search(request: Request, viewer: SignedIn) -> Response:
+    form = await checked_form(request, viewer)
+    table = await _table(viewer, cadre_list.parse(form, allow_search=True))
+    return download([table], f"团干部名单_{stamp()}.xlsx")
+
+
+@router.get("/cadres/{cadre_id}")
+async def cadre_page(cadre_id: str, viewer: SignedIn) -> Response:
+    cadre = await visible_cadre(viewer, int_or_none(cadre_id))
+    return render("cadre.html", viewer, data=await cadre_detail.build(cadre))
+
+
+@router.get("/cadres/{cadre_id}/export.xlsx")
+async def cadre_export(cadre_id: str, viewer: SignedIn) -> Response:
+    cadre = await visible_cadre(viewer, int_or_none(cadre_id))
+    data = await cadre_detail.build(cadre)
+    return download(data.tables, f"团干部_{cadre.id}_{stamp()}.xlsx")

@@ -1,0 +1,49 @@
+"""The problem list and one case, with their downloads."""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from plugins.dashboard import cases, periods, problem_list
+from plugins.dashboard.access import visible_case
+from plugins.dashboard.config import settings
+from plugins.dashboard.web import (
+    SecureRoute,
+    SignedIn,
+    download,
+    int_or_none,
+    render,
+    stamp,
+)
+
+router = APIRouter(route_class=SecureRoute)
+EXPORT_ROWS = 20000
+
+
+@router.get("/problems")
+async def problems(request: Request, viewer: SignedIn) -> Response:
+    f = problem_list.parse(request.query_params)
+    page = await problem_list.build(viewer.actor, f, settings().dashboard_table_rows)
+    return render(
+        "problems.html", viewer, page=page, f=f, params=problem_list.params(f),
+        periods=periods.choices(), categories=cases.CATEGORY_LABELS, statuses=cases.STATUS_FILTERS,
+    )
+
+
+@router.get("/problems/export.xlsx")
+async def problems_export(request: Request, viewer: SignedIn) -> Response:
+    f = problem_list.parse(request.query_params)
+    page = await problem_list.build(viewer.actor, f, EXPORT_ROWS)
+    return download([page.summary, page.cases], f"问题清单_{f.period.key}_{stamp()}.xlsx")
+
+
+@router.get("/problems/{case_id}")
+async def case_page(case_id: str, viewer: SignedIn) -> Response:
+    case = await visible_case(viewer, int_or_none(case_id))
+    return render("case.html", viewer, data=await problem_list.detail(viewer.actor, case))
+
+
+@router.get("/problems/{case_id}/export.xlsx")
+async def case_export(case_id: str, viewer: SignedIn) -> Response:
+    case = await visible_case(viewer, int_or_none(case_id))
+    data = await problem_list.detail(viewer.actor, case)
+    return download(data.tables, f"诉求_{case.id}_{stamp()}.xlsx")

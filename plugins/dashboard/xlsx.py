@@ -1,0 +1,53 @@
+"""Tables to an .xlsx workbook (openpyxl), one sheet per table.
+
+Text stays text: a youth's "=HYPERLINK(...)" never becomes a formula.
+Times are written as local wall-clock times (Excel has no time zones).
+"""
+
+import io
+import re
+from datetime import datetime
+from urllib.parse import quote
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+
+from plugins.core import clock
+from plugins.dashboard.tables import Table
+
+_BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
+MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _value(sheet, value):
+    if isinstance(value, datetime):
+        return clock.to_local(value).replace(tzinfo=None, microsecond=0)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
+
+
+def workbook(tables: list[Table]) -> bytes:
+    book = Workbook(write_only=True)
+    used: set[str] = set()
+    for table in tables:
+        title = _BAD_TITLE.sub("_", table.title)[:28] or "表"
+        while title in used:
+            title = title[:26] + f"_{len(used)}"
+        used.add(title)
+        sheet = book.create_sheet(title)
+        sheet.append(table.columns)
+        for row in table.rows:
+            sheet.append([_value(sheet, v) for v in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def disposition(name: str) -> str:
+    """Content-Disposition for a download named in Chinese (RFC 5987), ASCII fallback."""
+    return f"attachment; filename=\"export.xlsx\"; filename*=UTF-8''{quote(name)}"
