@@ -5,7 +5,7 @@ from plugins.core import clock
 from plugins.core.commands import ADMIN, CADRE, EVERYONE, Usage, command
 from plugins.core.context import CommandContext
 from plugins.core.errors import Forbidden, UsageError
-from plugins.core.text import parse_ref, ref
+from plugins.core.text import is_number, parse_ref, ref
 from plugins.identity.commands import require_admin, require_cadre
 from plugins.identity.orgs import find_org, real_name
 
@@ -154,7 +154,7 @@ async def reminder_cmd(ctx: CommandContext) -> None:
             "绑定群里 7 天未发言时（每周最多一次）。同一天的提醒合并为一条，免打扰时段不发送。"
         )
     elif words[0] == "暂停":
-        if len(words) != 2 or not words[1].isdigit() or not 1 <= int(words[1]) <= 90:
+        if len(words) != 2 or not is_number(words[1]) or not 1 <= int(words[1]) <= 90:
             raise UsageError("暂停天数须为 1 到 90 之间的整数，例如 /提醒 暂停 7")
         await reminders.snooze(ctx.user_id, int(words[1]))
         until = await reminders.snoozed_until(ctx.user_id)

@@ -12,7 +12,7 @@ from plugins.activities.config import Config
 from plugins.core import clock
 from plugins.core.errors import Conflict, Forbidden, NotFound, UsageError
 from plugins.core.sql import fetch, subtree_sql
-from plugins.core.text import clean, parse_ref, ref
+from plugins.core.text import clean, is_number, parse_ref, ref
 
 KINDS = {"线下活动": "offline", "面对面": "face_to_face", "调研": "survey_visit"}
 KIND_LABELS = {v: k for k, v in KINDS.items()}
@@ -78,7 +78,7 @@ async def record(cadre: Cadre, kind_text: str, day_text: str, title_text: str, p
 async def check_in(qq: int, code_text: str) -> tuple[Activity, int]:
     """Record attendance; returns the activity and how many have checked in."""
     code = code_text.strip()
-    if not (len(code) == 6 and code.isdigit()):
+    if not (len(code) == 6 and is_number(code)):
         raise UsageError("签到码是 6 位数字，例如 /签到 123456")
     activity = await Activity.get_or_none(code=code, day=clock.today()).prefetch_related("cadre__org")
     if activity is None:
@@ -106,7 +106,7 @@ async def own_activity(cadre: Cadre, token: str) -> Activity:
 
 async def set_head_count(cadre: Cadre, token: str, count_text: str) -> Activity:
     activity = await own_activity(cadre, token)
-    if not count_text.isdigit() or int(count_text) > 100_000:
+    if not is_number(count_text) or int(count_text) > 100_000:
         raise UsageError("人数须为 0 到 100000 之间的整数，例如 /活动 人数 3 25")
     activity.head_count = int(count_text)
     await activity.save(update_fields=["head_count"])

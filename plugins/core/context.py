@@ -13,7 +13,7 @@ from nonebot.log import logger
 
 from plugins.core.commands import Command
 from plugins.core.errors import UsageError
-from plugins.core.text import plain
+from plugins.core.text import is_number, plain
 
 
 @dataclass
@@ -54,7 +54,7 @@ class CommandContext:
         return [
             int(seg.data["qq"])
             for seg in self.args
-            if seg.type == "at" and str(seg.data.get("qq", "")).isdigit()
+            if seg.type == "at" and is_number(str(seg.data.get("qq", "")))
         ]
 
     def usage_error(self, problem: str) -> UsageError:

@@ -8,8 +8,8 @@ import re
 
 from nonebot.adapters.onebot.v11 import Message, MessageSegment
 
-_REF = re.compile(r"^[#＃]?(\d{1,9})$")
-_QQ = re.compile(r"^[1-9]\d{4,11}$")
+_REF = re.compile(r"^[#＃]?(\d{1,9})$", re.ASCII)
+_QQ = re.compile(r"^[1-9]\d{4,11}$", re.ASCII)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -21,6 +21,11 @@ def plain(text: str) -> Message:
 def ref(number: int) -> str:
     """How every record number is shown: #N."""
     return f"#{number}"
+
+
+def is_number(token: str) -> bool:
+    """ASCII digits only: str.isdigit() also accepts "²", which int() refuses."""
+    return token.isascii() and token.isdigit()
 
 
 def parse_ref(token: str) -> int | None:

@@ -8,7 +8,7 @@ from plugins.contacts.stats import cadre_contacts
 from plugins.core.commands import ADMIN, CADRE, Usage, command
 from plugins.core.context import CommandContext
 from plugins.core.errors import Conflict, Forbidden, UsageError
-from plugins.core.text import parse_ref, ref
+from plugins.core.text import is_number, parse_ref, ref
 from plugins.evaluation import evaluate as ev
 from plugins.evaluation import export, flags, snapshot, spotcheck, survey
 from plugins.evaluation.formulas import explanation
@@ -244,7 +244,7 @@ async def spot_check_cmd(ctx: CommandContext) -> None:
             )
         await ctx.reply("\n".join(lines))
         return
-    if not words or len(words) > 2 or (len(words) == 2 and not words[1].isdigit()):
+    if not words or len(words) > 2 or (len(words) == 2 and not is_number(words[1])):
         raise ctx.usage_error("请写团干部编号和样本数")
     cadre = await find_cadre(words[0])
     sample = int(words[1]) if len(words) == 2 else ev.settings().evaluation_spot_sample
@@ -262,7 +262,7 @@ async def survey_cmd(ctx: CommandContext) -> None:
     per_cadre = ev.settings().evaluation_survey_sample
     org_token = None
     for word in words:
-        if word.isdigit():
+        if is_number(word):
             per_cadre = int(word)
         elif org_token is None:
             org_token = word

@@ -14,7 +14,7 @@ from plugins.core.commands import (
 )
 from plugins.core.context import CommandContext
 from plugins.core.errors import Forbidden
-from plugins.core.text import parse_qq, parse_ref, ref
+from plugins.core.text import is_number, parse_qq, parse_ref, ref
 from plugins.identity import admins, orgs, registration
 from plugins.identity.actor import Actor, load_actor
 from plugins.identity.cards import card_text, set_channel, status_text
@@ -238,7 +238,7 @@ async def org_cmd(ctx: CommandContext) -> None:
         root = await orgs.find_org(words[1]) if len(words) > 1 else None
         await ctx.reply(await _org_tree_text(actor, root))
     elif action == "兼职目标":
-        if len(words) != 3 or not words[2].isdigit():
+        if len(words) != 3 or not is_number(words[2]):
             raise ctx.usage_error("请写组织和目标人数")
         org = await orgs.find_org(words[1])
         await orgs.set_part_time_target(actor, org, int(words[2]))

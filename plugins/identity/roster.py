@@ -19,7 +19,7 @@ from models import Admin, Application, Cadre, Organisation
 from models.enums import ApplicationStatus, CadreCategory, CadreSource, OrgLevel
 from plugins.core import clock
 from plugins.core.errors import UserFacingError
-from plugins.core.text import parse_qq
+from plugins.core.text import is_number, parse_qq
 from plugins.identity.actor import SYSTEM, Actor
 from plugins.identity.orgs import (
     PART_TIME_TARGET,
@@ -197,7 +197,7 @@ def _org_rows(sheet: Sheet, plan: RosterPlan, seen: dict[str, OrgRow]) -> None:
                 raise UserFacingError("上级组织不能是自己")
             target = None
             if cells.get("part_time_target"):
-                if not cells["part_time_target"].isdigit() or int(cells["part_time_target"]) < PART_TIME_TARGET:
+                if not is_number(cells["part_time_target"]) or int(cells["part_time_target"]) < PART_TIME_TARGET:
                     raise UserFacingError(f"兼职目标须为不小于 {PART_TIME_TARGET} 的整数")
                 target = int(cells["part_time_target"])
             admins = []

@@ -24,6 +24,7 @@ from models import TopicReply
 from plugins.contacts import cache, optout
 from plugins.core import clock
 from plugins.core.sql import execute_many
+from plugins.core.text import is_number
 from plugins.interaction import topics
 from plugins.interaction.config import Config
 
@@ -107,7 +108,7 @@ def _answers(event: GroupMessageEvent, cadre_id: int, cadre_qq: int) -> None:
         if seg.type != "at":
             continue
         target = str(seg.data.get("qq", ""))
-        if not target.isdigit() or int(target) in (cadre_qq, event.self_id):
+        if not is_number(target) or int(target) in (cadre_qq, event.self_id):
             continue
         last = _last.get((group_id, int(target)))
         if last is not None:
