@@ -5,6 +5,7 @@ dropped first); otherwise a fresh SQLite file is used.
 """
 
 import os
+import tempfile
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -40,7 +41,8 @@ def pytest_configure(config: pytest.Config) -> None:
         outbox_per_minute=10_000,
         interaction_flush_worker=False,  # tests flush explicitly
         apscheduler_autostart=False,
-        contacts_sync_on_connect=False,  # no background syncs when test bots connect  # tests run ticks and jobs explicitly
+        contacts_sync_on_connect=False,  # no background syncs when test bots connect
+        requests_export_dir=tempfile.mkdtemp(prefix="lianqing-exports-"),  # tests run ticks and jobs explicitly
     )
     setup_logging("WARNING")
     nonebot.get_driver().register_adapter(OneBotV11Adapter)

@@ -156,3 +156,16 @@ async def test_silence_nudge_at_most_weekly() -> None:
     nudges = [d for d, t in inbox[QUIET] if "没有在绑定的群里发言" in t]
     # Silent from 10 April (7 days after the 3rd); then once per ISO week.
     assert nudges == [date(2026, 4, 10), date(2026, 4, 13), date(2026, 4, 20), date(2026, 4, 27)]
+
+
+async def test_weekly_digest_lists_overdue_cases() -> None:
+    from models import Case
+
+    lazy, _, _ = await setup()
+    org = await lazy.org
+    clock.set_now(datetime(2026, 12, 7, 9, 0, tzinfo=SH))  # a Monday
+    await Case.create(youth_qq=50001, category="difficulty", content="困难", cadre=lazy, org=org,
+                      created_at=clock.now() - timedelta(days=3))
+    inbox = await walk([date(2026, 12, 7)])
+    digest = dict(inbox[HANGZHOU_ADMIN])[date(2026, 12, 7)]
+    assert "诉求：超时未答复 1 件，已上报未办结 0 件" in digest

@@ -33,4 +33,5 @@ service.configure(config)
 
 @schedule.daily("reminders", config.reminders_time)
 async def _reminders() -> None:
-    await reminders.run(config)
+    if config.reminders_enabled:
+        await reminders.run(config)

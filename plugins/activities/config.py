@@ -10,6 +10,8 @@ class Config(BaseModel):
     """Activities may be recorded at most this many days before they take place."""
     activities_quarter_grace_days: int = 7
     """A past quarter stays open for late records this many days after it ends."""
+    reminders_enabled: bool = True
+    """Work out and send reminders (end-to-end tests of other things switch them off)."""
     reminders_time: time = time(9, 0)
     """When the day's reminders are worked out and queued (local time)."""
     reminders_quarter_days_before_end: int = 10

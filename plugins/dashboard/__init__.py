@@ -19,6 +19,7 @@ require("plugins.contacts")
 require("plugins.interaction")
 require("plugins.activities")
 require("plugins.evaluation")
+require("plugins.requests")
 
 from plugins.core import schedule  # noqa: E402
 from plugins.core.commands import plugin_usage  # noqa: E402

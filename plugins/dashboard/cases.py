@@ -1,16 +1,11 @@
-"""The problem list (cases) as the dashboard reads it, straight from the `Case` model.
+"""The problem list (cases) as the dashboard reads it.
 
-This is the one place that knows the requests plugin's rules (labels, the
-first-answer service level). It mirrors plugins/requests (sla.is_overdue and
-texts) so the dashboard works whether or not that plugin is loaded; when it
-has settled, these helpers can call it instead.
+Labels, the first-answer service level and who may see a case or the youth's
+identity come from the requests plugin, so chat and web always agree.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
 
-from nonebot import get_driver
-from tortoise.connection import get_connection
 from tortoise.expressions import Q
 
 from models import Case, CaseEvent
@@ -19,65 +14,27 @@ from plugins.core.sql import fetch, subtree_sql
 from plugins.dashboard.periods import Period
 from plugins.identity.actor import Actor
 from plugins.identity.orgs import subtree_q
+from plugins.requests.access import can_see_identity, can_view
+from plugins.requests.problems import overdue_sql
+from plugins.requests.sla import first_answer_seconds, is_overdue
+from plugins.requests.texts import CATEGORY_LABELS, EVENT_LABELS, STATUS_LABELS, category_label
 
-CATEGORY_LABELS = {
-    "confusion": "思想困惑",
-    "difficulty": "实际困难",
-    "suggestion": "意见建议",
-    "other": "未分类",
-}
-STATUS_LABELS = {"open": "待答复", "waiting": "待青年补充", "answered": "已答复", "closed": "已办结"}
-EVENT_LABELS = {
-    "reply": "答复", "question": "追问", "supplement": "青年补充", "close": "办结",
-    "escalate": "上报", "transfer": "转交", "rating": "评价", "remind": "超时提醒",
-}
+# Re-exported for the dashboard's pages: one source for chat and web.
+__all__ = [
+    "CATEGORY_LABELS", "EVENT_LABELS", "STATUS_FILTERS", "can_see_identity", "can_view",
+    "category_label", "first_answer_seconds", "is_overdue", "overdue_condition", "scope_q", "status_label",
+]
+
 STATUS_FILTERS = {**STATUS_LABELS, "pending": "未办结", "overdue": "超时未答复"}
-DEFAULT_FIRST_ANSWER_HOURS = 48.0
-
-
-def first_answer_seconds() -> float:
-    """REQUESTS_FIRST_ANSWER_HOURS, the same setting the requests plugin reads."""
-    hours = getattr(get_driver().config, "requests_first_answer_hours", DEFAULT_FIRST_ANSWER_HOURS)
-    try:
-        return float(hours) * 3600
-    except (TypeError, ValueError):
-        return DEFAULT_FIRST_ANSWER_HOURS * 3600
-
-
-def category_label(value: str) -> str:
-    return CATEGORY_LABELS.get(value, value)
 
 
 def status_label(value: str) -> str:
     return STATUS_LABELS.get(value, value)
 
 
-def _epoch(column: str) -> str:
-    if get_connection("default").capabilities.dialect == "postgres":
-        return f"EXTRACT(EPOCH FROM {column})"
-    return f"CAST(strftime('%s', {column}) AS INTEGER)"
-
-
 def overdue_condition(prefix: str) -> tuple[str, list]:
-    """SQL for "no first answer within the service level" (waiting time excluded)."""
-    before = clock.now().timestamp() - first_answer_seconds()
-    p = prefix
-    return (
-        f"({p}status = 'open' AND {p}first_answer_at IS NULL "
-        f"AND {_epoch(p + 'created_at')} + {p}paused_seconds <= CAST(? AS DOUBLE PRECISION))",
-        [before],
-    )
-
-
-def is_overdue(case: Case, now: datetime) -> bool:
-    if case.status != "open" or case.first_answer_at is not None:
-        return False
-    waiting = (now - case.waiting_since).total_seconds() if case.waiting_since else 0.0
-    active = (now - case.created_at).total_seconds() - case.paused_seconds - max(0.0, waiting)
-    return active >= first_answer_seconds()
-
-
-# ------------------------------------------------------------------ who sees what
+    """SQL for "no first answer within the service level", as the requests plugin defines it."""
+    return overdue_sql(prefix)
 
 
 def scope_q(actor: Actor) -> Q | None:
@@ -95,16 +52,6 @@ def scope_q(actor: Actor) -> Q | None:
     for more in conds[1:]:
         cond |= more
     return cond
-
-
-def can_view(actor: Actor, case: Case) -> bool:
-    assigned = actor.cadre is not None and case.cadre_id == actor.cadre.id
-    return assigned or actor.administers(case.org)
-
-
-def can_see_identity(actor: Actor, case: Case) -> bool:
-    assigned = actor.cadre is not None and case.cadre_id == actor.cadre.id
-    return assigned or case.show_identity
 
 
 # ------------------------------------------------------------------ the list

@@ -10,9 +10,9 @@ from datetime import datetime
 from urllib.parse import quote
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
 from plugins.core import clock
+from plugins.core.files import safe_cell
 from plugins.dashboard.tables import Table
 
 _BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
@@ -24,11 +24,7 @@ def _value(sheet, value):
         return clock.to_local(value).replace(tzinfo=None, microsecond=0)
     if isinstance(value, bool):
         return "是" if value else "否"
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"
-        return cell
-    return value
+    return safe_cell(sheet, value)
 
 
 def workbook(tables: list[Table]) -> bytes:

@@ -19,7 +19,7 @@ require("nonebot_plugin_apscheduler")
 from nonebot_plugin_apscheduler import scheduler  # noqa: E402
 
 from plugins.core.commands import plugin_usage  # noqa: E402
-from plugins.evaluation import answers, awaiting, commands, evaluate, privacy  # noqa: E402, F401
+from plugins.evaluation import answers, awaiting, commands, evaluate, export, privacy  # noqa: E402, F401
 from plugins.evaluation.config import Config  # noqa: E402
 
 __plugin_meta__ = PluginMetadata(
@@ -33,6 +33,8 @@ __plugin_meta__ = PluginMetadata(
 
 config = get_plugin_config(Config)
 evaluate.configure(config)
+# One folder for every export (REQUESTS_EXPORT_DIR, documented with the problem list).
+export.configure(getattr(get_driver().config, "requests_export_dir", "data/exports"))
 answers.configure(config)
 
 

@@ -1,13 +1,13 @@
 """Chat commands for evaluation: /评估, /排行, /抽查, /满意度调查."""
 
-from nonebot.log import logger
 
 from models import Cadre, Organisation
 from plugins.contacts.groups import find_cadre
 from plugins.contacts.stats import cadre_contacts
 from plugins.core.commands import ADMIN, CADRE, Usage, command
 from plugins.core.context import CommandContext
-from plugins.core.errors import Conflict, Forbidden, UsageError
+from plugins.core.errors import Forbidden, UsageError
+from plugins.core.files import send_file
 from plugins.core.text import is_number, parse_ref, ref
 from plugins.evaluation import evaluate as ev
 from plugins.evaluation import export, flags, snapshot, spotcheck, survey
@@ -206,15 +206,7 @@ def real_name_short(r: ev.CadreResult) -> str:
 
 async def _send_export(ctx: CommandContext, title: str, cadres, orgs) -> None:
     path, name = export.build(title, cadres, orgs)
-    api, target = (
-        ("upload_group_file", {"group_id": ctx.group_id}) if ctx.is_group
-        else ("upload_private_file", {"user_id": ctx.user_id})
-    )
-    try:
-        await ctx.bot.call_api(api, **target, file=str(path), name=name)
-    except Exception as e:
-        logger.warning(f"/排行 导出: {api} failed: {e!r}")
-        raise Conflict("文件发送失败，可能是 QQ 端暂不支持发送文件，请稍后再试") from e
+    await send_file(ctx, path, name)
     await ctx.reply(f"已发送排行表 {name}（团干部 {len(cadres)} 人）。")
 
 

@@ -6,44 +6,45 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from plugins.core import clock
+from plugins.core.files import safe_cell
 from plugins.evaluation.evaluate import CadreResult, OrgResult
 
 CATEGORY = {"full_time": "专职", "seconded": "挂职", "organ_part_time": "领导机关兼职", "part_time": "兼职"}
-EXPORT_DIR = Path("data/exports")
+_dir = Path("data/exports")
+
+
+def configure(folder: str) -> None:
+    """Where export files are written (the same folder as the problem list's)."""
+    global _dir
+    _dir = Path(folder)
 
 
 def _pct(value: float | None) -> float | str:
     return "样本不足" if value is None else round(value * 100, 1)
 
 
-def _text(value: str) -> str:
-    """Cells are text, never formulas, whatever a name contains."""
-    return "'" + value if value[:1] in "=+-@" else value
-
-
 def build(title: str, cadres: list[CadreResult], orgs: list[OrgResult]) -> tuple[Path, str]:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "团干部"
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("团干部")
     sheet.append(["编号", "实名", "组织", "类别", "实现度%", "活跃度%", "满意度%", "综合%",
                   "已确认联系", "目标", "抽查回答", "抽查确认", "有回复的话题", "答复青年", "签到",
                   "诉求", "按时答复", "评分数"])
     for r in sorted(cadres, key=lambda r: -r.measures.composite):
         i, m, c = r.inputs, r.measures, r.cadre
-        sheet.append([c.id, _text(f"共青团{c.org_name}{c.name}"), _text(c.org_name), CATEGORY.get(c.category, c.category),
+        sheet.append([c.id, safe_cell(sheet, f"共青团{c.org_name}{c.name}"), safe_cell(sheet, c.org_name),
+                      CATEGORY.get(c.category, c.category),
                       _pct(m.realization), _pct(m.activeness), _pct(m.satisfaction), _pct(m.composite),
                       i.confirmed, i.target, i.spot_answered, i.spot_yes, i.topics_answered, i.exchanges,
                       i.check_ins, i.requests_received, i.requests_on_time, i.ratings])
     org_sheet = book.create_sheet("组织")
     org_sheet.append(["编号", "组织", "团干部数", "实现度%", "活跃度%", "满意度%", "综合%"])
     for o in orgs:
-        org_sheet.append([o.org.id, _text(o.org.name), o.cadres, _pct(o.realization), _pct(o.activeness),
-                          _pct(o.satisfaction), _pct(o.composite)])
-    EXPORT_DIR.mkdir(parents=True, exist_ok=True)
+        org_sheet.append([o.org.id, safe_cell(org_sheet, o.org.name), o.cadres, _pct(o.realization),
+                          _pct(o.activeness), _pct(o.satisfaction), _pct(o.composite)])
+    _dir.mkdir(parents=True, exist_ok=True)
     stamp = clock.to_local(clock.now()).strftime("%Y%m%d%H%M")
     safe = "".join(ch for ch in title if ch not in '\\/:*?"<>|').strip() or "排行"
     name = f"排行_{safe}_{stamp}.xlsx"
-    path = (EXPORT_DIR / f"ranking-{stamp}-{secrets.token_hex(8)}.xlsx").resolve()
+    path = (_dir / f"ranking-{stamp}-{secrets.token_hex(8)}.xlsx").resolve()
     book.save(path)
     return path, name
-

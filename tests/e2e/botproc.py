@@ -84,6 +84,8 @@ def bot_env(
         "LIANQING_TICK_SECONDS": "0.3",
         "OUTBOX_POLL_SECONDS": "0.2",
         "INTERACTION_FLUSH_SECONDS": "0.2",
+        # Reminders arrive unasked; tests of reminders switch them back on.
+        "REMINDERS_ENABLED": "false",
     }
     env.update(extra)
     return env

@@ -34,8 +34,8 @@ async def test_activity_check_in_progress_and_one_reminder(tmp_path) -> None:
     (tmp_path / "cadres.csv").write_text("姓名,组织,类别,QQ\n张三,浙江省委,专职,20001\n", encoding="utf-8")
     run_cli(url, "import", str(tmp_path / "orgs.csv"), str(tmp_path / "cadres.csv"))
     morning = datetime(2026, 11, 20, 10, 0, tzinfo=SH)
-    first = await start_bot(url, clock_at=morning)
-    second = await start_bot(url, clock_at=morning)
+    first = await start_bot(url, clock_at=morning, REMINDERS_ENABLED="true")
+    second = await start_bot(url, clock_at=morning, REMINDERS_ENABLED="true")
     sims = [
         OneBotSimulator(first.ws_url, self_id=10000, access_token=first.access_token),
         OneBotSimulator(second.ws_url, self_id=10001, access_token=second.access_token),

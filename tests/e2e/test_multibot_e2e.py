@@ -28,7 +28,7 @@ Y1, Y2, Y3 = 50001, 50002, 50003
 
 async def started_together(url: str, count: int, when: datetime):
     """Start `count` processes at the same moment on a fresh database (migrations race)."""
-    bots = [spawn_bot(url, free_port(), "multi-secret", when) for _ in range(count)]
+    bots = [spawn_bot(url, free_port(), "multi-secret", when, REMINDERS_ENABLED="true") for _ in range(count)]
     ready = []
     try:
         for bot in bots:

@@ -1,0 +1,450 @@
+"""Chat commands for requests, the problem list and mutual help: parse, call a service, reply.
+
+Cases are handled in private chat only (their content is private); in a group a
+youth may still open a case: the bot acknowledges there without repeating the
+content and continues privately.
+"""
+
+
+from models import Cadre, Case
+from plugins.contacts.groups import find_cadre
+from plugins.core import clock
+from plugins.core.commands import ADMIN, CADRE, EVERYONE, YOUTH, Usage, command
+from plugins.core.context import CommandContext
+from plugins.core.errors import UsageError
+from plugins.core.files import send_file
+from plugins.core.text import parse_ref, ref
+from plugins.identity.actor import Actor
+from plugins.identity.commands import actor_of, require_cadre
+from plugins.requests import access, cases, exports, listing, mutual_help, problems, sla
+from plugins.requests.texts import (
+    EVENT_LABELS,
+    HELP_KIND_LABELS,
+    HELP_STATUS_LABELS,
+    STATUS_LABELS,
+    category_label,
+    excerpt,
+    split_category,
+)
+
+ESCALATED_SHOWN = 10
+LIST_SHOWN = 30
+SATISFACTION_MIN = 5  # ratings needed before an average is shown (glossary: satisfaction)
+
+
+def _split(text: str) -> tuple[str, str]:
+    """The first word and the rest, keeping the rest's line breaks."""
+    parts = text.strip().split(maxsplit=1)
+    if not parts:
+        return "", ""
+    return parts[0], parts[1] if len(parts) > 1 else ""
+
+
+def _private_only(ctx: CommandContext, example: str) -> None:
+    if ctx.is_group:
+        raise UsageError(f"诉求的内容只在私聊中处理，请私聊机器人发送 {example}")
+
+
+def _short(instant) -> str:
+    return clock.fmt_local(instant, "%m-%d %H:%M")
+
+
+# ------------------------------------------------------------------ /诉求
+
+
+@command(
+    "诉求",
+    Usage("/诉求 [类别] <内容>", "提出诉求，由你联系的团干部跟进（类别：困惑、困难、建议，可不写）；在群里发送时后续转私聊", YOUTH),
+    Usage("/诉求 @<团干部编号> [类别] <内容>", "向指定的团干部提出诉求", YOUTH),
+    Usage("/诉求 列表", "青年：自己的诉求和进展；团干部：负责的诉求（超时的在前）；管理员：待分派的诉求", EVERYONE),
+    Usage("/诉求 <编号>", "查看一件诉求的内容和处理经过", EVERYONE),
+    Usage("/诉求 署名 <编号>", "同意上报时向上级显示你的身份（默认匿名）", YOUTH),
+    Usage("/诉求 匿名 <编号>", "撤回署名，上级只看到内容", YOUTH),
+)
+async def request_cmd(ctx: CommandContext) -> None:
+    words = ctx.words()
+    if not words:
+        raise ctx.usage_error("请写上诉求内容")
+    first = words[0]
+    if first == "列表" and len(words) == 1:
+        _private_only(ctx, "/诉求 列表")
+        await ctx.reply(await _list_text(await actor_of(ctx)))
+    elif first in ("署名", "匿名") and len(words) == 2 and parse_ref(words[1]) is not None:
+        show = first == "署名"
+        case = await cases.set_identity(ctx.user_id, words[1], show)
+        await ctx.reply(
+            f"好的：诉求 {ref(case.id)} 上报时向上级显示你的身份（QQ 号）。发送 /诉求 匿名 {case.id} 可撤回。"
+            if show
+            else f"好的：诉求 {ref(case.id)} 上报时只显示内容，不显示你是谁。"
+        )
+    elif len(words) == 1 and parse_ref(first) is not None:
+        _private_only(ctx, f"/诉求 {first}")
+        await ctx.reply(await _detail_text(await actor_of(ctx), first))
+    else:
+        await _open(ctx)
+
+
+async def _open(ctx: CommandContext) -> None:
+    rest = ctx.text
+    named: Cadre | None = None
+    word, tail = _split(rest)
+    if word[:1] in ("@", "＠") and parse_ref(word[1:]) is not None:
+        named, rest = await find_cadre(word[1:]), tail
+    else:
+        for qq in ctx.mentioned():  # a real @ of a cadre in a group
+            named = await Cadre.get_or_none(qq=qq).prefetch_related("org")
+            if named is not None:
+                break
+    category, rest = split_category(rest)
+    if not rest.strip():
+        raise ctx.usage_error("请写上诉求内容")
+    case, route = await cases.open_case(
+        ctx.user_id, rest, category=category, named=named, group_id=ctx.group_id
+    )
+    if ctx.is_group:
+        await ctx.reply(
+            f"已收到，编号 {ref(case.id)}，由 {route.handler} 跟进。"
+            "为保护隐私，内容不在群里显示，后续请私聊机器人（/诉求 列表 查看进展，"
+            f"/补充 {case.id} <内容> 补充情况）。"
+        )
+    else:
+        await ctx.reply(
+            f"已收到，编号 {ref(case.id)}，由 {route.handler} 跟进。"
+            f"类别：{category.label}；一般 {cases.settings().requests_first_answer_hours:g} 小时内答复。"
+            f"发送 /诉求 列表 查看进展，/补充 {case.id} <内容> 补充情况。"
+        )
+
+
+def _case_line(case: Case, *, show_handler: bool = True, show_org: bool = False) -> str:
+    """One line of a list; `show_handler` is the youth's own list (they are the one awaited)."""
+    now = clock.now()
+    status = "待你补充" if show_handler and case.status == "waiting" else STATUS_LABELS.get(case.status, case.status)
+    parts = [f"{ref(case.id)} {category_label(case.category)}", status]
+    if sla.is_overdue(case, now):
+        parts.append("已超时")
+    if case.escalated_at:
+        parts.append("已上报")
+    if show_handler:
+        parts.append(access.handler_name(case))
+    if show_org:
+        parts.append(case.org.name)
+    parts.append(_short(case.created_at))
+    parts.append(excerpt(case.content, 30))
+    return "｜".join(parts)
+
+
+def _lines(found: list[Case], **options) -> str:
+    lines = [_case_line(c, **options) for c in found[:LIST_SHOWN]]
+    if len(found) > LIST_SHOWN:
+        lines.append(f"……还有 {len(found) - LIST_SHOWN} 件，发送 /清单 导出 可得到全部")
+    return "\n".join(lines)
+
+
+async def _list_text(actor: Actor) -> str:
+    sections: list[str] = []
+    own = await listing.youth_cases(actor.qq) if actor.qq else []
+    if own:
+        sections.append("你提出的诉求：\n" + _lines(own))
+    if actor.cadre is not None:
+        assigned = await listing.assigned_cases(actor.cadre)
+        body = _lines(assigned, show_handler=False) or "（暂无）"
+        sections.append("你负责的诉求（超时的在前）：\n" + body)
+    unassigned = await listing.unassigned_cases(actor)
+    if unassigned:
+        sections.append(
+            "待分派的诉求（所辖组织，尚无团干部负责）：\n"
+            + _lines(unassigned, show_handler=False, show_org=True)
+            + "\n分派：/转交 <编号> <团干部编号>；也可直接 /回复 <编号> <内容>"
+        )
+    if not sections:
+        return "你还没有诉求。发送 /诉求 [类别] <内容> 提出（类别：困惑、困难、建议），由你联系的团干部跟进。"
+    sections.append("查看详情：/诉求 <编号>")
+    return "\n".join(sections)
+
+
+async def _detail_text(actor: Actor, token: str) -> str:
+    case = await access.viewable_case(actor, token)
+    now = clock.now()
+    flags = [STATUS_LABELS.get(case.status, case.status)]
+    if sla.is_overdue(case, now):
+        flags.append("已超时")
+    if case.escalated_at:
+        flags.append(f"{_short(case.escalated_at)} 已上报")
+    lines = [
+        f"【诉求 {ref(case.id)}】{category_label(case.category)}｜{'｜'.join(flags)}",
+        f"提出：{clock.fmt_local(case.created_at)}{'（来自群聊）' if case.source_group_id else ''}；"
+        f"负责：{access.handler_name(case)}（{case.org.name}）",
+    ]
+    if not access.is_youth(actor, case):
+        lines.append(f"提出人：{await access.identity_for(actor, case)}")
+    due = sla.answer_due(case)
+    if due is not None:
+        lines.append(f"首次答复时限：{clock.fmt_local(due)}")
+    elif case.status == "waiting":
+        lines.append("正在等青年补充，这段时间不计入答复时限")
+    lines.append(f"内容：{case.content}")
+    events = await listing.history(case)
+    if events:
+        lines.append("经过：")
+        for event in events:
+            text = f"：{excerpt(event.text, 200)}" if event.text else ""
+            lines.append(f"{_short(event.created_at)} {EVENT_LABELS.get(event.kind, event.kind)}{text}")
+    if access.is_youth(actor, case) and case.status == "closed" and case.rating is None:
+        lines.append(f"欢迎评价：/评价 {case.id} <1-5> [意见]")
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------ youth: /补充 /评价
+
+
+@command("补充", Usage("/补充 <编号> <内容>", "回答团干部的追问，或补充诉求的情况", YOUTH))
+async def supplement_cmd(ctx: CommandContext) -> None:
+    _private_only(ctx, "/补充 <编号> <内容>")
+    token, text = _split(ctx.text)
+    if parse_ref(token) is None:
+        raise ctx.usage_error("请写诉求编号和补充内容")
+    if not text.strip():
+        raise ctx.usage_error("请写上补充内容")
+    case = await cases.supplement(ctx.user_id, token, text)
+    await ctx.reply(f"已补充到诉求 {ref(case.id)}，已转告{access.handler_name(case)}。")
+
+
+@command("评价", Usage("/评价 <编号> <1-5> [意见]", "为已办结的诉求打分（5 分最满意，每件只能评价一次）", YOUTH))
+async def rate_cmd(ctx: CommandContext) -> None:
+    _private_only(ctx, "/评价 <编号> <1-5> [意见]")
+    token, rest = _split(ctx.text)
+    score, comment = _split(rest)
+    if parse_ref(token) is None or not score:
+        raise ctx.usage_error("请写诉求编号和 1–5 的评分")
+    case = await cases.rate(ctx.user_id, token, score, comment)
+    await ctx.reply(f"谢谢你的评价！诉求 {ref(case.id)}：{case.rating} 分。")
+
+
+# ------------------------------------------------------------------ handlers: /回复 /办结 /上报 /转交
+
+
+@command("回复", Usage("/回复 <编号> <内容>", "答复诉求；以问号结尾表示追问，等青年补充期间不计时", CADRE))
+async def reply_cmd(ctx: CommandContext) -> None:
+    _private_only(ctx, "/回复 <编号> <内容>")
+    token, text = _split(ctx.text)
+    if parse_ref(token) is None:
+        raise ctx.usage_error("请写诉求编号和回复内容")
+    if not text.strip():
+        raise ctx.usage_error("请写上回复内容")
+    result = await cases.reply(await actor_of(ctx), token, text)
+    n = result.case.id
+    if not result.delivered:
+        message = f"已记录对诉求 {ref(n)} 的回复；提出人已删除个人信息，无法送达。"
+    elif result.asks:
+        message = f"已向青年追问。诉求 {ref(n)} 转为“待青年补充”，等待期间不计入答复时限。"
+    else:
+        message = f"已答复诉求 {ref(n)}，青年会收到你的答复。处理完毕后发送 /办结 {n} [说明]。"
+    await ctx.reply(message)
+
+
+@command("办结", Usage("/办结 <编号> [说明]", "办结诉求，并请青年评价", CADRE))
+async def close_cmd(ctx: CommandContext) -> None:
+    _private_only(ctx, "/办结 <编号> [说明]")
+    token, note = _split(ctx.text)
+    if parse_ref(token) is None:
+        raise ctx.usage_error("请写诉求编号")
+    case = await cases.close(await actor_of(ctx), token, note)
+    told = "已请青年评价。" if case.youth_qq is not None else "提出人已删除个人信息，不再通知。"
+    await ctx.reply(f"诉求 {ref(case.id)} 已办结，{told}")
+
+
+@command("上报", Usage("/上报 <编号> [说明]", "把诉求上报组织管理员，列入问题清单", CADRE))
+async def escalate_cmd(ctx: CommandContext) -> None:
+    _private_only(ctx, "/上报 <编号> [说明]")
+    token, note = _split(ctx.text)
+    if parse_ref(token) is None:
+        raise ctx.usage_error("请写诉求编号")
+    case, told = await cases.escalate_by(await actor_of(ctx), token, note)
+    who = f"已告知 {len(told)} 名管理员" if told else "该组织暂无其他管理员可通知"
+    await ctx.reply(f"诉求 {ref(case.id)} 已上报，列入{case.org.name}的问题清单；{who}。你仍负责跟进答复。")
+
+
+@command(
+    "转交",
+    Usage("/转交 <编号> <团干部编号>", "把诉求交给另一名团干部跟进", CADRE),
+    Usage("/转交 <编号> <团干部编号>", "把所辖组织的诉求（包括待分派的）交给团干部", ADMIN),
+)
+async def transfer_cmd(ctx: CommandContext) -> None:
+    _private_only(ctx, "/转交 <编号> <团干部编号>")
+    words = ctx.words()
+    if len(words) != 2 or parse_ref(words[0]) is None:
+        raise ctx.usage_error("请写诉求编号和接手的团干部编号")
+    case, target = await cases.transfer(await actor_of(ctx), words[0], words[1])
+    await ctx.reply(f"诉求 {ref(case.id)} 已转交{access.handler_name(case)}（{ref(target.id)}），对方和青年都会收到通知。")
+
+
+# ------------------------------------------------------------------ /清单
+
+
+@command(
+    "清单",
+    Usage("/清单 [期间]", "问题清单：本人负责的诉求按类别统计、超时与上报、共性问题（期间：本月、本季度、2026Q4 等）", CADRE),
+    Usage("/清单 导出 [期间]", "把问题清单导出为 .xlsx 文件（汇总、诉求明细两张表）", CADRE),
+    Usage("/清单 [期间]", "所辖组织的问题清单，列出上报事项", ADMIN),
+    Usage("/清单 导出 [期间]", "导出所辖组织的问题清单 .xlsx", ADMIN),
+)
+async def problems_cmd(ctx: CommandContext) -> None:
+    words = ctx.words()
+    export = bool(words) and words[0] == "导出"
+    if export:
+        words = words[1:]
+    if len(words) > 1:
+        raise ctx.usage_error("只需写一个期间")
+    period = problems.parse_period(words[0] if words else None)
+    actor = await actor_of(ctx)
+    if export:
+        await _export(ctx, actor, period)
+        return
+    scope = problems.scope_for(actor)
+    await ctx.reply(await _problems_text(scope, period, with_content=not ctx.is_group))
+
+
+async def _problems_text(scope: problems.Scope, period: problems.Period, *, with_content: bool) -> str:
+    summary = await problems.summarise(scope, period)
+    t = summary.total
+    lines = [
+        f"【问题清单】{scope.title}｜{period.label}",
+        f"诉求 {t.total} 件：未办结 {t.pending}，超时未答复 {t.overdue}，已上报 {t.escalated}，已办结 {t.closed}",
+    ]
+    for category, n in problems.ordered_categories(summary):
+        lines.append(
+            f"{category_label(category)}：{n.total} 件（未办结 {n.pending}，超时 {n.overdue}，上报 {n.escalated}，办结 {n.closed}）"
+        )
+    if t.rated >= SATISFACTION_MIN:
+        lines.append(f"评价 {t.rated} 次，平均 {t.average:.1f} 分")
+    elif t.rated:
+        lines.append(f"评价 {t.rated} 次（满 {SATISFACTION_MIN} 次后显示平均分）")
+    if with_content:
+        themes = await problems.common_themes(scope, period)
+        if themes:
+            lines.append("共性问题：" + "、".join(f"{w}（{n} 件）" for w, n in themes))
+        items = listing.overdue_first(await problems.escalated(scope, period, ESCALATED_SHOWN + 1))
+        if items:
+            lines.append(f"上报事项（{t.escalated} 件）：")
+            for case in items[:ESCALATED_SHOWN]:
+                who = "署名：" + await access.youth_label(case.youth_qq) if case.show_identity and case.youth_qq else "匿名"
+                lines.append(
+                    f"{ref(case.id)} {category_label(case.category)}｜{case.org.name}｜{_short(case.escalated_at)} 上报｜"
+                    f"{who}｜{excerpt(case.content, 60)}"
+                )
+            if t.escalated > ESCALATED_SHOWN:
+                lines.append(f"……还有 {t.escalated - ESCALATED_SHOWN} 件，发送 /清单 导出 {period.key} 查看全部")
+    else:
+        lines.append("（群里只显示统计数字；上报事项和共性问题请私聊机器人发送 /清单 查看）")
+    lines.append(f"导出 .xlsx：/清单 导出 {period.key}")
+    return "\n".join(lines)
+
+
+async def _export(ctx: CommandContext, actor: Actor, period: problems.Period) -> None:
+    """Write the workbook and hand it over as a file: full privately, without content in a group."""
+    path, name, count = await exports.build(actor, period, with_content=not ctx.is_group)
+    await send_file(ctx, path, name)
+    note = "（群文件不含诉求内容；含内容的版本请私聊机器人发送 /清单 导出）" if ctx.is_group else ""
+    await ctx.reply(f"已发送问题清单文件 {name}：{period.label}，{count} 件诉求。{note}")
+
+
+# ------------------------------------------------------------------ /互助
+
+
+@command(
+    "互助",
+    Usage("/互助 需要 <内容>", "在你联系的团干部的联系青年中发布需要的帮助", YOUTH),
+    Usage("/互助 提供 <内容>", "发布你能提供的帮助", YOUTH),
+    Usage("/互助 列表", "查看圈内的互助（不显示发布人）；团干部查看全部及待同意的介绍", EVERYONE),
+    Usage("/互助 匹配 <需要编号> <提供编号>", "为一条需要和一条提供牵线，双方都同意后互换联系方式", CADRE),
+    Usage("/互助 同意 <介绍编号>", "同意与对方互换联系方式", YOUTH),
+    Usage("/互助 拒绝 <介绍编号>", "不同意这次介绍", YOUTH),
+    Usage("/互助 撤回 <编号>", "撤回自己发布的互助", YOUTH),
+)
+async def help_cmd(ctx: CommandContext) -> None:
+    action, rest = _split(ctx.text)
+    words = rest.split()
+    if action in ("需要", "提供"):
+        if not rest.strip():
+            raise ctx.usage_error("请写上互助内容")
+        item, cadre = await mutual_help.post(ctx.user_id, mutual_help.check_kind(action), rest, ctx.group_id)
+        await ctx.reply(
+            f"已发布互助 {ref(item.id)}（{action}）到{cadre.org.name}{cadre.name}的联系青年圈："
+            "圈内青年能看到内容，看不到你是谁；团干部牵线、双方都同意后才会互换联系方式。"
+        )
+    elif action == "列表" and not words:
+        _private_only(ctx, "/互助 列表")
+        actor = await actor_of(ctx)
+        await ctx.reply(await (_cadre_help_text(actor.cadre) if actor.cadre else _youth_help_text(ctx.user_id)))
+    elif action == "匹配":
+        if len(words) != 2:
+            raise ctx.usage_error("请写需要编号和提供编号")
+        cadre = await require_cadre(ctx)
+        found = await mutual_help.match(cadre, words[0], words[1])
+        await ctx.reply(
+            f"已发出互助介绍 {ref(found.id)}：需要 {ref(found.need_id)} ↔ 提供 {ref(found.offer_id)}。"
+            "已分别征求两位青年的同意，双方都同意后才互换联系方式。"
+        )
+    elif action in ("同意", "拒绝"):
+        if len(words) != 1:
+            raise ctx.usage_error("请写介绍编号")
+        result = await mutual_help.answer(ctx.user_id, words[0], action == "同意")
+        n = result.match.id
+        await ctx.reply(
+            {
+                "waiting": f"已记录你的同意。等对方也同意后，会把双方的联系方式发给你们（介绍 {ref(n)}）。",
+                "introduced": f"双方都同意了！对方的联系方式会私聊发给你（介绍 {ref(n)}）。",
+                "declined": f"好的，已取消介绍 {ref(n)}，不会告知对方你的任何信息。",
+            }[result.outcome]
+        )
+    elif action == "撤回":
+        if len(words) != 1:
+            raise ctx.usage_error("请写要撤回的互助编号")
+        item = await mutual_help.withdraw(ctx.user_id, words[0])
+        await ctx.reply(f"已撤回互助 {ref(item.id)}。")
+    else:
+        raise ctx.usage_error("请写“需要”“提供”“列表”“匹配”“同意”“拒绝”或“撤回”")
+
+
+async def _youth_help_text(qq: int) -> str:
+    listing = await mutual_help.for_youth(qq)
+    if not listing.posts and not listing.matches:
+        return "你所在的联系青年圈里还没有互助。发布：/互助 需要 <内容> 或 /互助 提供 <内容>。"
+    lines = ["互助（你所在的联系青年圈，不显示发布人）："]
+    for item in listing.posts:
+        mine = f"（我发布的，{HELP_STATUS_LABELS.get(item.status, item.status)}）" if item.id in listing.own else ""
+        lines.append(f"{ref(item.id)} {HELP_KIND_LABELS[item.kind]}：{excerpt(item.content, 60)}{mine}")
+    for m in listing.matches:
+        side = "need_answer" if m.need_id in listing.own else "offer_answer"
+        if getattr(m, side) is None:
+            lines.append(f"待你回复的介绍 {ref(m.id)}：/互助 同意 {m.id} 或 /互助 拒绝 {m.id}")
+    lines.append("发布：/互助 需要 <内容>、/互助 提供 <内容>；撤回：/互助 撤回 <编号>")
+    return "\n".join(lines)
+
+
+def _answer_word(value: bool | None) -> str:
+    return {None: "未回复", True: "已同意", False: "不同意"}[value]
+
+
+async def _cadre_help_text(cadre: Cadre) -> str:
+    listing = await mutual_help.for_cadre(cadre)
+    if not listing.posts:
+        return "你的联系青年还没有发布互助。青年可发送 /互助 需要 <内容> 或 /互助 提供 <内容>。"
+    lines = ["你的联系青年圈里的互助："]
+    for kind in ("need", "offer"):
+        items = [p for p in listing.posts if p.kind == kind]
+        if items:
+            lines.append(f"{HELP_KIND_LABELS[kind]}：")
+            lines += [
+                f"{ref(p.id)} {excerpt(p.content, 60)}｜{listing.names.get(p.qq, '（已删除）') if p.qq else '（已删除）'}｜"
+                f"{HELP_STATUS_LABELS.get(p.status, p.status)}"
+                for p in items
+            ]
+    for m in listing.matches:
+        lines.append(
+            f"介绍 {ref(m.id)}：需要 {ref(m.need_id)}（{_answer_word(m.need_answer)}）↔ "
+            f"提供 {ref(m.offer_id)}（{_answer_word(m.offer_answer)}）"
+        )
+    lines.append("牵线：/互助 匹配 <需要编号> <提供编号>")
+    return "\n".join(lines)
+

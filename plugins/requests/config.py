@@ -1,0 +1,22 @@
+"""Settings for requests, the problem list and mutual help (defaults as in the README)."""
+
+from pydantic import BaseModel
+
+
+class Config(BaseModel):
+    requests_first_answer_hours: float = 48.0
+    """A case should get its first answer within this many hours, else the cadre is reminded."""
+    requests_escalate_days: float = 5.0
+    """Unanswered after this many days: escalated to the organisation's administrators."""
+    requests_daily_limit: int = 5
+    """Cases one person may open per local day."""
+    requests_content_max: int = 2000
+    """Longest case content, reply or supplement, in characters."""
+    requests_help_daily_limit: int = 5
+    """Mutual-help posts one youth may publish per local day."""
+    requests_check_seconds: float = 300.0
+    """How often (clock time) service levels are checked and old export files removed."""
+    requests_export_dir: str = "data/exports"
+    """Where /清单 导出 writes its .xlsx files (the OneBot side must be able to read them)."""
+    requests_export_keep_hours: float = 24.0
+    """Exported files are deleted after this many hours."""

@@ -1,0 +1,154 @@
+"""/清单 导出: the problem list as an .xlsx with a summary sheet and a cases sheet.
+
+Files go to REQUESTS_EXPORT_DIR under an unguessable name, are handed to the
+OneBot side by absolute path, and are deleted after REQUESTS_EXPORT_KEEP_HOURS.
+Content is written only for cases the requester may see; the youth's identity
+only where the youth agreed (`show_identity`). Cells are always text or
+numbers, never formulas, whatever a youth typed.
+"""
+
+import asyncio
+import re
+import secrets
+from datetime import datetime
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from models import Case
+from plugins.core import clock
+from plugins.core.files import safe_cell
+from plugins.identity.actor import Actor
+from plugins.requests import access, cases, listing, problems, sla
+from plugins.requests.texts import STATUS_LABELS, category_label
+
+SUMMARY_SHEET = "汇总"
+CASES_SHEET = "诉求"
+CASE_COLUMNS = [
+    "编号", "提出时间", "类别", "状态", "超时未答复", "负责", "组织", "首次答复", "办结时间",
+    "上报时间", "上报说明", "评分", "评价意见", "内容", "提出人",
+]
+SUMMARY_COLUMNS = ["类别", "诉求数", "未办结", "超时未答复", "已上报", "已答复", "已办结", "评价数", "平均评分"]
+HIDDEN = "（无权查看）"
+NOT_IN_GROUP = "（群文件不含内容）"
+_STAMP = "%Y%m%dT%H%M%S"
+_NAME = re.compile(r"^problem-list-(\d{8}T\d{6})-[0-9a-f]{16}\.xlsx$")
+_UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
+
+_dir = Path("data/exports")
+_keep_hours = 24.0
+
+
+def configure(directory: str, keep_hours: float) -> None:
+    global _dir, _keep_hours
+    _dir = Path(directory)
+    _keep_hours = keep_hours
+
+
+def export_dir() -> Path:
+    return _dir.resolve()
+
+
+def _local(instant: datetime | None) -> datetime | None:
+    """Excel has no time zones: local wall-clock time, as every reply shows it."""
+    return clock.to_local(instant).replace(tzinfo=None, microsecond=0) if instant else None
+
+
+async def build(actor: Actor, period: problems.Period, *, with_content: bool) -> tuple[Path, str, int]:
+    """Write the workbook; returns its absolute path, the file name to show and the case count."""
+    scope = problems.scope_for(actor)
+    summary = await problems.summarise(scope, period)
+    found = listing.overdue_first(await problems.cases_in(scope, period))
+    themes = await problems.common_themes(scope, period)
+    now = clock.now()
+    summary_rows: list[list] = [
+        ["问题清单", scope.title],
+        ["期间", period.label],
+        ["生成时间", _local(now)],
+        ["首次答复时限（小时）", cases.settings().requests_first_answer_hours],
+        [],
+        SUMMARY_COLUMNS,
+    ]
+    for category, n in [*problems.ordered_categories(summary), ("合计", summary.total)]:
+        label = "合计" if category == "合计" else category_label(category)
+        average = round(n.average, 2) if n.average is not None else None
+        summary_rows.append(
+            [label, n.total, n.pending, n.overdue, n.escalated, n.answered, n.closed, n.rated, average]
+        )
+    if themes:
+        summary_rows += [[], ["共性问题（多件诉求中反复出现的词）", "涉及诉求数"]]
+        summary_rows += [[word, count] for word, count in themes]
+    named = await access.youth_labels([c.youth_qq for c in found if c.show_identity and c.youth_qq])
+    case_rows = [_case_row(actor, case, now, with_content, named) for case in found]
+    stamp = clock.to_local(now).strftime(_STAMP)
+    folder = export_dir()
+    path = folder / f"problem-list-{stamp}-{secrets.token_hex(8)}.xlsx"
+    await asyncio.to_thread(_write, path, summary_rows, case_rows)
+    name = _UNSAFE.sub("_", f"问题清单_{scope.title}_{period.key}") + ".xlsx"
+    return path, name, len(found)
+
+
+def _case_row(actor: Actor, case: Case, now: datetime, with_content: bool, named: dict[int, str]) -> list:
+    visible = access.can_view(actor, case)
+    if not with_content:
+        content, comment = NOT_IN_GROUP, NOT_IN_GROUP
+    elif visible:
+        content, comment = case.content, case.rating_comment
+    else:
+        content, comment = HIDDEN, HIDDEN
+    if case.youth_qq is None:
+        who = "（已删除个人信息）"
+    elif case.show_identity and with_content and visible:
+        who = named.get(case.youth_qq, f"QQ {case.youth_qq}")
+    else:
+        who = "匿名"
+    return [
+        case.id,
+        _local(case.created_at),
+        category_label(case.category),
+        STATUS_LABELS.get(case.status, case.status),
+        "是" if sla.is_overdue(case, now) else "",
+        access.handler_name(case),
+        case.org.name,
+        _local(case.first_answer_at),
+        _local(case.closed_at),
+        _local(case.escalated_at),
+        case.escalation_note,
+        case.rating,
+        comment,
+        content,
+        who,
+    ]
+
+
+def _write(path: Path, summary_rows: list[list], case_rows: list[list]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book = Workbook(write_only=True)
+    summary = book.create_sheet(SUMMARY_SHEET)
+    for row in summary_rows:
+        summary.append([safe_cell(summary, v) for v in row])
+    sheet = book.create_sheet(CASES_SHEET)
+    sheet.append(CASE_COLUMNS)
+    for row in case_rows:
+        sheet.append([safe_cell(sheet, v) for v in row])
+    tmp = path.with_suffix(".part")
+    book.save(tmp)
+    tmp.replace(path)
+
+
+def remove_old() -> int:
+    """Delete exports older than REQUESTS_EXPORT_KEEP_HOURS (by the clock time in their name)."""
+    folder = export_dir()
+    if not folder.is_dir():
+        return 0
+    cutoff = clock.to_local(clock.now()).replace(tzinfo=None)
+    removed = 0
+    for path in folder.iterdir():
+        m = _NAME.match(path.name)
+        if m is None:
+            continue
+        made = datetime.strptime(m.group(1), _STAMP)
+        if (cutoff - made).total_seconds() >= _keep_hours * 3600:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed

@@ -1,0 +1,292 @@
+"""The problem list (问题清单): cases of a period by category, escalated items, common themes.
+
+A cadre's list covers the cases assigned to them; an administrator's the cases
+of every organisation in their subtree (a superuser's: all). Counts are one SQL
+GROUP BY; "overdue" there is the same rule as `sla.is_overdue`.
+"""
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from models import Case
+from plugins.core import clock
+from plugins.core.errors import Forbidden, UsageError
+from plugins.core.sql import epoch, fetch, subtree_sql
+from plugins.identity.actor import Actor
+from plugins.identity.orgs import real_name, subtree_q
+from plugins.requests import sla
+from plugins.requests.texts import Category
+
+PERIOD_HELP = "期间可写 本月、上月、本季度、上季度、今年、2026Q4、2026-11 或 2026"
+_QUARTER = re.compile(r"^([0-9]{4})\s*[Qq]\s*([1-4])$")
+_MONTH = re.compile(r"^([0-9]{4})[-/.年]([0-9]{1,2})月?$")
+_YEAR = re.compile(r"^([0-9]{4})年?$")
+YEARS = range(2000, 2101)
+
+
+# ------------------------------------------------------------------ periods
+
+
+@dataclass(frozen=True)
+class Period:
+    key: str
+    """How it is shown and named in files: 2026-11, 2026Q4, 2026."""
+    first: date
+    after: date
+    """The local day after the period's last day."""
+
+    @property
+    def start(self) -> datetime:
+        return clock.local_datetime(self.first)
+
+    @property
+    def end(self) -> datetime:
+        return clock.local_datetime(self.after)
+
+    @property
+    def label(self) -> str:
+        if "Q" in self.key:
+            year, quarter = self.key.split("Q")
+            return f"{year}年第{quarter}季度"
+        if "-" in self.key:
+            year, month = self.key.split("-")
+            return f"{year}年{int(month)}月"
+        return f"{self.key}年"
+
+
+def _month(year: int, month: int) -> Period:
+    if not 1 <= month <= 12:
+        raise UsageError(f"月份须在 1–12 之间。{PERIOD_HELP}")
+    after = date(year + (month == 12), month % 12 + 1, 1)
+    return Period(f"{year}-{month:02d}", date(year, month, 1), after)
+
+
+def _quarter(year: int, quarter: int) -> Period:
+    first_month = (quarter - 1) * 3 + 1
+    after = date(year + (quarter == 4), (first_month + 2) % 12 + 1, 1)
+    return Period(f"{year}Q{quarter}", date(year, first_month, 1), after)
+
+
+def _year(year: int) -> Period:
+    return Period(str(year), date(year, 1, 1), date(year + 1, 1, 1))
+
+
+def parse_period(word: str | None, today: date | None = None) -> Period:
+    """本月 (default), 上月, 本季度, 上季度, 今年, 2026Q4, 2026-11, 2026."""
+    today = today or clock.today()
+    text = (word or "本月").strip()
+    quarter = (today.month - 1) // 3 + 1
+    if text == "本月":
+        return _month(today.year, today.month)
+    if text == "上月":
+        return _month(today.year - (today.month == 1), (today.month - 2) % 12 + 1)
+    if text in ("本季度", "本季"):
+        return _quarter(today.year, quarter)
+    if text in ("上季度", "上季"):
+        return _quarter(today.year - (quarter == 1), (quarter - 2) % 4 + 1)
+    if text in ("今年", "本年", "本年度"):
+        return _year(today.year)
+    m = _QUARTER.match(text) or _MONTH.match(text) or _YEAR.match(text)
+    if m is None:
+        raise UsageError(f"看不懂期间“{text[:20]}”。{PERIOD_HELP}")
+    year = int(m.group(1))
+    if year not in YEARS:
+        raise UsageError(f"年份须在 {YEARS.start}–{YEARS.stop - 1} 之间。{PERIOD_HELP}")
+    if m.re is _QUARTER:
+        return _quarter(year, int(m.group(2)))
+    if m.re is _MONTH:
+        return _month(year, int(m.group(2)))
+    return _year(year)
+
+
+# ------------------------------------------------------------------ scope
+
+
+@dataclass
+class Scope:
+    title: str
+    where: str
+    params: list
+    cadre_id: int | None = None
+    roots: list | None = None
+    admin: bool = False
+
+    def filter(self, query):
+        """The same scope for an ORM query on Case."""
+        if self.cadre_id is not None:
+            return query.filter(cadre_id=self.cadre_id)
+        cond = subtree_q(self.roots, "org__path")
+        return query if cond is None else query.filter(cond)
+
+
+def scope_for(actor: Actor) -> Scope:
+    """Administrators: their subtree; cadres: their own cases."""
+    if actor.is_admin:
+        roots = actor.subtree_roots()
+        where, params = subtree_sql(None if roots is None else [o.path for o in roots], "o.path")
+        title = "全部组织" if roots is None else "、".join(o.name for o in roots) + "（含下级组织）"
+        return Scope(title, where, params, roots=roots, admin=True)
+    if actor.cadre is not None:
+        cadre = actor.cadre
+        return Scope(real_name(cadre.org, cadre.name), "c.cadre_id = ?", [cadre.id], cadre_id=cadre.id)
+    raise Forbidden("问题清单供团干部和组织管理员使用。青年可发送 /诉求 列表 查看自己的诉求")
+
+
+# ------------------------------------------------------------------ counts
+
+
+@dataclass
+class Counts:
+    total: int = 0
+    pending: int = 0
+    overdue: int = 0
+    escalated: int = 0
+    closed: int = 0
+    answered: int = 0
+    rated: int = 0
+    rating_sum: int = 0
+
+    def add(self, other: "Counts") -> None:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    @property
+    def average(self) -> float | None:
+        return self.rating_sum / self.rated if self.rated else None
+
+
+@dataclass
+class Summary:
+    scope: Scope
+    period: Period
+    by_category: dict[str, Counts]
+    total: Counts = field(default_factory=Counts)
+
+
+def overdue_sql(prefix: str = "") -> tuple[str, list]:
+    """SQL for "no first answer within the service level" (waiting time excluded), and its
+    parameter; the same rule as sla.is_overdue."""
+    before = clock.now().timestamp() - sla.first_answer_seconds()
+    return (
+        f"({prefix}status = 'open' AND {prefix}first_answer_at IS NULL "
+        f"AND {epoch(prefix + 'created_at')} + {prefix}paused_seconds <= CAST(? AS DOUBLE PRECISION))",
+        [before],
+    )
+
+
+async def summarise(scope: Scope, period: Period) -> Summary:
+    """Counts per category for cases opened in the period (one GROUP BY)."""
+    overdue, overdue_params = overdue_sql("c.")
+    rows = await fetch(
+        "SELECT c.category AS category, COUNT(*) AS total, "
+        "SUM(CASE WHEN c.status <> 'closed' THEN 1 ELSE 0 END) AS pending, "
+        f"SUM(CASE WHEN {overdue} THEN 1 ELSE 0 END) AS overdue, "
+        "SUM(CASE WHEN c.escalated_at IS NOT NULL THEN 1 ELSE 0 END) AS escalated, "
+        "SUM(CASE WHEN c.status = 'closed' THEN 1 ELSE 0 END) AS closed, "
+        "SUM(CASE WHEN c.first_answer_at IS NOT NULL THEN 1 ELSE 0 END) AS answered, "
+        "COUNT(c.rating) AS rated, COALESCE(SUM(c.rating), 0) AS rating_sum "
+        'FROM "case" c JOIN organisation o ON o.id = c.org_id '
+        f"WHERE c.created_at >= ? AND c.created_at < ? AND {scope.where} "
+        "GROUP BY c.category",
+        *overdue_params,
+        period.start,
+        period.end,
+        *scope.params,
+    )
+    by_category = {
+        r["category"]: Counts(**{k: int(r[k] or 0) for k in Counts.__dataclass_fields__}) for r in rows
+    }
+    summary = Summary(scope, period, by_category)
+    for counts in by_category.values():
+        summary.total.add(counts)
+    return summary
+
+
+def ordered_categories(summary: Summary) -> list[tuple[str, Counts]]:
+    """The glossary's categories in their order (with zeros), then unclassified."""
+    order = [c.value for c in Category]
+    rows = [(c, summary.by_category.get(c, Counts())) for c in order if c != Category.other]
+    rows += [(c, n) for c, n in summary.by_category.items() if c not in order[:3]]
+    return rows
+
+
+async def escalated(scope: Scope, period: Period, limit: int | None = None) -> list[Case]:
+    query = scope.filter(
+        Case.filter(escalated_at__isnull=False, created_at__gte=period.start, created_at__lt=period.end)
+    ).order_by("-escalated_at")
+    if limit is not None:
+        query = query.limit(limit)
+    return await query.prefetch_related("cadre__org", "org")
+
+
+async def cases_in(scope: Scope, period: Period, limit: int = 20000) -> list[Case]:
+    query = scope.filter(Case.filter(created_at__gte=period.start, created_at__lt=period.end))
+    return await query.order_by("id").limit(limit).prefetch_related("cadre__org", "org")
+
+
+# ------------------------------------------------------------------ common themes
+
+_RUNS = re.compile(r"[\u4e00-\u9fff]+|[A-Za-z][A-Za-z0-9]{2,}")
+_EDGE = set("的了吗呢吧啊呀和与及或也都很就还又在是我你他她它们这那有要会能想让把被给对向从到太不没挺更最")
+_STOP = {
+    "我们", "你们", "他们", "希望", "可以", "能否", "什么", "怎么", "如何", "没有", "一个", "这个",
+    "那个", "问题", "现在", "自己", "就是", "还是", "但是", "因为", "所以", "如果", "已经", "非常",
+    "比较", "一下", "不是", "请问", "谢谢", "老师", "大家", "一些", "时候", "觉得", "需要", "知道",
+    "不能", "不会", "可能", "应该", "为什么", "怎么办", "有没有", "能不能", "是不是",
+}
+THEME_MIN_CASES = 2
+THEME_SCAN = 2000
+
+
+def themes(texts: list[str], top: int = 5) -> list[tuple[str, int]]:
+    """Phrases (2–6 characters, or words) found in at least two cases, longest kept.
+
+    A hint for the cadre, not an analysis: counts are of cases, not mentions."""
+    cases_with: Counter[str] = Counter()
+    for text in texts:
+        grams: set[str] = set()
+        for run in _RUNS.findall(text):
+            if run.isascii():
+                grams.add(run.lower())
+                continue
+            for n in range(2, 7):
+                grams.update(run[i : i + n] for i in range(len(run) - n + 1))
+        cases_with.update(grams)
+    candidates = [
+        (g, n)
+        for g, n in cases_with.items()
+        if n >= THEME_MIN_CASES and g not in _STOP and g[0] not in _EDGE and g[-1] not in _EDGE
+    ]
+    candidates.sort(key=lambda gn: (-gn[1], -len(gn[0]), gn[0]))
+    kept: list[tuple[str, int]] = []
+    for gram, n in candidates:
+        if any(gram in k for k, _ in kept):
+            continue
+        kept.append((gram, n))
+        if len(kept) == top:
+            break
+    return kept
+
+
+async def common_themes(scope: Scope, period: Period) -> list[tuple[str, int]]:
+    query = scope.filter(Case.filter(created_at__gte=period.start, created_at__lt=period.end))
+    texts = await query.order_by("-id").limit(THEME_SCAN).values_list("content", flat=True)
+    return themes(list(texts))
+
+
+async def digest_line(paths: list[str] | None) -> str | None:
+    """For administrators' weekly digest: overdue and escalated-but-open cases in the subtree."""
+    where, params = subtree_sql(paths)
+    overdue, overdue_params = overdue_sql("c.")
+    rows = await fetch(
+        f"SELECT COALESCE(SUM(CASE WHEN {overdue} THEN 1 ELSE 0 END), 0) AS overdue, "
+        "COALESCE(SUM(CASE WHEN c.escalated_at IS NOT NULL AND c.status <> 'closed' THEN 1 ELSE 0 END), 0) AS escalated "
+        f'FROM "case" c JOIN organisation o ON o.id = c.org_id WHERE {where}',
+        *overdue_params, *params,
+    )
+    late, up = int(rows[0]["overdue"]), int(rows[0]["escalated"])
+    if not late and not up:
+        return None
+    return f"诉求：超时未答复 {late} 件，已上报未办结 {up} 件（/清单 查看）"

@@ -1,0 +1,92 @@
+"""Words users type and read for cases and mutual help (documented in the README)."""
+
+from enum import StrEnum
+
+
+class Category(StrEnum):
+    """诉求 categories (glossary); `other` when the youth named none."""
+
+    confusion = "confusion"
+    difficulty = "difficulty"
+    suggestion = "suggestion"
+    other = "other"
+
+    @property
+    def label(self) -> str:
+        return CATEGORY_LABELS[self]
+
+
+CATEGORY_LABELS = {
+    Category.confusion: "思想困惑",
+    Category.difficulty: "实际困难",
+    Category.suggestion: "意见建议",
+    Category.other: "未分类",
+}
+
+# What a youth may type as the category word.
+CATEGORY_WORDS = {
+    "困惑": Category.confusion,
+    "思想困惑": Category.confusion,
+    "困难": Category.difficulty,
+    "实际困难": Category.difficulty,
+    "建议": Category.suggestion,
+    "意见": Category.suggestion,
+    "意见建议": Category.suggestion,
+}
+
+def split_category(text: str) -> tuple[Category, str]:
+    """An optional leading category word ("困难 …" or "困难：…") and the rest of the text."""
+    stripped = text.strip()
+    parts = stripped.split(maxsplit=1)
+    if parts and parts[0] in CATEGORY_WORDS:
+        return CATEGORY_WORDS[parts[0]], parts[1] if len(parts) > 1 else ""
+    for word in sorted(CATEGORY_WORDS, key=len, reverse=True):
+        for sep in ("：", ":"):
+            if stripped.startswith(word + sep):
+                return CATEGORY_WORDS[word], stripped[len(word) + 1 :]
+    return Category.other, text
+
+
+STATUS_LABELS = {
+    "open": "待答复",
+    "waiting": "待青年补充",
+    "answered": "已答复",
+    "closed": "已办结",
+}
+
+EVENT_LABELS = {
+    "reply": "答复",
+    "question": "追问",
+    "supplement": "青年补充",
+    "close": "办结",
+    "escalate": "上报",
+    "transfer": "转交",
+    "rating": "评价",
+    "remind": "超时提醒",
+}
+
+HELP_KIND_WORDS = {"需要": "need", "提供": "offer"}
+HELP_KIND_LABELS = {"need": "需要", "offer": "提供"}
+HELP_STATUS_LABELS = {"open": "等待匹配", "matched": "已匹配", "closed": "已撤回"}
+
+
+def category_label(value: str) -> str:
+    try:
+        return Category(value).label
+    except ValueError:
+        return value
+
+
+def excerpt(text: str | None, limit: int = 40) -> str:
+    """One line of at most `limit` characters, for lists."""
+    if not text:
+        return ""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+NO_ROUTE = (
+    "你还没有与团干部建立联系，这条诉求暂时无人接收，没有记录。"
+    "请先发送 /加入 <团干部编号> 与团干部建立联系（或在团干部的群里发送 /加入），"
+    "也可以写明团干部：/诉求 @<团干部编号> <内容>。"
+)

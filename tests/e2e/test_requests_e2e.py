@@ -1,0 +1,182 @@
+"""Requests end to end through the OneBot simulator: submit → acknowledge → cadre notified →
+reply → close → rate; a group submission; escalation after the deadline (the bot's clock is
+moved); the problem list against the database; the .xlsx upload; mutual help with consent."""
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.e2e.botproc import DEFAULT_NOW, db_rows, e2e_database_url, run_cli, start_bot, stop_bot
+from tests.simulator import OneBotSimulator
+from tests.simulator.onebot import is_group_to, is_private_to
+
+ORGS = "组织名称,上级组织,层级,管理员QQ\n浙江省委,,省,30001\n杭州市委,浙江省委,市,30002\n宁波市委,浙江省委,市,30003\n"
+CADRES = "姓名,组织,类别,QQ\n张三,杭州市委,专职,20001\n王五,宁波市委,专职,20002\n"
+ZHANG, WANG = 20001, 20002
+PROVINCE_ADMIN, HANGZHOU_ADMIN = 30001, 30002
+Y1, Y2, Y3 = 50001, 50002, 50003
+G = 830001
+
+
+@pytest.fixture(scope="module")
+async def world(tmp_path_factory):
+    url = e2e_database_url("lianqing_e2e_requests")
+    folder = tmp_path_factory.mktemp("roster")
+    (folder / "orgs.csv").write_text(ORGS, encoding="utf-8")
+    (folder / "cadres.csv").write_text(CADRES, encoding="utf-8")
+    imported = run_cli(url, "import", str(folder / "orgs.csv"), str(folder / "cadres.csv"))
+    assert "团干部：新增 2" in imported.stdout, imported.stdout + imported.stderr
+    exports = tmp_path_factory.mktemp("exports")
+    process = await start_bot(url, REQUESTS_EXPORT_DIR=str(exports))
+    yield {"url": url, "bot": process, "exports": exports}
+    stop_bot(process)
+
+
+@pytest.fixture(scope="module")
+async def sim(world):
+    sim = OneBotSimulator(world["bot"].ws_url, access_token=world["bot"].access_token)
+    sim.add_group(G, "杭州青年群", [(ZHANG, "张三", "owner"), (Y1, "小一"), (Y2, "小二"), (Y3, "小三")])
+    async with sim.connected():
+        yield sim
+
+
+async def ask(sim: OneBotSimulator, user: int, text: str, fragment: str) -> str:
+    """Send a private message; the bot's next private message to `user` containing `fragment`
+    (outbox messages to the same person may arrive in between)."""
+    start = len(sim.calls)
+    await sim.private_message(user, text)
+    call = await sim.wait_for(lambda c: is_private_to(c, user) and fragment in c.text, start=start)
+    return call.text
+
+
+async def told(sim: OneBotSimulator, user: int, fragment: str, start: int) -> str:
+    """A message the bot sent `user` on its own (through the outbox) since call `start`."""
+    call = await sim.wait_for(lambda c: is_private_to(c, user) and fragment in c.text, start=start)
+    return call.text
+
+
+async def link(sim: OneBotSimulator, youth: int) -> None:
+    await ask(sim, youth, "/加入 1", "个人信息告知")
+    await ask(sim, youth, "/同意", "已确认你与共青团杭州市委张三的联系")
+
+
+async def test_submit_reply_close_rate(world, sim: OneBotSimulator) -> None:
+    await link(sim, Y1)
+    start = len(sim.calls)
+    ack = await ask(sim, Y1, "/诉求 困难 食堂饭菜太贵了", "已收到")
+    assert "已收到，编号 #1，由 共青团杭州市委张三 跟进" in ack
+    assert db_rows(world["url"], 'SELECT youth_qq, category, status FROM "case" WHERE id = 1') == [(Y1, "difficulty", "open")]
+    notice = await told(sim, ZHANG, "【新诉求 #1】", start)
+    assert "食堂饭菜太贵了" in notice and "/回复 1" in notice
+
+    start = len(sim.calls)
+    assert "已答复诉求 #1" in await ask(sim, ZHANG, "/回复 1 已向后勤反映，下周调整", "诉求 #1")
+    answer = await told(sim, Y1, "【诉求 #1 的答复】", start)
+    assert "共青团杭州市委张三" in answer and "已向后勤反映" in answer
+
+    start = len(sim.calls)
+    assert "已办结" in await ask(sim, ZHANG, "/办结 1 价格已下调", "诉求 #1")
+    closing = await told(sim, Y1, "【诉求 #1 已办结】", start)
+    assert "价格已下调" in closing and "/评价 1" in closing
+
+    assert "评分须为 1 到 5 的整数" in await ask(sim, Y1, "/评价 1 6", "评分")
+    assert "诉求 #1：5 分" in await ask(sim, Y1, "/评价 1 5 很及时", "评价")
+    assert "只能评价一次" in await ask(sim, Y1, "/评价 1 4", "评价")
+    assert db_rows(world["url"], 'SELECT status, rating, rating_comment FROM "case" WHERE id = 1') == [("closed", 5, "很及时")]
+
+
+async def test_group_submission_stays_private(world, sim: OneBotSimulator) -> None:
+    await sim.ask_group(G, ZHANG, "/绑定本群")
+    start = len(sim.calls)
+    ack = await sim.ask_group(G, Y3, "/诉求 困惑 毕业后留杭还是回老家")
+    assert "已收到，编号 #2，由 共青团杭州市委管理员 跟进" in ack.text
+    assert "留杭" not in ack.text
+    assert all("留杭" not in c.text for c in sim.calls[start:] if is_group_to(c, G))
+    assert "毕业后留杭还是回老家" in await told(sim, Y3, "你在群里提出的诉求已记录", start)
+    admin_notice = await told(sim, HANGZHOU_ADMIN, "【新诉求 #2】", start)
+    assert "匿名" in admin_notice and str(Y3) not in admin_notice
+    start = len(sim.calls)
+    await ask(sim, HANGZHOU_ADMIN, "/回复 2 欢迎来团委面谈", "已答复诉求 #2")
+    assert "欢迎来团委面谈" in await told(sim, Y3, "【诉求 #2 的答复】", start)
+
+
+async def test_escalation_after_the_deadline(world, sim: OneBotSimulator) -> None:
+    await link(sim, Y2)
+    start = len(sim.calls)
+    await ask(sim, Y2, "/诉求 建议 希望多办志愿活动", "编号 #3")
+    await told(sim, ZHANG, "【新诉求 #3】", start)
+
+    start = len(sim.calls)
+    world["bot"].set_clock(DEFAULT_NOW + timedelta(days=5, hours=1))
+    escalated = await told(sim, HANGZHOU_ADMIN, "【诉求上报 #3】", start)
+    assert "希望多办志愿活动" in escalated and "匿名" in escalated and str(Y2) not in escalated
+    assert "超过 48 小时未答复" in await told(sim, ZHANG, "【提醒】诉求 #3", start)
+    assert "/诉求 署名 3" in await told(sim, Y2, "你的诉求 #3 已上报", start)
+    rows = db_rows(world["url"], 'SELECT escalated_at IS NOT NULL, reminded_at IS NOT NULL FROM "case" WHERE id = 3')
+    assert [tuple(bool(v) for v in r) for r in rows] == [(True, True)]
+    # Cases answered in time were neither reminded nor escalated.
+    assert db_rows(world["url"], 'SELECT COUNT(*) FROM "case" WHERE escalated_at IS NOT NULL') == [(1,)]
+
+
+async def test_problem_list_counts_match_the_cases(world, sim: OneBotSimulator) -> None:
+    by_category = dict(db_rows(world["url"], 'SELECT category, COUNT(*) FROM "case" GROUP BY category'))
+    assert by_category == {"difficulty": 1, "confusion": 1, "suggestion": 1}
+    mine = await ask(sim, ZHANG, "/清单 2026Q4", "【问题清单】")
+    assert "【问题清单】共青团杭州市委张三｜2026年第4季度" in mine
+    assert "诉求 2 件：未办结 1，超时未答复 1，已上报 1，已办结 1" in mine
+    assert "实际困难：1 件（未办结 0，超时 0，上报 0，办结 1）" in mine
+    assert "意见建议：1 件（未办结 1，超时 1，上报 1，办结 0）" in mine
+    admin = await ask(sim, HANGZHOU_ADMIN, "/清单 2026Q4", "【问题清单】")
+    assert "诉求 3 件：未办结 2，超时未答复 1，已上报 1，已办结 1" in admin
+    assert "思想困惑：1 件（未办结 1，超时 0，上报 0，办结 0）" in admin
+    assert "上报事项（1 件）：" in admin and "#3 意见建议｜杭州市委" in admin and "匿名｜希望多办志愿活动" in admin
+    ningbo = await ask(sim, 30003, "/清单 2026Q4", "【问题清单】")
+    assert "诉求 0 件" in ningbo and "志愿" not in ningbo
+
+
+async def test_export_uploads_an_xlsx(world, sim: OneBotSimulator) -> None:
+    start = len(sim.calls)
+    reply = await ask(sim, HANGZHOU_ADMIN, "/清单 导出 2026Q4", "问题清单")
+    assert "已发送问题清单文件" in reply and "3 件诉求" in reply
+    upload = await sim.wait_for(lambda c: c.action == "upload_private_file", start=start)
+    assert upload.params["user_id"] == HANGZHOU_ADMIN
+    assert upload.params["name"] == "问题清单_杭州市委（含下级组织）_2026Q4.xlsx"
+    path = Path(upload.params["file"])
+    assert path.is_absolute() and path.parent == world["exports"]
+    book = load_workbook(path)
+    assert book.sheetnames == ["汇总", "诉求"]
+    rows = list(book["诉求"].iter_rows(values_only=True))
+    assert [r[0] for r in rows[1:]] == [3, 1, 2]  # the overdue case first
+    contents = [r[rows[0].index("内容")] for r in rows[1:]]
+    assert contents == ["希望多办志愿活动", "食堂饭菜太贵了", "毕业后留杭还是回老家"]
+    assert all(r[rows[0].index("提出人")] == "匿名" for r in rows[1:])
+    summary = list(book["汇总"].iter_rows(values_only=True))
+    total = next(r for r in summary if r[0] == "合计")
+    assert total[1:5] == (3, 2, 1, 1)
+
+
+async def test_mutual_help_with_consent_on_both_sides(world, sim: OneBotSimulator) -> None:
+    start = len(sim.calls)
+    assert "已发布互助 #1（需要）" in await ask(sim, Y1, "/互助 需要 想找人练英语口语", "互助")
+    assert "已发布互助 #2（提供）" in await ask(sim, Y2, "/互助 提供 可以陪练英语口语", "互助")
+    await told(sim, ZHANG, "【互助 #2】", start)
+    listing = await ask(sim, Y2, "/互助 列表", "互助")
+    assert "#1 需要：想找人练英语口语" in listing and str(Y1) not in listing
+
+    start = len(sim.calls)
+    assert "已发出互助介绍 #1" in await ask(sim, ZHANG, "/互助 匹配 1 2", "互助介绍")
+    to_y1 = await told(sim, Y1, "【互助介绍 #1】", start)
+    to_y2 = await told(sim, Y2, "【互助介绍 #1】", start)
+    assert "可以陪练英语口语" in to_y1 and str(Y2) not in to_y1
+    assert "想找人练英语口语" in to_y2 and str(Y1) not in to_y2
+
+    assert "已记录你的同意" in await ask(sim, Y1, "/互助 同意 1", "介绍 #1")
+    assert not any(str(Y2) in c.text for c in sim.sent_to_user(Y1, start))
+    start = len(sim.calls)
+    await sim.private_message(Y2, "/互助 同意 1")
+    assert "QQ 50001" in await told(sim, Y2, "双方都同意了。", start)
+    assert "QQ 50002" in await told(sim, Y1, "双方都同意了。", start)
+    assert "双方都已同意" in await told(sim, ZHANG, "互助介绍 #1", start)
+    assert db_rows(world["url"], "SELECT status FROM help_match WHERE id = 1") == [("introduced",)]
