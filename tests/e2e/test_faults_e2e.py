@@ -113,6 +113,15 @@ async def test_kill_loses_nothing_acknowledged(tmp_path) -> None:
             for qq in YOUTH:
                 if "签到成功" in await sim.ask_private(qq, f"/签到 {code}"):
                     acknowledged.append(qq)
+            # Requests arriving right up to the kill: each acknowledged one must survive it.
+            for qq in (YOUTH[0], YOUTH[2]):
+                await sim.ask_private(qq, "/加入 1")
+                await sim.ask_private(qq, "/同意")
+            numbers = []
+            for i in range(10):
+                answer = await sim.ask_private(YOUTH[0] if i < 5 else YOUTH[1], f"/诉求 困难 第{i}件事")
+                if "已收到，编号 #" in answer:
+                    numbers.append(int(answer.split("编号 #")[1].split("，")[0]))
             for i in range(20):
                 await sim.group_message(G, YOUTH[i % 5], f"聊天 {i}")
 
@@ -121,9 +130,18 @@ async def test_kill_loses_nothing_acknowledged(tmp_path) -> None:
                 return rows[0][0] == 20
 
             assert await eventually(flushed)
-        bot.process.send_signal(signal.SIGKILL)
+            start = len(sim.calls)
+            for i in range(5):  # and more still in flight when the process dies
+                await sim.private_message(YOUTH[2], f"/诉求 建议 最后时刻的第{i}件事")
+            await sim.wait_for(lambda c: is_private_to(c, YOUTH[2]) and "已收到" in c.text, start=start)
+            bot.process.send_signal(signal.SIGKILL)
         bot.process.wait()
         assert db_rows(url, "SELECT COUNT(*) FROM check_in") == [(len(acknowledged),)]
+        stored = {r[0] for r in db_rows(url, 'SELECT id FROM "case"')}
+        assert len(numbers) == 5 and set(numbers) <= stored  # (the daily limit is 5 per youth)
+        acked_late = [c for c in sim.sent_to_user(YOUTH[2]) if "已收到，编号 #" in c.text]
+        assert {int(c.text.split("编号 #")[1].split("，")[0]) for c in acked_late} <= stored
+        print(f"requests acknowledged before the kill: {len(numbers)} + {len(acked_late)} in flight")
         restarted = await start_bot(url)
         try:
             sim = simulator(restarted)
