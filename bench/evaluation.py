@@ -15,9 +15,7 @@ spot-check and survey answers), on SQLite and, when it answers at
 import argparse
 import asyncio
 import json
-import os
 import random
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -28,6 +26,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.common import init_nonebot, postgres_answers  # noqa: E402
 
 NOW = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
 TODAY = date(2026, 11, 30)
@@ -220,18 +220,6 @@ async def fill_postgres(url: str, n: dict[str, int]) -> None:
 # ------------------------------------------------------------------ measuring
 
 
-def _init() -> None:
-    import nonebot
-    from nonebot.adapters.onebot.v11 import Adapter
-
-    from config.logging import setup_logging
-
-    os.chdir(ROOT)
-    setup_logging("WARNING")
-    nonebot.init(environment="bench", apscheduler_autostart=False)
-    nonebot.get_driver().register_adapter(Adapter)
-    nonebot.load_plugins("plugins")
-
 
 async def measure(url: str, n: dict[str, int], fill: bool) -> dict:
     from models import Cadre, Organisation
@@ -272,10 +260,6 @@ async def measure(url: str, n: dict[str, int], fill: bool) -> dict:
         await close_db()
 
 
-def _postgres_answers() -> bool:
-    with socket.socket() as s:
-        s.settimeout(1)
-        return s.connect_ex(("127.0.0.1", 5432)) == 0
 
 
 def main() -> None:
@@ -288,7 +272,7 @@ def main() -> None:
     args = parser.parse_args()
     n = sizes(args.scale)
     if args.child:  # one database per process: Tortoise caches SQL per dialect
-        _init()
+        init_nonebot()
         print(json.dumps(asyncio.run(measure(args.child, n, args.fill))))
         return
     from tests.dbreset import fresh_postgres_database
@@ -300,7 +284,7 @@ def main() -> None:
     if args.regenerate and sqlite_path.exists():
         sqlite_path.unlink()
     targets.append(("SQLite", f"sqlite://{sqlite_path}", not sqlite_path.exists()))
-    if _postgres_answers():
+    if postgres_answers():
         base = args.postgres.rsplit("/", 1)[0]
         name = f"lianqing_bench_eval_{str(args.scale).replace('.', '_')}"
         exists = subprocess.run(

@@ -11,9 +11,7 @@ answers at 127.0.0.1:5432 (database `lianqing_bench` is created afresh).
 import argparse
 import asyncio
 import json
-import os
 import random
-import socket
 import subprocess
 import sys
 import tempfile
@@ -23,18 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-
-def _init() -> None:
-    import nonebot
-    from nonebot.adapters.onebot.v11 import Adapter
-
-    from config.logging import setup_logging
-
-    os.chdir(ROOT)
-    setup_logging("WARNING")
-    nonebot.init(environment="bench")
-    nonebot.get_driver().register_adapter(Adapter)
-    nonebot.load_plugins("plugins")
+from bench.common import init_nonebot, postgres_answers  # noqa: E402
 
 
 async def measure(url: str, groups: int, members: int) -> dict[str, float]:
@@ -76,10 +63,6 @@ async def measure(url: str, groups: int, members: int) -> dict[str, float]:
         await close_db()
 
 
-def _postgres_answers() -> bool:
-    with socket.socket() as s:
-        s.settimeout(1)
-        return s.connect_ex(("127.0.0.1", 5432)) == 0
 
 
 def main() -> None:
@@ -90,14 +73,14 @@ def main() -> None:
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:  # one database per process: Tortoise caches SQL per dialect
-        _init()
+        init_nonebot()
         result = asyncio.run(measure(args.child, args.groups, args.members))
         print(json.dumps(result))
         return
     from tests.dbreset import fresh_postgres_database
 
     targets = [("SQLite", f"sqlite://{Path(tempfile.mkdtemp(prefix='lianqing-bench-')) / 'sync.sqlite3'}")]
-    if _postgres_answers():
+    if postgres_answers():
         targets.append(("PostgreSQL", fresh_postgres_database(args.postgres, "lianqing_bench")))
     else:
         print("PostgreSQL does not answer at 127.0.0.1:5432: SQLite only")

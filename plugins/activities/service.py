@@ -10,9 +10,10 @@ from models import Activity, Cadre, CheckIn, Youth
 from plugins.activities import dates
 from plugins.activities.config import Config
 from plugins.core import clock
-from plugins.core.errors import Conflict, Forbidden, NotFound, UsageError
+from plugins.core.errors import Conflict, NotFound, UsageError
+from plugins.core.records import owned
 from plugins.core.sql import fetch, subtree_sql
-from plugins.core.text import clean, is_number, parse_ref, ref
+from plugins.core.text import clean, is_number, ref
 
 KINDS = {"线下活动": "offline", "面对面": "face_to_face", "调研": "survey_visit"}
 KIND_LABELS = {v: k for k, v in KINDS.items()}
@@ -93,15 +94,7 @@ async def check_in(qq: int, code_text: str) -> tuple[Activity, int]:
 
 
 async def own_activity(cadre: Cadre, token: str) -> Activity:
-    number = parse_ref(token)
-    if number is None:
-        raise UsageError("请写活动编号，例如 /活动 3")
-    activity = await Activity.get_or_none(id=number)
-    if activity is None:
-        raise NotFound(f"没有编号为 {ref(number)} 的活动")
-    if activity.cadre_id != cadre.id:
-        raise Forbidden(f"活动 {ref(number)} 不是你记录的")
-    return activity
+    return await owned(Activity, token, "活动", "/活动 3", cadre.id, "记录")
 
 
 async def set_head_count(cadre: Cadre, token: str, count_text: str) -> Activity:

@@ -5,7 +5,8 @@ from dataclasses import dataclass
 
 from models import BoundGroup, Cadre, Topic, TopicPost, TopicReply
 from plugins.core import clock
-from plugins.core.errors import Forbidden, NotFound, UsageError
+from plugins.core.errors import Forbidden, UsageError
+from plugins.core.records import owned
 from plugins.core.sql import fetch, in_list
 from plugins.core.text import clean, ref
 from plugins.identity.orgs import real_name
@@ -119,17 +120,7 @@ async def require_own_group(cadre: Cadre, group_id: int) -> None:
 
 
 async def own_topic(cadre: Cadre, token: str) -> Topic:
-    from plugins.core.text import parse_ref
-
-    number = parse_ref(token)
-    if number is None:
-        raise UsageError("请写话题编号，例如 /话题 3")
-    topic = await Topic.get_or_none(id=number)
-    if topic is None:
-        raise NotFound(f"没有编号为 {ref(number)} 的话题")
-    if topic.cadre_id != cadre.id:
-        raise Forbidden(f"话题 {ref(number)} 不是你发起的")
-    return topic
+    return await owned(Topic, token, "话题", "/话题 3", cadre.id, "发起")
 
 
 async def close_topic(cadre: Cadre, token: str) -> Topic:

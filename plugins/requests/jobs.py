@@ -4,40 +4,40 @@ Idempotent, so every bot process may run it: each step is a conditional UPDATE
 (reminded_at / escalated_at still NULL) and its outbox messages carry dedup keys.
 """
 
-from datetime import timedelta
-
 from nonebot.log import logger
 from tortoise.transactions import in_transaction
 
 from models import Case, CaseEvent
 from plugins.core import clock
 from plugins.core.errors import Conflict
+from plugins.core.sql import epoch, fetch
 from plugins.outbox import enqueue
 from plugins.requests import access, cases, exports, notices, sla
 
 BATCH = 500
 
 
+async def _due(seconds: float, not_yet: str) -> list[Case]:
+    """Open, unanswered cases past `seconds` of active time whose `not_yet` column is NULL.
+
+    Waiting time is excluded in SQL, so cases paused for the youth never crowd out
+    due ones from the batch.
+    """
+    before = clock.now().timestamp() - seconds
+    rows = await fetch(
+        f'SELECT id FROM "case" WHERE status = \'open\' AND first_answer_at IS NULL AND {not_yet} IS NULL '
+        f"AND {epoch('created_at')} + paused_seconds <= CAST(? AS DOUBLE PRECISION) ORDER BY created_at LIMIT ?",
+        before, BATCH,
+    )
+    ids = [r["id"] for r in rows]
+    return await Case.filter(id__in=ids).order_by("created_at").prefetch_related("cadre__org", "org") if ids else []
+
+
 async def remind_due() -> int:
     """Remind the handler of each case past the first-answer level, once per case."""
     now = clock.now()
-    seconds = sla.first_answer_seconds()
-    # created_at bounds the candidates; time paused waiting on the youth is checked per case.
-    candidates = (
-        await Case.filter(
-            status="open",
-            first_answer_at__isnull=True,
-            reminded_at__isnull=True,
-            created_at__lte=now - timedelta(seconds=seconds),
-        )
-        .order_by("created_at")
-        .limit(BATCH)
-        .prefetch_related("cadre__org", "org")
-    )
     sent = 0
-    for case in candidates:
-        if sla.active_seconds(case, now) < seconds:
-            continue
+    for case in await _due(sla.first_answer_seconds(), "reminded_at"):
         targets = await access.handler_qqs(case)
         async with in_transaction():
             if not await Case.filter(id=case.id, reminded_at__isnull=True).update(reminded_at=now):
@@ -56,24 +56,9 @@ async def remind_due() -> int:
 
 async def escalate_due() -> int:
     """Escalate each case unanswered for REQUESTS_ESCALATE_DAYS of active time."""
-    now = clock.now()
-    seconds = sla.escalate_seconds()
     days = cases.settings().requests_escalate_days
-    candidates = (
-        await Case.filter(
-            status="open",
-            first_answer_at__isnull=True,
-            escalated_at__isnull=True,
-            created_at__lte=now - timedelta(seconds=seconds),
-        )
-        .order_by("created_at")
-        .limit(BATCH)
-        .prefetch_related("cadre__org", "org")
-    )
     done = 0
-    for case in candidates:
-        if sla.active_seconds(case, now) < seconds:
-            continue
+    for case in await _due(sla.escalate_seconds(), "escalated_at"):
         try:
             await cases.escalate(case, f"超过 {days:g} 天未答复，自动上报")
         except Conflict:
