@@ -42,7 +42,7 @@ def name(i: int) -> str:
     return surnames[i % 16] + given[(i // 16) % 16] + given[(i // 256) % 16]
 
 
-def prepare(groups: int, url: str | None) -> str:
+async def prepare(groups: int, url: str | None) -> str:
     """Roster via the CLI; bound groups, youth and their confirmed links written directly."""
     if url is None:
         url = f"sqlite://{Path(tempfile.mkdtemp(prefix='lianqing-soak-')) / 'soak.sqlite3'}"
@@ -82,7 +82,7 @@ def prepare(groups: int, url: str | None) -> str:
                                              records=[(y, c, "confirmed", "group", at, at) for y, c in links])
             await conn.close()
 
-        asyncio.run(fill())
+        await fill()
     return url
 
 
@@ -94,7 +94,7 @@ def rss_mb(pid: int) -> float:
 
 
 async def soak(args: argparse.Namespace) -> None:
-    url = prepare(args.groups, args.postgres)
+    url = await prepare(args.groups, args.postgres)
     bot = await start_bot(url, INTERACTION_FLUSH_SECONDS="5", OUTBOX_POLL_SECONDS="1", LIANQING_TICK_SECONDS="5")
     sim = OneBotSimulator(bot.ws_url, access_token=bot.access_token)
     for g in range(args.groups):
