@@ -6,7 +6,7 @@ plugin's `PluginMetadata.usage` are generated from this same registry.
 """
 
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from plugins.core.errors import UsageError
@@ -48,7 +48,6 @@ class Command:
     usages: tuple[Usage, ...]
     plugin: str
     aliases: tuple[str, ...] = ()
-    extra: dict = field(default_factory=dict)
 
     def usage_error(self, problem: str) -> UsageError:
         """A one-line answer: what was wrong and what to type."""

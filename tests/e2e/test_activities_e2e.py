@@ -1,10 +1,12 @@
 """Activities end to end: record, check in (group and private), progress, and a reminder
-delivered as a private message exactly once by two bot processes sharing one database."""
+delivered as a private message exactly once — by two bot processes sharing the database when
+it is PostgreSQL (several processes on one SQLite file is not a supported deployment)."""
 
 import asyncio
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from tests.dbreset import is_postgres
 from tests.e2e.botproc import e2e_database_url, run_cli, start_bot, stop_bot
 from tests.simulator import OneBotSimulator
 from tests.simulator.onebot import is_private_to
@@ -35,7 +37,7 @@ async def test_activity_check_in_progress_and_one_reminder(tmp_path) -> None:
     run_cli(url, "import", str(tmp_path / "orgs.csv"), str(tmp_path / "cadres.csv"))
     morning = datetime(2026, 11, 20, 10, 0, tzinfo=SH)
     first = await start_bot(url, clock_at=morning, REMINDERS_ENABLED="true")
-    second = await start_bot(url, clock_at=morning, REMINDERS_ENABLED="true")
+    second = await start_bot(url, clock_at=morning, REMINDERS_ENABLED="true") if is_postgres(url) else first
     sims = [
         OneBotSimulator(first.ws_url, self_id=10000, access_token=first.access_token),
         OneBotSimulator(second.ws_url, self_id=10001, access_token=second.access_token),

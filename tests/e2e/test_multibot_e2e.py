@@ -4,9 +4,13 @@ and send a scheduled reminder once, not once per process."""
 
 import asyncio
 import contextlib
+import os
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import pytest
+
+from tests.dbreset import is_postgres
 from tests.e2e.botproc import (
     db_rows,
     e2e_database_url,
@@ -18,6 +22,12 @@ from tests.e2e.botproc import (
 from tests.simulator import OneBotSimulator
 from tests.simulator.onebot import is_private_to
 
+# Several bot processes share PostgreSQL (README); SQLite is one process's embedded database
+# (two writers would meet "database is locked").
+pytestmark = pytest.mark.skipif(
+    not is_postgres(os.environ.get("DATABASE_URL", "")),
+    reason="several bot processes share one PostgreSQL; run with DATABASE_URL=postgres://…",
+)
 SH = ZoneInfo("Asia/Shanghai")
 ORGS = "组织名称,上级组织,层级,管理员QQ\n浙江省委,,省,30001\n杭州市委,浙江省委,市,30002\n"
 CADRES = "姓名,组织,类别,QQ\n张三,杭州市委,专职,20001\n"
