@@ -42,10 +42,6 @@ def available() -> bool:
     return True
 
 
-def _pct(value: float | None) -> str:
-    return "样本不足" if value is None else f"{value * 100:.0f}%"
-
-
 def _inputs(i: Inputs, parts: dict[str, float]) -> list[tuple[str, str]]:
     days = evaluation.settings().evaluation_activeness_days
     rows = [
@@ -58,7 +54,7 @@ def _inputs(i: Inputs, parts: dict[str, float]) -> list[tuple[str, str]]:
         ("近一年有过面对面交流", "是" if i.face_to_face_held else "否"),
         ("满意度评分：份数 / 平均", f"{i.ratings} / {i.rating_sum / i.ratings:.2f}" if i.ratings else "0 / —"),
     ]
-    rows += [(PART_LABELS.get(k, k), _pct(v)) for k, v in parts.items()]
+    rows += [(PART_LABELS.get(k, k), evaluation.pct(v)) for k, v in parts.items()]
     return rows
 
 
@@ -107,8 +103,8 @@ async def for_cadre(cadre_id: int) -> Measures | None:
     if frozen is not None:
         found.inputs.append((
             f"已确认结果（{frozen.period.period}）",
-            f"实现度 {_pct(frozen.realization)}，活跃度 {_pct(frozen.activeness)}，"
-            f"满意度 {_pct(frozen.satisfaction)}，综合 {_pct(frozen.composite)}",
+            f"实现度 {evaluation.pct(frozen.realization)}，活跃度 {evaluation.pct(frozen.activeness)}，"
+            f"满意度 {evaluation.pct(frozen.satisfaction)}，综合 {evaluation.pct(frozen.composite)}",
         ))
     return found
 
