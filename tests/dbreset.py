@@ -57,8 +57,15 @@ def drop_postgres_schema(url: str) -> None:
 
 
 def fresh_postgres_database(url: str, name: str) -> str:
-    """Create (or re-create) database `name` on the server of `url`; returns its URL."""
-    base, _, _ = url.rpartition("/")
+    """Create (or re-create) database `name` on the server of `url`; returns its URL.
+
+    When `url` names a database other than `test`, its name is appended, so that
+    two checkouts running the suite on one server (DATABASE_URL=…/test_a and
+    …/test_b) never drop each other's end-to-end databases."""
+    base, _, own = url.rpartition("/")
+    own = own.split("?", 1)[0]
+    if own not in ("", "test", "postgres"):
+        name = f"{name}_{own}"
     _run(
         _pg(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
     )
