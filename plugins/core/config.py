@@ -8,3 +8,6 @@ class Config(BaseModel):
     lianqing_timezone: str = "Asia/Shanghai"
     lianqing_tick_seconds: float = 30.0
     """How often due daily tasks and reminders are looked for."""
+    privacy_identity_days: int = 400
+    """Youth QQs on exchanges, check-ins, spot-check and survey answers become anonymous
+    (0) this many days after the event; the counts stay (PRIVACY_IDENTITY_DAYS)."""
