@@ -99,3 +99,57 @@ async def test_unreadable_or_missing_files(web) -> None:
     assert headless.status_code == 400 and "没有找到表头" in headless.text
     nothing = await web.post("/dashboard/roster/preview", data={"csrf": csrf})
     assert nothing.status_code == 400 and "请选择要上传" in nothing.text
+
+
+async def test_a_district_admin_cannot_take_over_another_citys_cadre_through_the_roster(web) -> None:
+    from models import Application
+    from plugins.core import clock
+    from tests.seed import make_cadre
+    from tests.test_dashboard_support import NINGBO_ADMIN
+
+    tree = await seed_tree()
+    ningbo_cadre = await make_cadre(20020, "钱多多", tree.ningbo)
+    await Application.create(qq=20021, open_for=20021, name="李申请", org=tree.ningbo,
+                             category="full_time", created_at=clock.now())
+    csrf = await sign_in(web, XIHU_ADMIN)
+    hostile = ("姓名,组织,类别,QQ\n钱多多,杭州市西湖区委,专职,20020\n李申请,杭州市西湖区委,专职,20021\n"
+               "孙七,杭州市西湖区委,专职,20005\n")
+    preview = await web.post("/dashboard/roster/preview", data={"csrf": csrf}, files={"files": _csv(hostile)})
+    assert "该 QQ 号是宁波市委的团干部，不在你管辖的范围内" in preview.text
+    assert "该 QQ 号有待“宁波市委”审核的团干部注册申请，不在你管辖的范围内" in preview.text
+    assert re.search(r'id="error-count">2<', preview.text)
+    key = _KEY.search(preview.text).group(1)
+    done = await web.post("/dashboard/roster/import", data={"csrf": csrf, "key": key})
+    assert done.status_code == 200 and re.search(r'id="cadres-created">1<', done.text)
+
+    # The Ningbo cadre is where they were, and still visible to Ningbo's administrator only.
+    cadre = await Cadre.get(id=ningbo_cadre.id).prefetch_related("org")
+    assert (cadre.org.name, cadre.name) == ("宁波市委", "钱多多")
+    assert await Application.filter(qq=20021, open_for=20021, org=tree.ningbo, status="pending").exists()
+    assert (await web.get(f"/dashboard/cadres/{cadre.id}")).status_code == 404
+    async with client() as ningbo:
+        await sign_in(ningbo, NINGBO_ADMIN)
+        assert "钱多多" in (await ningbo.get(f"/dashboard/cadres/{cadre.id}")).text
+
+
+async def test_a_district_admin_cannot_move_another_city_under_their_district(web) -> None:
+    tree = await seed_tree()
+    csrf = await sign_in(web, XIHU_ADMIN)
+    move = "组织名称,上级组织,层级\n宁波市委,杭州市西湖区委,基层\n"
+    preview = await web.post("/dashboard/roster/preview", data={"csrf": csrf}, files={"files": _csv(move)})
+    assert "你无权修改组织“宁波市委”" in preview.text
+    assert _KEY.search(preview.text) is None  # nothing left that could be imported
+    ningbo = await Organisation.get(id=tree.ningbo.id)
+    assert (ningbo.parent_id, ningbo.path, ningbo.level) == (tree.province.id, tree.ningbo.path, "city")
+
+
+async def test_the_cli_and_superusers_may_move_a_cadre_between_cities() -> None:
+    from plugins.identity.roster import apply_roster, plan_roster, read_roster
+    from tests.seed import make_cadre
+
+    tree = await seed_tree()
+    await make_cadre(20020, "钱多多", tree.ningbo)
+    sheets = read_roster("名册.csv", "姓名,组织,类别,QQ\n钱多多,杭州市西湖区委,专职,20020\n".encode())
+    report = await apply_roster(await plan_roster(sheets))  # SYSTEM, as the CLI
+    assert not report.errors and report.updated["cadres"] == 1
+    assert (await Cadre.get(qq=20020)).org_id == tree.xihu.id

@@ -355,6 +355,7 @@ async def plan_roster(sheets: list[Sheet], actor: Actor = SYSTEM) -> RosterPlan:
     planned = {r.name for r in plan.orgs}
     dropped = set(seen_orgs) - planned
     existing = {o.name: o for o in await Organisation.all()}
+    owners = await _current_owners([r.qq for r in plan.cadres]) if not actor.superuser else {}
     kept: list[CadreRow] = []
     for row in plan.cadres:
         title = cadre_titles[id(row)]
@@ -367,10 +368,30 @@ async def plan_roster(sheets: list[Sheet], actor: Actor = SYSTEM) -> RosterPlan:
         if not (actor.superuser or new_in_file or actor.administers(org)):
             plan.errors.append(RowError(title, row.row, f"你无权导入“{row.org}”的团干部"))
             continue
+        owner = owners.get(row.qq)
+        if owner is not None and not actor.administers(owner[0]):
+            plan.errors.append(RowError(title, row.row, owner[1]))
+            continue
         kept.append(row)
     plan.cadres = kept
     plan.errors.sort(key=lambda e: (e.sheet, e.row))
     return plan
+
+
+async def _current_owners(qqs: list[int]) -> dict[int, tuple[Organisation, str]]:
+    """Where each QQ already belongs: the organisation of its cadre or of its pending application.
+
+    A row for such a QQ would move that person (and what they see) into the
+    importer's organisation, so it is refused unless the importer administers
+    where they are now; superusers and the CLI (SYSTEM) are not asked."""
+    owners: dict[int, tuple[Organisation, str]] = {}
+    for i in range(0, len(qqs), 500):
+        chunk = qqs[i : i + 500]
+        for app in await Application.filter(open_for__in=chunk).prefetch_related("org"):
+            owners[app.qq] = (app.org, f"该 QQ 号有待“{app.org.name}”审核的团干部注册申请，不在你管辖的范围内")
+        for cadre in await Cadre.filter(qq__in=chunk).prefetch_related("org"):
+            owners[cadre.qq] = (cadre.org, f"该 QQ 号是{cadre.org.name}的团干部，不在你管辖的范围内")
+    return owners
 
 
 # ---------------------------------------------------------------- writing
