@@ -46,3 +46,11 @@ async def make_cadre(
         qq=qq, name=name, org=org, category=category,
         source=CadreSource(source).value, created_at=now, updated_at=now,
     )
+
+
+async def consenting(*qqs: int) -> None:
+    """Youth who have sent /同意 (nothing about a youth is stored before that)."""
+    from plugins.contacts.links import consent
+
+    for qq in qqs:
+        await consent(qq, f"用户{qq}")

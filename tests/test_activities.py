@@ -8,7 +8,7 @@ from nonebug import App
 from models import Activity, CheckIn
 from plugins.core import clock
 from tests.helpers import Contains, converse, group, private
-from tests.seed import HANGZHOU_ADMIN, NINGBO_ADMIN, make_cadre, seed_tree
+from tests.seed import HANGZHOU_ADMIN, NINGBO_ADMIN, consenting, make_cadre, seed_tree
 
 SH = ZoneInfo("Asia/Shanghai")
 ZHANG, WANG = 20001, 20002
@@ -19,6 +19,7 @@ async def setup():
     tree = await seed_tree()
     zhang = await make_cadre(ZHANG, "张三", tree.hangzhou)
     wang = await make_cadre(WANG, "王五", tree.ningbo)
+    await consenting(50001, 50002, 50003, 50004, 50005)
     return zhang, wang
 
 
@@ -47,7 +48,7 @@ async def test_record_and_check_in(app: App) -> None:
     clock.set_now(datetime(2026, 12, 6, 9, 0, tzinfo=SH))  # the code is valid on its day only
     await converse(app, private(50003, f"/签到 {activity.code}"), Contains("不是今天的活动"))
     await converse(app, private(ZHANG, "/活动 人数 1 25"), Contains("已记录活动 #1 另有 25 人参加"))
-    await converse(app, private(ZHANG, "/活动 1"), Contains("【活动 #1】面对面「青年座谈会」", "签到 2 人，另报 25 人", "签到名单：50001、50002"))
+    await converse(app, private(ZHANG, "/活动 1"), Contains("【活动 #1】面对面「青年座谈会」", "签到 2 人，另报 25 人", "签到名单：用户50001、用户50002"))
     await converse(app, private(ZHANG, "/活动 列表"), Contains("#1 12月5日 面对面「青年座谈会」｜签到 2 人，另报 25 人"))
     await converse(app, private(WANG, "/活动 人数 1 5"), Contains("活动 #1 不是你记录的"))
 

@@ -20,6 +20,7 @@ from tests.seed import (
     NINGBO_ADMIN,
     PROVINCE_ADMIN,
     XIHU_ADMIN,
+    consenting,
     make_cadre,
     seed_tree,
 )
@@ -63,6 +64,7 @@ async def setup():
     zhang = await make_cadre(ZHANG, "张三", tree.hangzhou)
     wang = await make_cadre(WANG, "王五", tree.ningbo)
     li = await make_cadre(LI, "李四", tree.xihu)
+    await consenting(Y1, Y2, Y3)
     return tree, zhang, wang, li
 
 
@@ -505,7 +507,7 @@ async def test_problem_list_counts_match_the_cases(app: App) -> None:
             "诉求 6 件：未办结 5，超时未答复 2，已上报 2，已办结 1",
             "实际困难：3 件（未办结 2，超时 2，上报 1，办结 1）",
             "上报事项（2 件）：",
-            "#6 实际困难｜杭州市西湖区委｜11-30 10:00 上报｜署名：QQ 50001｜实习补贴被拖欠",
+            "#6 实际困难｜杭州市西湖区委｜11-30 10:00 上报｜署名：QQ 50001（用户50001）｜实习补贴被拖欠",
             exclude=("希望多办讲座", "十月的事"),
         ),
     )
@@ -596,7 +598,9 @@ async def test_leaving_entirely_anonymises_cases_and_keeps_them(app: App) -> Non
     await converse(app, private(ZHANG, "/诉求 1"), Contains("提出人：（已删除个人信息）", "食堂饭菜太贵了"))
     await converse(app, private(ZHANG, "/回复 1 收到"), Contains("提出人已删除个人信息，无法送达"))
     await converse(app, private(ZHANG, "/清单"), Contains("诉求 2 件"))
-    await converse(app, private(Y1, "/诉求 列表"), Contains("你还没有诉求"))
+    # Someone who left entirely is not recorded again, yet is never turned away empty-handed.
+    await converse(app, private(Y1, "/诉求 列表"), Contains("不能办理这条指令", "12355 青少年服务台"))
+    assert await Case.filter(youth_qq=Y1).count() == 0
 
 
 # ------------------------------------------------------------------ mutual help
@@ -672,6 +676,7 @@ async def test_mutual_help_refusals(app: App) -> None:
     await converse(app, private(Y1, "/互助 需要"), Contains("请写上互助内容"))
     await converse(app, private(Y1, "/互助 需要 " + "字" * 501), Contains("互助内容最多 500 个字"))
     await converse(app, private(Y1, "/互助 借钱"), Contains("请写“需要”“提供”"))
+    await consenting(50009)
     await converse(app, private(50009, "/互助 需要 找工作"), Contains("请先与团干部建立联系"))
     await converse(app, private(Y2, "/互助 撤回 1"), Contains("没有你发布的互助 #1"))
     await converse(app, private(Y1, "/互助 撤回 1"), Contains("已撤回互助 #1"))

@@ -124,7 +124,7 @@ async def _overview_text(ctx: CommandContext, org_token: str | None) -> str:
     return "\n".join(lines)
 
 
-@command("签到", Usage("/签到 <签到码>", "参加活动时签到（私聊或群里都可以）", EVERYONE))
+@command("签到", Usage("/签到 <签到码>", "参加活动时签到（私聊或群里都可以）", EVERYONE), youth_consent=True)
 async def check_in_cmd(ctx: CommandContext) -> None:
     words = ctx.words()
     if len(words) != 1:

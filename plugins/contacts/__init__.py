@@ -15,7 +15,7 @@ require("nonebot_plugin_apscheduler")
 
 from nonebot_plugin_apscheduler import scheduler  # noqa: E402
 
-from plugins.contacts import cache, commands, jobs, links, notices, optout, stats  # noqa: E402, F401
+from plugins.contacts import cache, commands, consent, jobs, links, notices, optout, stats  # noqa: E402, F401
 from plugins.contacts.config import Config  # noqa: E402
 from plugins.core import schedule  # noqa: E402
 from plugins.core.commands import plugin_usage  # noqa: E402
@@ -33,6 +33,7 @@ config = get_plugin_config(Config)
 links.configure(config)
 stats.configure(config)
 optout.configure(config.lianqing_hash_secret)
+consent.install()
 
 schedule.daily("contacts_sync", config.contacts_sync_time, per_account=True)(jobs.sync_connected)
 schedule.daily("contacts_upkeep", config.contacts_sync_time)(jobs.upkeep)

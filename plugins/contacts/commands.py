@@ -1,12 +1,17 @@
 """Chat commands for contacts: thin handlers over groups.py, links.py and stats.py."""
 
+import dataclasses
+
+import nonebot
+
 from models.enums import Field
-from plugins.contacts import groups, links, stats
+from plugins.contacts import consent, groups, links, stats
 from plugins.contacts.texts import CONSENT_NOTICE, GROUP_NOTICE
 from plugins.core import clock
 from plugins.core.commands import ADMIN, CADRE, EVERYONE, YOUTH, Usage, command
 from plugins.core.context import CommandContext
-from plugins.core.errors import Forbidden, UsageError
+from plugins.core.dispatcher import run_command
+from plugins.core.errors import Conflict, Forbidden, UsageError
 from plugins.core.text import parse_qq, parse_ref, ref
 from plugins.identity.cards import card_text
 from plugins.identity.commands import actor_of, require_admin, require_cadre
@@ -118,17 +123,28 @@ async def join_cmd(ctx: CommandContext) -> None:
 
 @command("同意", Usage("/同意", "同意个人信息告知，确认待确认的联系", YOUTH))
 async def consent_cmd(ctx: CommandContext) -> None:
-    cadres = await links.consent(ctx.user_id)
+    held = consent.take_held(ctx.user_id)
+    try:
+        cadres = await links.consent(ctx.user_id, ctx.event.sender.nickname or "")
+    except Conflict:
+        if held is None:
+            raise
+        cadres = []  # consented meanwhile (another chat): just carry the command out
     names = "、".join(real_name(c.org, c.name) for c in cadres)
-    await ctx.reply(
-        f"谢谢！已确认你与{names}的联系。发送 /资料 领域 <领域> 可补填领域，/退出 可随时解除。"
-        if cadres
-        else "已记录你的同意。"
-    )
+    if cadres:
+        await ctx.reply(f"谢谢！已确认你与{names}的联系。发送 /资料 领域 <领域> 可补填领域，/退出 可随时解除。")
+    elif held is None:
+        await ctx.reply("谢谢，已记录你的同意。如果刚才有指令没办成，请重新发送。")
+    if held is not None:
+        # The account that saw the held command may have reconnected since (a new Bot).
+        if nonebot.get_bots().get(held.bot.self_id) is not held.bot:
+            held = dataclasses.replace(held, bot=ctx.bot)
+        await run_command(held)
 
 
 @command("未满14", Usage("/未满14", "未满 14 周岁：不记录你的任何信息", YOUTH))
 async def under14_cmd(ctx: CommandContext) -> None:
+    consent.drop_held(ctx.user_id)
     await links.erase_person(ctx.user_id, "under14")
     await ctx.reply("好的，我们不会记录你的任何信息，已删除你刚才的申请。欢迎年满 14 周岁后再来！")
 

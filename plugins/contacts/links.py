@@ -115,17 +115,26 @@ async def join(
     return JoinResult(cadre, link, needs_consent=youth.consented_at is None)
 
 
-async def consent(qq: int) -> list[Cadre]:
-    """Record consent and confirm every pending link; returns the cadres now linked."""
+async def consent(qq: int, nickname: str = "") -> list[Cadre]:
+    """Record consent and confirm every pending link; returns the cadres now linked.
+
+    Someone with no pending link (e.g. about to send a request) consents too: a
+    youth row holding their QQ, nickname and the time of consent is created."""
+    if await is_staff(qq):
+        raise Conflict("团干部、管理员不需要同意个人信息告知")
     youth = await Youth.get_or_none(qq=qq)
-    if youth is None:
-        raise NotFound("你还没有待确认的联系。在团干部的群里发送 /加入，或私聊发送 /加入 <团干部编号>")
-    pending = await ContactLink.filter(youth=youth, status="pending").prefetch_related("cadre__org")
-    if youth.consented_at is not None and not pending:
+    pending = (
+        await ContactLink.filter(youth=youth, status="pending").prefetch_related("cadre__org")
+        if youth is not None
+        else []
+    )
+    if youth is not None and youth.consented_at is not None and not pending:
         raise Conflict("你已同意过个人信息告知，目前没有待确认的联系")
     now = clock.now()
     async with in_transaction():
-        if youth.consented_at is None:
+        if youth is None:
+            youth = await Youth.create(qq=qq, nickname=clean(nickname, 64), consented_at=now, created_at=now)
+        elif youth.consented_at is None:
             youth.consented_at = now
             await youth.save(update_fields=["consented_at"])
         await ContactLink.filter(youth=youth, status="pending").update(status="confirmed", confirmed_at=now)

@@ -69,3 +69,9 @@ async def opted_out(qqs: list[int]) -> set[int]:
 def clear() -> None:
     _known.clear()
     _verdicts.clear()
+
+
+async def reason(qq: int) -> str | None:
+    """Why `qq` must not be recorded ("under14" or "left"), or None (one indexed query)."""
+    row = await OptOut.get_or_none(qq_hash=qq_hash(qq))
+    return row.reason if row else None

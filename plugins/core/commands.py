@@ -48,6 +48,8 @@ class Command:
     usages: tuple[Usage, ...]
     plugin: str
     aliases: tuple[str, ...] = ()
+    youth_consent: bool = False
+    """It stores something about the sender: a youth must have consented first (see gates)."""
 
     def usage_error(self, problem: str) -> UsageError:
         """A one-line answer: what was wrong and what to type."""
@@ -59,13 +61,16 @@ _registry: dict[str, Command] = {}
 
 
 def command(
-    name: str, *usages: Usage, aliases: Iterable[str] = ()
+    name: str, *usages: Usage, aliases: Iterable[str] = (), youth_consent: bool = False
 ) -> Callable[[Handler], Handler]:
-    """Register `handler` for `/name` (and aliases). Usages feed /帮助 and plugin usage."""
+    """Register `handler` for `/name` (and aliases). Usages feed /帮助 and plugin usage.
+
+    `youth_consent`: the command stores something about its sender, so a youth
+    who has not consented is stopped by the consent gate before the handler runs."""
 
     def decorator(handler: Handler) -> Handler:
         plugin = handler.__module__.rsplit(".", 1)[0]
-        cmd = Command(name, handler, tuple(usages), plugin, tuple(aliases))
+        cmd = Command(name, handler, tuple(usages), plugin, tuple(aliases), youth_consent)
         for word in (name, *cmd.aliases):
             if word in _registry and _registry[word].handler is not handler:
                 raise RuntimeError(f"command /{word} is registered twice")

@@ -110,6 +110,8 @@ async def _dispatch(bot: Bot, event: Event) -> None:
 async def run_command(ctx: CommandContext) -> None:
     """Run a handler; turn every failure into a one-line answer."""
     try:
+        if ctx.command.youth_consent and not await events.consent_allows(ctx):
+            return
         await ctx.command.handler(ctx)
     except UserFacingError as e:
         await ctx.reply(str(e))

@@ -14,18 +14,37 @@ plugins/core/dispatcher.py calls these subscribers itself:
 """
 
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from nonebot.adapters.onebot.v11 import Bot, MessageEvent, NoticeEvent, PrivateMessageEvent
 from nonebot.log import logger
+
+if TYPE_CHECKING:
+    from plugins.core.context import CommandContext
 
 MessageObserver = Callable[[MessageEvent], None]
 NoticeHandler = Callable[[Bot, NoticeEvent], Awaitable[None]]
 
 PrivateTextHandler = Callable[[Bot, PrivateMessageEvent], Awaitable[bool]]
+ConsentGate = Callable[["CommandContext"], Awaitable[bool]]
 
 _observers: list[MessageObserver] = []
 _notice_handlers: dict[str, list[NoticeHandler]] = {}
 _private_text: list[tuple[Callable[[int], bool], PrivateTextHandler]] = []
+_consent_gate: ConsentGate | None = None
+
+
+def set_consent_gate(gate: ConsentGate) -> ConsentGate:
+    """The contacts plugin's check run before commands that store something about a youth.
+
+    It returns True when the command may run; otherwise it has answered the sender."""
+    global _consent_gate
+    _consent_gate = gate
+    return gate
+
+
+async def consent_allows(ctx: "CommandContext") -> bool:
+    return _consent_gate is None or await _consent_gate(ctx)
 
 
 def observe_messages(observer: MessageObserver) -> MessageObserver:

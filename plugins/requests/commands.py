@@ -60,6 +60,7 @@ def _short(instant) -> str:
     Usage("/诉求 <编号>", "查看一件诉求的内容和处理经过", EVERYONE),
     Usage("/诉求 署名 <编号>", "同意上报时向上级显示你的身份（默认匿名）", YOUTH),
     Usage("/诉求 匿名 <编号>", "撤回署名，上级只看到内容", YOUTH),
+    youth_consent=True,
 )
 async def request_cmd(ctx: CommandContext) -> None:
     words = ctx.words()
@@ -197,7 +198,7 @@ async def _detail_text(actor: Actor, token: str) -> str:
 # ------------------------------------------------------------------ youth: /补充 /评价
 
 
-@command("补充", Usage("/补充 <编号> <内容>", "回答团干部的追问，或补充诉求的情况", YOUTH))
+@command("补充", Usage("/补充 <编号> <内容>", "回答团干部的追问，或补充诉求的情况", YOUTH), youth_consent=True)
 async def supplement_cmd(ctx: CommandContext) -> None:
     _private_only(ctx, "/补充 <编号> <内容>")
     token, text = _split(ctx.text)
@@ -209,7 +210,10 @@ async def supplement_cmd(ctx: CommandContext) -> None:
     await ctx.reply(f"已补充到诉求 {ref(case.id)}，已转告{access.handler_name(case)}。")
 
 
-@command("评价", Usage("/评价 <编号> <1-5> [意见]", "为已办结的诉求打分（5 分最满意，每件只能评价一次）", YOUTH))
+@command(
+    "评价", Usage("/评价 <编号> <1-5> [意见]", "为已办结的诉求打分（5 分最满意，每件只能评价一次）", YOUTH),
+    youth_consent=True,
+)
 async def rate_cmd(ctx: CommandContext) -> None:
     _private_only(ctx, "/评价 <编号> <1-5> [意见]")
     token, rest = _split(ctx.text)
@@ -360,6 +364,7 @@ async def _export(ctx: CommandContext, actor: Actor, period: problems.Period) ->
     Usage("/互助 同意 <介绍编号>", "同意与对方互换联系方式", YOUTH),
     Usage("/互助 拒绝 <介绍编号>", "不同意这次介绍", YOUTH),
     Usage("/互助 撤回 <编号>", "撤回自己发布的互助", YOUTH),
+    youth_consent=True,
 )
 async def help_cmd(ctx: CommandContext) -> None:
     action, rest = _split(ctx.text)

@@ -52,7 +52,12 @@ async def test_activity_check_in_progress_and_one_reminder(tmp_path) -> None:
             recorded = await sim.ask_private(ZHANG, "/活动 线下活动 今天 社区志愿服务 文三路社区")
             assert "已记录活动 #1：线下活动「社区志愿服务」，11月20日，地点：文三路社区" in recorded
             code = recorded.split("签到码 ")[1][:6]
-            assert "签到成功" in (await sim.ask_group(G, Y1, f"/签到 {code}")).text
+            # Y2 consents first; Y1's check-in waits for /同意, then goes through.
+            assert "已记录你的同意" in await sim.ask_private(Y2, "/同意")
+            assert "【个人信息告知】" in (await sim.ask_group(G, Y1, f"/签到 {code}")).text
+            start_y1 = len(sim.calls)
+            await sim.private_message(Y1, "/同意")
+            await sim.wait_for(lambda c: "签到成功" in c.text, start=start_y1)
             assert "已有 2 人签到" in await sim.ask_private(Y2, f"／签到 {code}")
             progress = await sim.ask_private(ZHANG, "/活动 进度")
             assert "已记录 1 次活动 ✓" in progress and "面对面交流：还没有 ✗" in progress

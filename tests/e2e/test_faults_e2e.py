@@ -111,6 +111,7 @@ async def test_kill_loses_nothing_acknowledged(tmp_path) -> None:
             code = recorded.split("签到码 ")[1][:6]
             acknowledged = []
             for qq in YOUTH:
+                await sim.ask_private(qq, "/同意")
                 if "签到成功" in await sim.ask_private(qq, f"/签到 {code}"):
                     acknowledged.append(qq)
             # Requests arriving right up to the kill: each acknowledged one must survive it.

@@ -89,6 +89,7 @@ async def test_submit_reply_close_rate(world, sim: OneBotSimulator) -> None:
 
 async def test_group_submission_stays_private(world, sim: OneBotSimulator) -> None:
     await sim.ask_group(G, ZHANG, "/绑定本群")
+    await ask(sim, Y3, "/同意", "已记录你的同意")  # nothing about a youth is stored before this
     start = len(sim.calls)
     ack = await sim.ask_group(G, Y3, "/诉求 困惑 毕业后留杭还是回老家")
     assert "已收到，编号 #2，由 共青团杭州市委管理员 跟进" in ack.text

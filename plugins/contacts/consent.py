@@ -1,0 +1,104 @@
+"""Consent before anything about a youth is stored (PIPL arts. 13, 17 and 31).
+
+Commands that keep something about their sender (/诉求, /签到, /互助, /评价,
+/补充) are declared with `youth_consent=True`; the dispatcher asks `gate`
+before running them, and the spot-check and survey answer handlers ask
+`state`. A person who never sent /同意 gets the personal-information notice
+instead, and the command is held in memory only (never in the database) for
+`HOLD_SECONDS`: after /同意 it is carried out, after /未满14 it is dropped.
+Someone who sent /未满14 or /退出 全部 is refused politely with nothing stored;
+a refused /诉求 still gives the 12355 hotline, so a child in trouble is never
+turned away empty-handed. Cadres, administrators and superusers are exempt.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from models import Youth
+from plugins.contacts import optout
+from plugins.contacts.links import is_staff
+from plugins.contacts.texts import CONSENT_NOTICE
+from plugins.core import clock
+from plugins.core.context import CommandContext
+from plugins.core.events import set_consent_gate
+
+HOLD_SECONDS = 600
+HOTLINE = "遇到困难或危险，可以拨打 12355 青少年服务台（免费）寻求帮助；情况紧急请拨打 110 或 120。"
+REFUSED = {
+    "left": "你之前发送了 /退出 全部，我们不再记录你的任何信息，所以不能办理这条指令。想重新开始，发送 /同意。",
+    "under14": "你告诉过我们你未满 14 周岁。为了保护你，我们不记录你的任何信息，所以不能办理这条指令。",
+}
+ASK = "办理 /{command} 需要保存你的 QQ 号和你发来的内容，请先看看下面的说明。\n"
+HELD = "你同意后，我会接着办理刚才的 /{command}（{minutes} 分钟内有效）。"
+
+
+@dataclass
+class Held:
+    ctx: CommandContext
+    at: datetime
+
+
+_held: dict[int, Held] = {}
+
+
+async def state(qq: int, *, superuser: bool = False) -> str:
+    """"exempt" (staff), "consented", "left" / "under14" (opted out), or "unknown"."""
+    if superuser or await is_staff(qq):
+        return "exempt"
+    if await Youth.exists(qq=qq, consented_at__isnull=False):
+        return "consented"
+    return await optout.reason(qq) or "unknown"
+
+
+def notice_text(pending_days: int) -> str:
+    return CONSENT_NOTICE.format(pending_days=pending_days)
+
+
+async def gate(ctx: CommandContext) -> bool:
+    """True when the command may run; otherwise the sender has been answered."""
+    from plugins.contacts.links import settings
+
+    status = await state(ctx.user_id, superuser=ctx.is_superuser)
+    if status in ("exempt", "consented"):
+        return True
+    if status in REFUSED:
+        text = REFUSED[status]
+        if ctx.command.name == "诉求":
+            text += "\n" + HOTLINE
+        await ctx.reply(text)
+        return False
+    _forget_old()
+    _held[ctx.user_id] = Held(ctx, clock.now())
+    await ctx.reply(
+        ASK.format(command=ctx.command.name)
+        + notice_text(settings().contacts_pending_days)
+        + "\n"
+        + HELD.format(command=ctx.command.name, minutes=HOLD_SECONDS // 60)
+    )
+    return False
+
+
+def take_held(qq: int) -> CommandContext | None:
+    """The command `qq` sent before consenting, if recent enough (removed from memory)."""
+    _forget_old()
+    held = _held.pop(qq, None)
+    return held.ctx if held else None
+
+
+def drop_held(qq: int) -> None:
+    _held.pop(qq, None)
+
+
+def _forget_old() -> None:
+    cutoff = clock.now() - timedelta(seconds=HOLD_SECONDS)
+    for qq in [q for q, h in _held.items() if h.at < cutoff or h.at > clock.now()]:
+        del _held[qq]
+
+
+def clear() -> None:
+    _held.clear()
+
+
+def install() -> None:
+    """Called by the plugin's set-up: the dispatcher asks `gate` from now on."""
+    set_consent_gate(gate)
