@@ -151,9 +151,10 @@ def generate(n: dict[str, int]):
     rows = []
     for a in range(n["activities"]):
         day = TODAY - timedelta(days=rng.randrange(365))
+        # Every activity gets check-ins below (k % activities), so every one is credited.
         rows.append((a + 1, pick()[0], ("offline", "face_to_face", "survey_visit")[a % 3], f"活动{a}", day,
-                     f"{a:06d}", 0, NOW))
-    yield "activity", ["id", "cadre_id", "kind", "title", "day", "code", "head_count", "created_at"], rows
+                     f"{a:06d}", 0, True, NOW))
+    yield "activity", ["id", "cadre_id", "kind", "title", "day", "code", "head_count", "credited", "created_at"], rows
     for start in range(0, n["check_ins"], BATCH):
         yield "check_in", ["activity_id", "qq", "created_at"], [
             (k % n["activities"] + 1, 2_000_000_000 + k // n["activities"], NOW)

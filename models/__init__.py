@@ -31,6 +31,7 @@ from models.identity import Admin, Application, Cadre, Organisation
 from models.interaction import Exchange, MessageCount, Topic, TopicPost, TopicReply
 from models.jobs import JobRun
 from models.outbox import OutboxMessage
+from models.privacy import DailyUse, SystemSetting
 from models.requests import Case, CaseEvent, HelpMatch, HelpPost
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "CheckIn",
     "ContactLink",
     "ContactSnapshot",
+    "DailyUse",
     "DashboardToken",
     "EvaluationPeriod",
     "EvaluationResult",
@@ -64,6 +66,7 @@ __all__ = [
     "SpotCheckQuestion",
     "Survey",
     "SurveyQuestion",
+    "SystemSetting",
     "Topic",
     "TopicPost",
     "TopicReply",

@@ -15,6 +15,9 @@ class Activity(Model):
     day = fields.DateField(description="local date it takes place")
     code = fields.CharField(max_length=6, description="check-in code, valid on that day")
     head_count = fields.IntField(default=0, description="attendees added by the cadre without check-in")
+    credited = fields.BooleanField(
+        default=False, db_default=False, description="someone checked in or a head count above zero was recorded: it counts"
+    )
     created_at = fields.DatetimeField()
 
     class Meta:

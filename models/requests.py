@@ -33,6 +33,9 @@ class Case(Model):
     rating_comment = fields.CharField(max_length=500, null=True)
     rated_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(db_index=True)
+    content_deleted_at = fields.DatetimeField(
+        null=True, description="content, notes and identity deleted after REQUESTS_CONTENT_KEEP_DAYS"
+    )
 
     class Meta:
         table = "case"

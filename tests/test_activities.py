@@ -75,16 +75,30 @@ async def test_dates_and_bad_input(app: App) -> None:
 async def test_progress_and_overview(app: App) -> None:
     await setup()
     clock.set_now(datetime(2026, 11, 30, 10, 0, tzinfo=SH))
-    await converse(app, private(ZHANG, "/活动 进度"), Contains("2026年第4季度（至 12月31日）：还没有线下活动 ✗", "2026 年面对面交流：还没有 ✗"))
+    await converse(app, private(ZHANG, "/活动 进度"), Contains("2026年第4季度（至 12月31日）：还没有算数的线下活动 ✗", "2026 年面对面交流：还没有 ✗"))
     activity = await record(app, "/活动 线下活动 今天 志愿服务")
+    # Recorded but nobody came yet: it does not count, and the cadre is told why and what to do.
+    await converse(
+        app, private(ZHANG, "/活动 进度"),
+        Contains("还没有算数的线下活动 ✗", "活动 #1「志愿服务」还不算数：没有人签到，也没有补记人数", f"/签到 {activity.code}"),
+    )
+    await converse(
+        app, private(HANGZHOU_ADMIN, "/活动 概况"), Contains("未开展活动：1 人：张三（杭州市委，#1）"),
+    )
     await converse(app, private(Y1, f"/签到 {activity.code}"), Contains("签到成功"))
     await converse(
         app, private(ZHANG, "/活动 进度"),
-        Contains("已记录 1 次活动 ✓", "面对面交流：还没有 ✗", "今年共记录活动 1 次，参加 1 人次"),
+        Contains("已开展 1 次活动 ✓", "面对面交流：还没有 ✗", "今年共记录活动 1 次，参加 1 人次"),
     )
+    f2f = await record(app, "/活动 面对面 今天 座谈会")
+    await converse(app, private(ZHANG, "/活动 进度"), Contains("2026 年面对面交流：还没有 ✗", f"活动 #{f2f.id}「座谈会」还不算数"))
+    await converse(app, private(ZHANG, f"/活动 人数 {f2f.id} 8"), Contains("另有 8 人参加"))
+    await converse(app, private(ZHANG, "/活动 进度"), Contains("2026 年面对面交流：已 1 次 ✓"))
+    await converse(app, private(ZHANG, f"/活动 人数 {f2f.id} 0"), Contains("另有 0 人参加"))
+    await converse(app, private(ZHANG, "/活动 进度"), Contains("2026 年面对面交流：还没有 ✗"))
     await converse(
         app, private(HANGZHOU_ADMIN, "/活动 概况"),
-        Contains("【活动概况】杭州市委（含下级组织），团干部 1 人", "未记录活动：0 人", "未面对面交流：1 人：张三（杭州市委，#1）"),
+        Contains("【活动概况】杭州市委（含下级组织），团干部 1 人", "未开展活动：0 人", "未面对面交流：1 人：张三（杭州市委，#1）"),
     )
     await converse(app, private(NINGBO_ADMIN, "/活动 概况 杭州市委"), Contains("你不是“杭州市委”或其上级组织的管理员"))
     await converse(app, private(ZHANG, "/活动 概况"), Contains("只供组织管理员使用"))

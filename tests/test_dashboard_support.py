@@ -81,7 +81,7 @@ async def world() -> tuple[Tree, dict]:
         for j in range(3 + i):
             await confirm(await youth(50000 + 10 * i + j), cadre)
         await Activity.create(cadre=cadre, kind="offline", title=f"活动{i}", day=clock.today(),
-                              code=f"00000{i}", created_at=now)
+                              code=f"00000{i}", head_count=5, credited=True, created_at=now)
         await Exchange.create(cadre=cadre, group_id=900 + i, youth_qq=50000 + 10 * i, youth_message_id=i,
                               latency_seconds=60, kind="reply", answered_at=now - timedelta(days=1))
         await Topic.create(cadre=cadre, title=f"话题{i}", created_at=now)

@@ -51,7 +51,7 @@ async def scenario():
     await Exchange.create(cadre=zhang, group_id=1, youth_qq=50002, youth_message_id=299,
                           latency_seconds=60, kind="reply", answered_at=now - timedelta(days=100))  # too old
     activity = await Activity.create(cadre=zhang, kind="offline", title="志愿服务", day=today - timedelta(days=10),
-                                     code="123456", created_at=now)
+                                     code="123456", credited=True, created_at=now)
     await CheckIn.create(activity=activity, qq=50003, created_at=now)
     for i, hours in enumerate((10, 47, 60)):  # on time, on time, late
         created = now - timedelta(days=3)

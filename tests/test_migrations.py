@@ -74,3 +74,45 @@ def test_model_docstrings_have_no_semicolons() -> None:
         assert ";" not in (model.__doc__ or ""), model.__name__
         for name, field in model._meta.fields_map.items():
             assert ";" not in (field.description or ""), f"{model.__name__}.{name}"
+
+
+async def test_activities_held_before_the_upgrade_keep_their_credit() -> None:
+    """0007 adds activity.credited: attended (or head-counted) activities count, empty ones do not."""
+    url = _scratch_url()
+    day = datetime(2026, 10, 10, 8, 0, tzinfo=UTC)
+    async with TortoiseContext():
+        await migrate(config=tortoise_config(url), target="models.0006_dashboard")
+        conn = get_connection("default")
+        pg = conn.capabilities.dialect == "postgres"
+
+        def marks(n: int) -> str:
+            return ", ".join(f"${i + 1}" if pg else "?" for i in range(n))
+
+        await conn.execute_query(
+            f"INSERT INTO organisation (name, level, path, created_at) VALUES ({marks(4)})",
+            ["浙江省委", "province", "1/", day],
+        )
+        await conn.execute_query(
+            "INSERT INTO cadre (qq, name, org_id, category, source, created_at, updated_at) "
+            f"VALUES ({marks(7)})", [20001, "张三", 1, "full_time", "roster", day, day],
+        )
+        for code, heads in (("111111", 0), ("222222", 0), ("333333", 7)):
+            await conn.execute_query(
+                "INSERT INTO activity (cadre_id, kind, title, day, code, head_count, created_at) "
+                f"VALUES ({marks(7)})", [1, "offline", "活动", day.date(), code, heads, day],
+            )
+        await conn.execute_query(
+            f"INSERT INTO check_in (activity_id, qq, created_at) VALUES ({marks(3)})", [1, 50001, day]
+        )
+        await Tortoise.close_connections()
+
+    await apply_migrations(url)
+
+    async with TortoiseContext() as ctx:
+        await ctx.init(config=tortoise_config(url))
+        from models import Activity
+
+        assert await Activity.all().order_by("id").values_list("code", "credited") == [
+            ("111111", True), ("222222", False), ("333333", True)
+        ]
+        await ctx.close_connections()

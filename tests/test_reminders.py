@@ -28,9 +28,11 @@ async def setup():
 async def busy_does_everything(busy, day: date) -> None:
     """李四 holds an activity in the first week of each quarter and meets youth face to face in May."""
     if day.month in (1, 4, 7, 10) and day.day == 3:
-        await Activity.create(cadre=busy, kind="offline", title="志愿服务", day=day, code=f"{day.month:06d}", created_at=clock.now())
+        await Activity.create(cadre=busy, kind="offline", title="志愿服务", day=day, code=f"{day.month:06d}",
+                              head_count=12, credited=True, created_at=clock.now())
     if day == date(2026, 5, 10):
-        await Activity.create(cadre=busy, kind="face_to_face", title="座谈", day=day, code="999999", created_at=clock.now())
+        await Activity.create(cadre=busy, kind="face_to_face", title="座谈", day=day, code="999999",
+                              head_count=5, credited=True, created_at=clock.now())
 
 
 async def walk(days: list[date], hook=None, at: time = time(9, 0)) -> dict[int, list[tuple[date, str]]]:
@@ -68,12 +70,12 @@ async def test_a_whole_year() -> None:
         date(2026, 12, 1), date(2026, 12, 21),
     ]
     by_day = dict(inbox[LAZY])
-    assert "本季度（2026年第1季度，3月31日结束）还没有记录线下活动" in by_day[date(2026, 3, 1)]
+    assert "本季度（2026年第1季度，3月31日结束）还没有开展线下活动" in by_day[date(2026, 3, 1)]
     assert "还差 100 名，须于 8 月 31 日前达到" in by_day[date(2026, 8, 15)]
     assert "大宣传大调研" in by_day[date(2026, 7, 1)]
     # Due together, merged into one message.
     dec1 = by_day[date(2026, 12, 1)]
-    assert dec1.count("· ") == 2 and "还没有记录线下活动" in dec1 and "面对面交流" in dec1
+    assert dec1.count("· ") == 2 and "还没有开展线下活动" in dec1 and "面对面交流" in dec1
 
     # The busy cadre: no activity reminders, only the campaign kick-off and the target.
     busy_days = [d for d, _ in inbox[BUSY]]
@@ -86,7 +88,7 @@ async def test_a_whole_year() -> None:
     assert len(summary) == 1 and "2 名团干部中 1 人记录了活动，共 1 场" in summary[0]
     weekly = dict(inbox[HANGZHOU_ADMIN])[date(2026, 12, 7)]
     assert weekly.startswith("【联青提醒】您好：") and "/提醒 暂停" not in weekly
-    assert "本季度未记录活动 1 人" in weekly and "张三" in weekly
+    assert "本季度未开展活动 1 人" in weekly and "张三" in weekly
     # Every (rule, recipient, period) was recorded once.
     assert await ReminderLog.filter(qq=LAZY, rule="contact_target").count() == 3
 
@@ -147,7 +149,17 @@ async def test_snooze_skips_ordinary_reminders_not_deadlines() -> None:
     assert "3月31日结束" in inbox[LAZY][0][1]
 
 
-async def test_silence_nudge_at_most_weekly() -> None:
+async def test_no_silence_nudge_by_default() -> None:
+    _, _, quiet = await setup()
+    await BoundGroup.create(group_id=700, cadre=quiet, bot_id=10000, bound_by=QUIET, bound_at=datetime(2026, 4, 1, 9, tzinfo=SH))
+    inbox = await walk([d for d in year() if date(2026, 4, 1) <= d <= date(2026, 4, 30)])
+    assert not [d for d, t in inbox[QUIET] if "没有在绑定的群里发言" in t]
+
+
+async def test_silence_nudge_at_most_weekly(monkeypatch) -> None:
+    import plugins.activities
+
+    monkeypatch.setattr(plugins.activities.config, "reminders_silence_days", 7)
     _, _, quiet = await setup()
     await BoundGroup.create(group_id=700, cadre=quiet, bot_id=10000, bound_by=QUIET, bound_at=datetime(2026, 4, 1, 9, tzinfo=SH))
     await MessageCount.create(group_id=700, qq=QUIET, day=date(2026, 4, 3), cadre=quiet, is_cadre=True, count=3)

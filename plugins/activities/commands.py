@@ -86,12 +86,17 @@ async def _progress_text(cadre) -> str:
     lines = [
         f"【活动进度】{real_name(cadre.org, cadre.name)}",
         f"{dates.quarter_label(today)}（至 {dates.fmt_day(p.quarter_end)}）："
-        + (f"已记录 {p.quarter_done} 次活动 ✓" if p.quarter_done else "还没有线下活动 ✗"),
+        + (f"已开展 {p.quarter_done} 次活动 ✓" if p.quarter_done else "还没有算数的线下活动 ✗"),
         f"{today.year} 年面对面交流：" + (f"已 {p.face_to_face_done} 次 ✓" if p.face_to_face_done else "还没有 ✗"),
         f"今年共记录活动 {p.year_activities} 次，参加 {p.year_attendees} 人次。",
     ]
+    for a in p.uncredited[:3]:
+        lines.append(
+            f"活动 {ref(a.id)}「{a.title}」还不算数：没有人签到，也没有补记人数。"
+            f"请参加的青年发送 /签到 {a.code}（仅当天有效），或发送 /活动 人数 {a.id} <人数>。"
+        )
     if not p.quarter_done or not p.face_to_face_done:
-        lines.append("政策要求每个季度有线下活动、每年有面对面交流。")
+        lines.append("政策要求每个季度有线下活动、每年有面对面交流；有人签到或补记了人数的活动才算数。")
     return "\n".join(lines)
 
 
@@ -114,7 +119,7 @@ async def _overview_text(ctx: CommandContext, org_token: str | None) -> str:
 
     lines = [f"【活动概况】{title}（含下级组织），团干部 {o.cadres} 人"]
     lines.append(
-        f"{dates.quarter_label(today)}未记录活动：{len(o.no_activity)} 人"
+        f"{dates.quarter_label(today)}未开展活动：{len(o.no_activity)} 人"
         + (f"：{names(o.no_activity)}" if o.no_activity else "")
     )
     lines.append(

@@ -15,6 +15,8 @@ class Config(BaseModel):
     reminders_time: time = time(9, 0)
     """When the day's reminders are worked out and queued (local time)."""
     reminders_quarter_days_before_end: int = 10
-    reminders_silence_days: int = 7
+    reminders_silence_days: int = 0
+    """Nudge a cadre silent in their bound groups for this many days; 0 (default) is off:
+    the 2024 rules against 指尖上的形式主义 discourage nudges to post for posting's sake."""
     reminders_target_days: tuple[int, ...] = (1, 15, 25)
     """Days of August on which cadres below target are told their gap."""

@@ -55,8 +55,8 @@ async def _cadres() -> list[dict]:
 
 
 async def _with_activity(start: date, end: date, kind: str | None = None) -> set[int]:
-    query = "SELECT DISTINCT cadre_id AS id FROM activity WHERE day >= ? AND day <= ?"
-    params: list = [start, end]
+    query = "SELECT DISTINCT cadre_id AS id FROM activity WHERE credited = ? AND day >= ? AND day <= ?"
+    params: list = [True, start, end]
     if kind:
         query += " AND kind = ?"
         params.append(kind)
@@ -114,8 +114,8 @@ async def cadre_dues(today: date, settings: Config) -> dict[int, tuple[str, list
                 continue
             add(c["qq"], Due(
                 "quarter_activity_2" if late else "quarter_activity_1", quarter,
-                f"本季度（{dates.quarter_label(today)}，{dates.fmt_day(q_end)}结束）还没有记录线下活动。"
-                "举办后发送 /活动 线下活动 <日期> <标题> 记录，并请参加的青年 /签到。",
+                f"本季度（{dates.quarter_label(today)}，{dates.fmt_day(q_end)}结束）还没有开展线下活动。"
+                "举办后发送 /活动 线下活动 <日期> <标题> 记录，并请参加的青年 /签到（有人签到才算数）。",
                 deadline=late,
             ))
     if today.month >= 10:
@@ -150,7 +150,7 @@ async def cadre_dues(today: date, settings: Config) -> dict[int, tuple[str, list
                 "“走进青年、转变作风、改进工作”大宣传大调研活动 7、8 月集中开展：请走到青年中去，"
                 "举办线下活动、面对面交流和调研，并用 /活动 记录、请青年 /签到。",
             ))
-    silent = await _silent(today, settings.reminders_silence_days)
+    silent = await _silent(today, settings.reminders_silence_days) if settings.reminders_silence_days > 0 else set()
     if silent:
         iso = today.isocalendar()
         for c in cadres:
@@ -217,12 +217,12 @@ async def _weekly_digest(paths: list[str], today: date) -> str | None:
     contacts = await org_overview(paths)
     lines = [
         f"所辖团干部 {contacts.cadres} 人：联系人数未达标 {contacts.cadres - contacts.at_target} 人，"
-        f"本季度未记录活动 {len(acts.no_activity)} 人"
+        f"本季度未开展活动 {len(acts.no_activity)} 人"
         + (f"，今年未面对面交流 {len(acts.no_face_to_face)} 人" if today.month >= 10 else "")
         + "。"
     ]
     if acts.no_activity:
-        lines.append("本季度未记录活动：" + "、".join(n for _, n, _ in acts.no_activity[:10])
+        lines.append("本季度未开展活动：" + "、".join(n for _, n, _ in acts.no_activity[:10])
                      + ("等" if len(acts.no_activity) > 10 else ""))
     behind = [c.name for c, _, _ in contacts.below[:10]]
     if behind:

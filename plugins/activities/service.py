@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
 
 from models import Activity, Cadre, CheckIn, Youth
 from plugins.activities import dates
@@ -87,7 +88,10 @@ async def check_in(qq: int, code_text: str) -> tuple[Activity, int]:
     if activity.cadre.qq == qq:
         raise Conflict("组织活动的团干部不需要签到")
     try:
-        await CheckIn.create(activity=activity, qq=qq, created_at=clock.now())
+        async with in_transaction():
+            await CheckIn.create(activity=activity, qq=qq, created_at=clock.now())
+            if not activity.credited:
+                await Activity.filter(id=activity.id).update(credited=True)
     except IntegrityError as e:
         raise Conflict(f"你已经签到过活动 {ref(activity.id)} 了") from e
     return activity, await CheckIn.filter(activity=activity).count()
@@ -102,7 +106,8 @@ async def set_head_count(cadre: Cadre, token: str, count_text: str) -> Activity:
     if not is_number(count_text) or int(count_text) > 100_000:
         raise UsageError("人数须为 0 到 100000 之间的整数，例如 /活动 人数 3 25")
     activity.head_count = int(count_text)
-    await activity.save(update_fields=["head_count"])
+    activity.credited = activity.head_count > 0 or await CheckIn.exists(activity=activity)
+    await activity.save(update_fields=["head_count", "credited"])
     return activity
 
 
@@ -140,14 +145,21 @@ class Progress:
     face_to_face_done: int
     year_activities: int
     year_attendees: int
+    uncredited: list[Activity]
+    """This quarter's activities up to today that do not count yet (nobody attended)."""
 
 
 async def progress(cadre: Cadre) -> Progress:
     today = clock.today()
     q_start, q_end = dates.quarter_bounds(today)
     y_start, _ = dates.year_bounds(today)
-    quarter = await Activity.filter(cadre=cadre, day__gte=q_start, day__lte=min(q_end, today)).count()
-    f2f = await Activity.filter(cadre=cadre, kind="face_to_face", day__gte=y_start, day__lte=today).count()
+    quarter = await Activity.filter(cadre=cadre, credited=True, day__gte=q_start, day__lte=min(q_end, today)).count()
+    f2f = await Activity.filter(
+        cadre=cadre, credited=True, kind="face_to_face", day__gte=y_start, day__lte=today
+    ).count()
+    uncredited = await Activity.filter(
+        cadre=cadre, credited=False, day__gte=q_start, day__lte=min(q_end, today)
+    ).order_by("day", "id")
     rows = await fetch(
         "SELECT COUNT(*) AS n, COALESCE(SUM(a.head_count), 0) AS heads, "
         "(SELECT COUNT(*) FROM check_in c JOIN activity b ON b.id = c.activity_id "
@@ -156,7 +168,9 @@ async def progress(cadre: Cadre) -> Progress:
         cadre.id, y_start, today, cadre.id, y_start, today,
     )
     r = rows[0]
-    return Progress(q_start, q_end, quarter, f2f, int(r["n"]), int(r["heads"]) + int(r["checked"]))
+    return Progress(
+        q_start, q_end, quarter, f2f, int(r["n"]), int(r["heads"]) + int(r["checked"]), list(uncredited)
+    )
 
 
 @dataclass
@@ -174,11 +188,12 @@ async def overview(paths: list[str] | None) -> Overview:
     where, params = subtree_sql(paths)
     rows = await fetch(
         "SELECT c.id AS id, c.name AS name, o.name AS org, "
-        "EXISTS (SELECT 1 FROM activity a WHERE a.cadre_id = c.id AND a.day >= ? AND a.day <= ?) AS quarter, "
-        "EXISTS (SELECT 1 FROM activity a WHERE a.cadre_id = c.id AND a.kind = 'face_to_face' "
-        "AND a.day >= ? AND a.day <= ?) AS f2f "
+        "EXISTS (SELECT 1 FROM activity a WHERE a.cadre_id = c.id AND a.credited = ? "
+        "AND a.day >= ? AND a.day <= ?) AS quarter, "
+        "EXISTS (SELECT 1 FROM activity a WHERE a.cadre_id = c.id AND a.credited = ? "
+        "AND a.kind = 'face_to_face' AND a.day >= ? AND a.day <= ?) AS f2f "
         f"FROM cadre c JOIN organisation o ON o.id = c.org_id WHERE {where} ORDER BY o.path, c.id",
-        q_start, today, y_start, today, *params,
+        True, q_start, today, True, y_start, today, *params,
     )
     return Overview(
         cadres=len(rows),

@@ -72,14 +72,14 @@ async def cadre_figures(paths: list[str] | None) -> list[CadreFigures]:
         f"JOIN youth y ON y.id = l.youth_id WHERE {CONFIRMED} GROUP BY l.cadre_id) k ON k.cadre_id = c.id "
         "LEFT JOIN (SELECT cadre_id, SUM(CASE WHEN day >= ? THEN 1 ELSE 0 END) AS quarter, "
         "SUM(CASE WHEN kind = 'face_to_face' THEN 1 ELSE 0 END) AS f2f FROM activity "
-        "WHERE day >= ? AND day <= ? GROUP BY cadre_id) a ON a.cadre_id = c.id "
+        "WHERE credited = ? AND day >= ? AND day <= ? GROUP BY cadre_id) a ON a.cadre_id = c.id "
         "LEFT JOIN (SELECT cadre_id, SUM(CASE WHEN status <> 'closed' THEN 1 ELSE 0 END) AS pending, "
         f"SUM(CASE WHEN {overdue_sql} THEN 1 ELSE 0 END) AS overdue "
         'FROM "case" WHERE cadre_id IS NOT NULL GROUP BY cadre_id) r ON r.cadre_id = c.id '
         "LEFT JOIN (SELECT cadre_id, COUNT(*) AS n FROM exchange WHERE answered_at >= ? "
         "GROUP BY cadre_id) x ON x.cadre_id = c.id "
         f"WHERE {where} ORDER BY o.path, c.id",
-        q_start, y_start, today, *overdue_params, since, *params,
+        q_start, True, y_start, today, *overdue_params, since, *params,
     )
     raised = await raised_targets()
     return [

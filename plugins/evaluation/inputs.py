@@ -103,13 +103,15 @@ async def load(scope: Scope, c: Config) -> tuple[list[CadreRow], dict[int, Input
     activities = await _grouped(
         "SELECT a.cadre_id AS cadre_id, COUNT(*) AS n, "
         "SUM(CASE WHEN a.kind = 'face_to_face' THEN 1 ELSE 0 END) AS f2f FROM activity a "
-        f"{SCOPE_JOIN.format(col='a.cadre_id')} WHERE a.day >= ? AND a.day <= ? AND {{scope}} GROUP BY a.cadre_id",
-        scope, today - timedelta(days=365), today,
+        f"{SCOPE_JOIN.format(col='a.cadre_id')} WHERE a.credited = ? AND a.day >= ? AND a.day <= ? AND {{scope}} "
+        "GROUP BY a.cadre_id",
+        scope, True, today - timedelta(days=365), today,
     )
     recent_activity = await _grouped(
         "SELECT a.cadre_id AS cadre_id, COUNT(*) AS n FROM activity a "
-        f"{SCOPE_JOIN.format(col='a.cadre_id')} WHERE a.day >= ? AND a.day <= ? AND {{scope}} GROUP BY a.cadre_id",
-        scope, since_day, today,
+        f"{SCOPE_JOIN.format(col='a.cadre_id')} WHERE a.credited = ? AND a.day >= ? AND a.day <= ? AND {{scope}} "
+        "GROUP BY a.cadre_id",
+        scope, True, since_day, today,
     )
     case_ratings = await _grouped(
         'SELECT k.cadre_id AS cadre_id, COUNT(k.rating) AS n, COALESCE(SUM(k.rating), 0) AS total FROM "case" k '

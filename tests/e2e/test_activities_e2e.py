@@ -60,7 +60,7 @@ async def test_activity_check_in_progress_and_one_reminder(tmp_path) -> None:
             await sim.wait_for(lambda c: "签到成功" in c.text, start=start_y1)
             assert "已有 2 人签到" in await sim.ask_private(Y2, f"／签到 {code}")
             progress = await sim.ask_private(ZHANG, "/活动 进度")
-            assert "已记录 1 次活动 ✓" in progress and "面对面交流：还没有 ✗" in progress
+            assert "已开展 1 次活动 ✓" in progress and "面对面交流：还没有 ✗" in progress
             assert "签到名单" in await sim.ask_private(ZHANG, "/活动 1")
 
             # 1 December, 09:00 in both processes: the face-to-face reminder is due.

@@ -107,7 +107,7 @@ async def test_two_processes_one_database(tmp_path) -> None:
             done, pending = await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
             for task in pending:
                 task.cancel()
-            assert "还没有记录线下活动" in next(iter(done)).result().text
+            assert "还没有开展线下活动" in next(iter(done)).result().text
             await a.ask_private(ZHANG, "/提醒")  # both processes keep ticking meanwhile
             await b.ask_private(ZHANG, "/提醒")
             reminders = [c for s, n in zip((a, b), start, strict=True) for c in s.sent_to_user(ZHANG, n) if "【联青提醒】" in c.text]
