@@ -5,6 +5,8 @@ recorded in `reminder_log` so each goes out once, merged per person and day,
 and delivered through the outbox.
 """
 
+from datetime import time
+
 from nonebot import get_plugin_config, require
 from nonebot.plugin import PluginMetadata
 
@@ -29,6 +31,14 @@ __plugin_meta__ = PluginMetadata(
 
 config = get_plugin_config(Config)
 service.configure(config)
+
+
+@schedule.daily("activities_retention", time(3, 50))
+async def _retention() -> None:
+    from plugins.core import config as core
+
+    await privacy.expire_identities(core.privacy_identity_days)
+    await privacy.forget_old_reminders(400)
 
 
 @schedule.daily("reminders", config.reminders_time)

@@ -8,7 +8,7 @@ from nonebot.log import logger
 from tortoise.expressions import Q
 
 from models import BoundGroup
-from plugins.contacts import groups, links, stats
+from plugins.contacts import groups, links, stats, usage
 from plugins.core import clock
 from plugins.core.bots import connected_bots
 
@@ -39,6 +39,7 @@ async def upkeep() -> None:
     """Once a day across all processes: the month's snapshot and retention."""
     await stats.snapshot_month()
     await links.expire_stale()
+    await usage.purge_old()
 
 
 def catch_up(bot: Bot) -> None:

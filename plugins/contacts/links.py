@@ -8,6 +8,7 @@ from tortoise.transactions import in_transaction
 
 from models import (
     Admin,
+    Application,
     BotAccount,
     BoundGroup,
     Cadre,
@@ -151,12 +152,17 @@ async def erase_person(qq: int, reason: str) -> bool:
             found |= await eraser(qq, youth.id if youth else None)
         members = await GroupMember.filter(qq=qq).delete()
         invitations = await Invitation.filter(qq=qq).delete()
+        # Registration applications that never made them a cadre, and the notices about them.
+        applications = await Application.filter(qq=qq, cadre_id__isnull=True).values_list("id", flat=True)
+        for number in applications:
+            await OutboxMessage.filter(dedup_key__startswith=f"application:{number}:").delete()
+        await Application.filter(id__in=list(applications)).delete()
         # Messages to them, waiting or sent: not to be sent, and their text may name them.
         await OutboxMessage.filter(target_type="private", target=qq).delete()
         if youth is not None:
             await youth.delete()  # links cascade
         await optout.opt_out(qq, reason)
-    return found or youth is not None or bool(members) or bool(invitations)
+    return found or youth is not None or bool(members) or bool(invitations) or bool(applications)
 
 
 async def leave(qq: int, cadre: Cadre) -> None:

@@ -16,8 +16,11 @@ require("plugins.interaction")
 require("plugins.activities")
 require("nonebot_plugin_apscheduler")
 
+from datetime import time  # noqa: E402
+
 from nonebot_plugin_apscheduler import scheduler  # noqa: E402
 
+from plugins.core import schedule  # noqa: E402
 from plugins.core.commands import plugin_usage  # noqa: E402
 from plugins.evaluation import answers, awaiting, commands, evaluate, export, privacy  # noqa: E402, F401
 from plugins.evaluation.config import Config  # noqa: E402
@@ -48,3 +51,10 @@ scheduler.add_job(_refresh_awaiting, "interval", seconds=30, id="evaluation_awai
 @get_driver().on_startup
 async def _load_awaiting() -> None:
     await _refresh_awaiting()
+
+
+@schedule.daily("evaluation_retention", time(3, 55))
+async def _retention() -> None:
+    from plugins.core import config as core
+
+    await privacy.expire_identities(core.privacy_identity_days)

@@ -1,7 +1,10 @@
 """What /退出 全部 does to spot checks and surveys: answers stay, identities go."""
 
+from datetime import timedelta
+
 from models import SpotCheckQuestion, SurveyQuestion
 from plugins.contacts.links import on_erase
+from plugins.core import clock
 from plugins.evaluation import awaiting
 
 
@@ -11,3 +14,11 @@ async def anonymise(qq: int, youth_id: int | None) -> bool:
     spot = await SpotCheckQuestion.filter(youth_qq=qq).update(youth_qq=None)
     survey = await SurveyQuestion.filter(youth_qq=qq).update(youth_qq=None)
     return bool(spot or survey)
+
+
+async def expire_identities(days: int) -> int:
+    """Retention: spot-check and survey answers older than `days` stay, anonymous."""
+    cutoff = clock.now() - timedelta(days=days)
+    spot = await SpotCheckQuestion.filter(asked_at__lt=cutoff, youth_qq__isnull=False).update(youth_qq=None)
+    survey = await SurveyQuestion.filter(asked_at__lt=cutoff, youth_qq__isnull=False).update(youth_qq=None)
+    return spot + survey

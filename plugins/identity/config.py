@@ -1,7 +1,9 @@
-"""Settings for identity (none yet beyond the core's); kept for the plugin layout."""
+"""Settings for identity: how long decided registration applications are kept."""
 
 from pydantic import BaseModel
 
 
 class Config(BaseModel):
-    pass
+    identity_application_keep_days: int = 365
+    """Rejected registration applications (name, QQ, reason) are deleted this many days after
+    the decision; approved ones become the cadre's record."""

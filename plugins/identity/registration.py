@@ -2,6 +2,7 @@
 
 import unicodedata
 from dataclasses import dataclass
+from datetime import timedelta
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -148,3 +149,9 @@ def _already_decided(application: Application) -> str:
 
 async def latest_application(qq: int) -> Application | None:
     return await Application.filter(qq=qq).order_by("-id").prefetch_related("org").first()
+
+
+async def forget_decided(days: int) -> int:
+    """Retention: rejected applications (name, QQ, reason) are deleted `days` after the decision."""
+    cutoff = clock.now() - timedelta(days=days)
+    return await Application.filter(status="rejected", decided_at__lt=cutoff).delete()

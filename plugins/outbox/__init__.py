@@ -10,6 +10,9 @@ from nonebot.plugin import PluginMetadata
 
 require("plugins.core")
 
+from datetime import time  # noqa: E402
+
+from plugins.core import schedule  # noqa: E402
 from plugins.core.commands import plugin_usage  # noqa: E402
 from plugins.outbox import commands, service, worker  # noqa: E402, F401
 from plugins.outbox.config import Config  # noqa: E402
@@ -43,6 +46,11 @@ async def _stop_worker() -> None:
 @driver.on_bot_connect
 async def _deliver_waiting() -> None:
     service.kick()
+
+
+@schedule.daily("outbox_retention", time(3, 40))
+async def _retention() -> None:
+    await service.purge_old(config.outbox_keep_days)
 
 
 __all__ = ["enqueue"]

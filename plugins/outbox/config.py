@@ -19,5 +19,7 @@ class Config(BaseModel):
     """Pace per account, so a morning backlog is not sent as one burst."""
     outbox_quiet_start: time = time(22, 0)
     outbox_quiet_end: time = time(8, 0)
+    outbox_keep_days: int = 30
+    """Sent and failed messages (their text and recipient) are deleted after this many days."""
     outbox_max_attempts: int = 12
     """After this many refusals a message is marked failed (kept and shown in /发件箱)."""

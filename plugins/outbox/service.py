@@ -257,3 +257,11 @@ async def status_counts() -> dict[str, int]:
         status="sent", sent_at__gte=clock.day_start(now)
     ).count()
     return counts
+
+
+async def purge_old(days: int) -> int:
+    """Retention: sent messages and failed ones older than `days` are deleted (text and recipient)."""
+    cutoff = clock.now() - timedelta(days=days)
+    sent = await OutboxMessage.filter(status="sent", sent_at__lt=cutoff).delete()
+    failed = await OutboxMessage.filter(status="failed", created_at__lt=cutoff).delete()
+    return sent + failed

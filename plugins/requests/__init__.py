@@ -17,6 +17,8 @@ require("plugins.identity")
 require("plugins.contacts")
 require("plugins.activities")
 
+from datetime import time  # noqa: E402
+
 from plugins.activities.reminders import add_digest_section  # noqa: E402
 from plugins.core import schedule  # noqa: E402
 from plugins.core.commands import plugin_usage  # noqa: E402
@@ -44,5 +46,10 @@ def configure(settings: Config) -> None:
 
 
 configure(config)
+
+
+@schedule.daily("requests_retention", time(4, 0))
+async def _retention() -> None:
+    await privacy.expire_content(config.requests_content_keep_days, config.requests_help_keep_days)
 schedule.every("requests_service_levels", config.requests_check_seconds)(jobs.check)
 add_digest_section(problems.digest_line)

@@ -10,6 +10,7 @@ from datetime import datetime
 from tortoise.transactions import in_transaction
 
 from models import Cadre, Case, CaseEvent, ContactLink, Organisation
+from plugins.contacts import usage
 from plugins.contacts.groups import bound_group, find_cadre
 from plugins.contacts.links import candidate_cadres
 from plugins.core import clock
@@ -150,14 +151,15 @@ async def open_case(
     content = check_content(text)
     now = clock.now()
     limit = _settings.requests_daily_limit
-    if await Case.filter(youth_qq=qq, created_at__gte=clock.day_start(now)).count() >= limit:
+    if await usage.used_today(qq, "case") >= limit:
         raise Conflict(
             f"你今天已经提出了 {limit} 件诉求，达到每天的上限，请明天再来。"
             "已有诉求的补充请用 /补充 <编号> <内容>"
         )
     target = await route(qq, named, group_id)
     youth = await youth_label(qq)
-    async with in_transaction():
+    async with in_transaction() as conn:
+        await usage.count_use(qq, "case", conn)
         case = await Case.create(
             youth_qq=qq,
             category=category.value,

@@ -20,3 +20,8 @@ class Config(BaseModel):
     """Where /清单 导出 writes its .xlsx files (the OneBot side must be able to read them)."""
     requests_export_keep_hours: float = 24.0
     """Exported files are deleted after this many hours."""
+    requests_content_keep_days: int = 1095
+    """A closed case's content, notes, comments and the youth's QQ are deleted this many days
+    after closing; category, dates and rating stay (the organisation's problem record)."""
+    requests_help_keep_days: int = 180
+    """Mutual-help posts lose their text and poster this many days after posting."""

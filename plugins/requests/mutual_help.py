@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from tortoise.transactions import in_transaction
 
 from models import Cadre, ContactLink, HelpMatch, HelpPost
+from plugins.contacts import usage
 from plugins.contacts.groups import bound_group
 from plugins.core import clock
 from plugins.core.errors import Conflict, NotFound, UsageError
@@ -71,10 +72,11 @@ async def post(qq: int, kind: str, text: str, group_id: int | None = None) -> tu
     cadre = await circle_of(qq, group_id)
     now = clock.now()
     limit = _settings.requests_help_daily_limit
-    if await HelpPost.filter(qq=qq, created_at__gte=clock.day_start(now)).count() >= limit:
+    if await usage.used_today(qq, "help_post") >= limit:
         raise Conflict(f"你今天已经发布了 {limit} 条互助，达到每天的上限，请明天再来")
-    async with in_transaction():
+    async with in_transaction() as conn:
         item = await HelpPost.create(cadre=cadre, qq=qq, kind=kind, content=content, created_at=now)
+        await usage.count_use(qq, "help_post", conn)
         await enqueue(
             cadre.qq,
             f"【互助 {ref(item.id)}】你的联系青年发布了{HELP_KIND_LABELS[kind]}：{content}\n"
