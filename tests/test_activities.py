@@ -112,3 +112,11 @@ async def test_leave_all_keeps_attendance_without_identity(app: App) -> None:
     check_in = await CheckIn.get()
     assert check_in.qq is None
     await converse(app, private(ZHANG, "/活动 1"), Contains("签到 1 人", "（已注销）"))
+
+
+async def test_the_attendee_list_is_never_shown_in_a_group(app: App) -> None:
+    await setup()
+    activity = await record(app, "/活动 线下活动 今天 志愿服务")
+    await converse(app, private(50001, f"/签到 {activity.code}"), Contains("签到成功"))
+    await converse(app, group(800, ZHANG, f"/活动 {activity.id}"), Contains("签到名单只在私聊中查看", f"/活动 {activity.id}"))
+    await converse(app, private(ZHANG, f"/活动 {activity.id}"), Contains("签到名单：用户50001"))

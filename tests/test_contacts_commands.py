@@ -128,6 +128,8 @@ async def test_join_consent_and_counts(app: App) -> None:
         Contains("已确认联系：1 / 目标 100（还差 99 名", "可联系（绑定群成员，不计入目标）：2 人，来自 1 个绑定群", "领域分布：学生 1", "2026-11 1"),
     )
     await converse(app, private(ZHANG, "/联系人 明细"), Contains("1. 用户50001　学生　自 2026-11-30"))
+    # Names of youth never go into a group chat.
+    await converse(app, group(G1, ZHANG, "/联系人 明细"), Contains("只在私聊中查看", "/联系人 明细"))
     # A second cadre: consent is not asked again.
     await converse(app, private(Y1, "/加入 2"), Contains("已确认你与共青团宁波市委王五（#2）的联系"))
     await converse(app, private(Y1, "/加入 2"), Contains("你已与共青团宁波市委王五建立联系"))

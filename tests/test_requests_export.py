@@ -164,18 +164,22 @@ async def test_rows_the_requester_may_not_see_have_no_content(app: App) -> None:
     assert (row[column["内容"]], row[column["评价意见"]], row[column["提出人"]]) == (exports.HIDDEN, exports.HIDDEN, "匿名")
 
 
-async def test_group_export_has_no_content(app: App) -> None:
+async def test_group_export_has_no_content_no_themes_and_no_escalation_notes(app: App) -> None:
     _, zhang = await world()
+    await Case.create(youth_qq=Y2, category="difficulty", content="食堂饭菜太咸了", cadre=zhang,
+                      org_id=zhang.org_id, status="open", created_at=T0 - timedelta(hours=1))
+    assert await problems.common_themes(problems.scope_for(await load_actor(ZHANG)), problems.parse_period(None))
     await BoundGroup.create(group_id=G, cadre=zhang, bot_id=BOT_ID, bound_by=ZHANG, bound_at=clock.now())
     cache.put(G, zhang.id, zhang.qq)
     file = XlsxFile()
     await converse(
         app, group(G, ZHANG, "/清单 导出"),
         Api("upload_group_file", {"group_id": G, "file": file, "name": "问题清单_共青团杭州市委张三_2026-11.xlsx"}),
-        Contains("已发送问题清单文件", "2 件诉求", "群文件不含诉求内容"),
+        Contains("已发送问题清单文件", "3 件诉求", "群文件不含诉求内容"),
     )
     text = all_text(file.path)
     assert "食堂" not in text and "HYPERLINK" not in text and "50001" not in text and "还行" not in text
+    assert "共性问题" not in text and "普遍问题" not in text
     assert exports.NOT_IN_GROUP in text
 
 

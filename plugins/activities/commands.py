@@ -38,6 +38,8 @@ async def activity_cmd(ctx: CommandContext) -> None:
         activity = await service.set_head_count(cadre, words[1], words[2])
         await ctx.reply(f"已记录活动 {ref(activity.id)} 另有 {activity.head_count} 人参加（未签到）。")
     elif len(words) == 1 and parse_ref(first) is not None:
+        if ctx.is_group:
+            raise UsageError(f"签到名单只在私聊中查看，请私聊我发送 /活动 {first}")
         await ctx.reply(await _detail_text(cadre, first))
     else:
         if len(words) < 3:

@@ -224,6 +224,8 @@ async def invite_cmd(ctx: CommandContext) -> None:
 async def contacts_cmd(ctx: CommandContext) -> None:
     cadre = await require_cadre(ctx)
     if ctx.words()[:1] == ["明细"]:
+        if ctx.is_group:
+            raise UsageError("联系青年名单只在私聊中查看，请私聊我发送 /联系人 明细")
         await ctx.reply(await _detail_text(cadre))
         return
     info = await stats.cadre_contacts(cadre, await target_for(cadre))

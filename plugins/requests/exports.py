@@ -59,7 +59,8 @@ async def build(actor: Actor, period: problems.Period, *, with_content: bool) ->
     scope = problems.scope_for(actor)
     summary = await problems.summarise(scope, period)
     found = listing.overdue_first(await problems.cases_in(scope, period))
-    themes = await problems.common_themes(scope, period)
+    # Recurring words come from the cases' content: not for a group file.
+    themes = await problems.common_themes(scope, period) if with_content else []
     now = clock.now()
     summary_rows: list[list] = [
         ["问题清单", scope.title],
@@ -113,7 +114,7 @@ def _case_row(actor: Actor, case: Case, now: datetime, with_content: bool, named
         _local(case.first_answer_at),
         _local(case.closed_at),
         _local(case.escalated_at),
-        case.escalation_note,
+        case.escalation_note if with_content else (NOT_IN_GROUP if case.escalation_note else None),
         case.rating,
         comment,
         content,
