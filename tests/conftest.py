@@ -65,16 +65,20 @@ DEFAULT_NOW = datetime(2026, 11, 30, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 @pytest.fixture(autouse=True)
 async def clean_state(nonebug_init: None):
     """Every test starts with empty tables and the clock frozen at DEFAULT_NOW."""
-    from plugins.contacts import cache, optout
-    from plugins.core import clock, schedule
+    from plugins.activities.service import forget_bad_codes
+    from plugins.contacts import cache, consent, optout
+    from plugins.core import clock, flood, schedule
     from plugins.interaction import recorder, topics
     from plugins.outbox.service import reset_pacing
 
     await truncate_all()
     reset_pacing()
     schedule.reset()
+    flood.reset()
+    forget_bad_codes()
     cache.clear()
     optout.clear()
+    consent.clear()
     recorder.reset()
     topics.clear_index()
     clock.set_now(DEFAULT_NOW)

@@ -1,8 +1,10 @@
 """Activities: record, check in, head counts, progress, and who has not done it."""
 
+import contextlib
 import secrets
+from collections import deque
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -77,14 +79,42 @@ async def record(cadre: Cadre, kind_text: str, day_text: str, title_text: str, p
     raise Conflict("今天的签到码已用尽，请明天再试")  # pragma: no cover - a million codes a day
 
 
+BAD_CODES = 5
+BAD_CODE_WINDOW = timedelta(minutes=10)
+_bad_codes: dict[int, deque[datetime]] = {}
+
+
+def _recent_bad_codes(qq: int, now: datetime) -> deque[datetime]:
+    attempts = _bad_codes.setdefault(qq, deque())
+    while attempts and not timedelta(0) <= now - attempts[0] < BAD_CODE_WINDOW:
+        attempts.popleft()
+    if len(_bad_codes) > 100_000:
+        _bad_codes.clear()
+    return attempts
+
+
+def forget_bad_codes() -> None:
+    _bad_codes.clear()
+
+
 async def check_in(qq: int, code_text: str) -> tuple[Activity, int]:
-    """Record attendance; returns the activity and how many have checked in."""
+    """Record attendance; returns the activity and how many have checked in.
+
+    Six digits are guessable: after `BAD_CODES` wrong codes in `BAD_CODE_WINDOW`
+    a person is refused without looking the code up (kept in memory only)."""
     code = code_text.strip()
     if not (len(code) == 6 and is_number(code)):
         raise UsageError("签到码是 6 位数字，例如 /签到 123456")
+    now = clock.now()
+    attempts = _recent_bad_codes(qq, now)
+    if len(attempts) >= BAD_CODES:
+        raise Conflict("签到码输错太多次了，请 10 分钟后再试，或向组织者核对签到码")
+    attempts.append(now)  # counted before the lookup, so concurrent guesses are counted too
     activity = await Activity.get_or_none(code=code, day=clock.today()).prefetch_related("cadre__org")
     if activity is None:
         raise NotFound("签到码不正确，或不是今天的活动。请向组织者核对签到码")
+    with contextlib.suppress(ValueError):
+        attempts.remove(now)  # a right code is not a wrong guess
     if activity.cadre.qq == qq:
         raise Conflict("组织活动的团干部不需要签到")
     try:

@@ -20,6 +20,7 @@ from nonebot_plugin_apscheduler import scheduler  # noqa: E402
 from plugins.core import (  # noqa: E402
     clock,
     db,
+    flood,
     schedule,
 )
 from plugins.core.bots import remember_bot  # noqa: E402
@@ -38,6 +39,13 @@ __plugin_meta__ = PluginMetadata(
 
 config = get_plugin_config(Config)
 clock.set_local_zone(config.lianqing_timezone)
+flood.configure(
+    flood.Limits(
+        group_commands=config.lianqing_group_commands_per_minute,
+        private_commands=config.lianqing_private_commands_per_minute,
+        group_replies=config.lianqing_group_replies_per_minute,
+    )
+)
 driver = get_driver()
 
 

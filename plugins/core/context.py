@@ -11,6 +11,7 @@ from nonebot.adapters.onebot.v11 import (
 )
 from nonebot.log import logger
 
+from plugins.core import flood
 from plugins.core.commands import Command
 from plugins.core.errors import UsageError
 from plugins.core.text import is_number, plain
@@ -64,6 +65,9 @@ class CommandContext:
         """Answer in the same chat; in a group, quoting the command message."""
         message = plain(text)
         if self.is_group:
+            if not flood.group_reply_allowed(int(self.event.group_id)):  # type: ignore[attr-defined]
+                logger.warning("group reply dropped: the group's replies for this minute are used up")
+                return
             message = MessageSegment.reply(self.event.message_id) + message
         try:
             await self.bot.send(self.event, message)

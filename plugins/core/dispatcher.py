@@ -20,7 +20,7 @@ from nonebot.log import logger
 from nonebot.rule import Rule
 from tortoise.exceptions import DBConnectionError, OperationalError
 
-from plugins.core import events
+from plugins.core import events, flood
 from plugins.core.commands import Command, lookup
 from plugins.core.context import CommandContext
 from plugins.core.errors import UserFacingError
@@ -104,6 +104,11 @@ async def _dispatch(bot: Bot, event: Event) -> None:
         return
     cmd, args = found
     ctx = CommandContext(bot=bot, event=event, command=cmd, args=args)
+    verdict = flood.command_verdict(ctx.user_id, ctx.group_id)
+    if verdict == "warn":
+        await ctx.reply(flood.TOO_FAST)
+    if verdict != "run":
+        return
     await run_command(ctx)
 
 
