@@ -13,6 +13,7 @@ from plugins.dashboard import (
     routes_problems,
     routes_roster,
 )
+from plugins.dashboard.limits import BodyLimit
 from plugins.dashboard.web import PageError, page_error
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -29,6 +30,7 @@ def mount(app: FastAPI) -> None:
     app.include_router(router, prefix=PREFIX)
     app.mount(f"{PREFIX}/static", StaticFiles(directory=STATIC), name="dashboard-static")
     app.add_exception_handler(PageError, page_error)
+    app.add_middleware(BodyLimit)
 
 
 def route_table() -> set[tuple[str, str]]:

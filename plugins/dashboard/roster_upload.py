@@ -10,7 +10,13 @@ import time
 from dataclasses import dataclass
 
 from plugins.identity.actor import Actor
-from plugins.identity.roster import ImportReport, RosterPlan, apply_roster, plan_roster, read_roster
+from plugins.identity.roster import (
+    ImportReport,
+    RosterPlan,
+    apply_roster,
+    plan_roster,
+    read_roster_off_loop,
+)
 
 KEEP_SECONDS = 30 * 60
 MAX_PENDING = 50
@@ -56,7 +62,7 @@ async def plan(files: list[tuple[str, bytes]], actor: Actor) -> tuple[RosterPlan
     """Check every row (UserFacingError for unreadable files) and preview the changes."""
     sheets = []
     for name, data in files:
-        sheets.extend(read_roster(name, data))
+        sheets.extend(await read_roster_off_loop(name, data))
     checked = await plan_roster(sheets, actor)
     return checked, await apply_roster(checked, dry_run=True)
 
@@ -64,7 +70,7 @@ async def plan(files: list[tuple[str, bytes]], actor: Actor) -> tuple[RosterPlan
 async def commit(files: list[tuple[str, bytes]], actor: Actor) -> ImportReport:
     sheets = []
     for name, data in files:
-        sheets.extend(read_roster(name, data))
+        sheets.extend(await read_roster_off_loop(name, data))
     return await apply_roster(await plan_roster(sheets, actor))
 
 

@@ -38,10 +38,12 @@ async def login_page(secret: str) -> Response:
 
 @router.post("/login/{secret}")
 async def login(secret: str, request: Request) -> Response:
-    form = await request.form()
     nonce = request.cookies.get(LOGIN_COOKIE) or ""
+    if not nonce:  # checked before the body is read: no cookie, no work
+        raise PageError(403, "请从登录链接打开的页面点击“进入管理后台”。")
+    form = await request.form()
     sent = str(form.get("nonce") or "")
-    if not nonce or not hmac.compare_digest(nonce, sent):
+    if not hmac.compare_digest(nonce, sent):
         raise PageError(403, "请从登录链接打开的页面点击“进入管理后台”。")
     opened = await tokens.redeem_link(secret, settings().dashboard_session_hours)
     if opened is None:

@@ -6,9 +6,11 @@ one transaction. The CLI and the dashboard both call these; re-importing the
 same file changes nothing.
 """
 
+import asyncio
 import csv
 import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -159,22 +161,73 @@ def _decode(data: bytes) -> str:
     raise UserFacingError("CSV 文件编码无法识别，请另存为 UTF-8 编码")
 
 
+MAX_COLUMNS = 10
+MAX_ROWS = 20_000
+MAX_UNZIPPED = 100 * 1024 * 1024
+"""An .xlsx is a zip: refuse one that would inflate past this (a zip bomb) before parsing it."""
+
+
+def _csv_rows(name: str, data: bytes) -> list[list[object]]:
+    rows: list[list[object]] = []
+    try:
+        for line, row in enumerate(csv.reader(io.StringIO(_decode(data))), start=1):
+            if line > MAX_ROWS + 5:
+                raise UserFacingError(f"{name} 第 {line} 行：名册最多 {MAX_ROWS} 行，请分成几个文件导入")
+            rows.append(list(row[:MAX_COLUMNS]))
+    except csv.Error as e:
+        raise UserFacingError(f"{name}：CSV 格式有误（{str(e)[:80]}），请用 Excel 另存为 CSV 或 .xlsx 后重试") from e
+    return rows
+
+
+def _xlsx_rows(name: str, data: bytes) -> list[tuple[str, list[list[object]]]]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED:
+                raise UserFacingError(f"{name}：文件解压后太大，不像是名册，请检查文件")
+    except zipfile.BadZipFile as e:
+        raise UserFacingError(f"{name}：不是有效的 .xlsx 文件，请用 Excel 另存为 .xlsx 后重试") from e
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as e:
+        raise UserFacingError(f"无法读取 Excel 文件 {name}，请用 Excel 另存为 .xlsx 后重试") from e
+    raw = []
+    try:
+        for ws in book.worksheets:
+            title = f"{name}/{ws.title}"
+            claimed = ws.max_row if isinstance(ws.max_row, int) else 0
+            if claimed > MAX_ROWS + 5:
+                raise UserFacingError(
+                    f"{title} 第 {MAX_ROWS + 1} 行起：这张表声称有 {claimed} 行，名册最多 {MAX_ROWS} 行，"
+                    "请删去多余的行或分成几个文件导入"
+                )
+            rows = [list(r) for r in ws.iter_rows(max_row=MAX_ROWS + 6, max_col=MAX_COLUMNS, values_only=True)]
+            if len(rows) > MAX_ROWS + 5:
+                raise UserFacingError(f"{title} 第 {MAX_ROWS + 1} 行起：名册最多 {MAX_ROWS} 行，请分成几个文件导入")
+            raw.append((title, rows))
+    except UserFacingError:
+        raise
+    except Exception as e:  # a malformed cell or sheet: say so, never a server error
+        raise UserFacingError(f"{name}：有无法识别的内容，请用 Excel 另存为 .xlsx 后重试") from e
+    finally:
+        book.close()
+    return raw
+
+
 def read_roster(name: str, data: bytes) -> list[Sheet]:
-    """The roster tables in one uploaded or local file (.xlsx or .csv)."""
+    """The roster tables in one uploaded or local file (.xlsx or .csv).
+
+    Bounded: at most MAX_COLUMNS columns and MAX_ROWS rows are read, and every
+    malformed file gives a readable answer. It is blocking work: the dashboard
+    runs it in a thread (`read_roster_off_loop`)."""
     suffix = Path(name).suffix.lower()
+    short = Path(name).name
     raw: list[tuple[str, list[list[object]]]] = []
     if suffix == ".csv":
-        raw.append((Path(name).name, [list(r) for r in csv.reader(io.StringIO(_decode(data)))]))
+        raw.append((short, _csv_rows(short, data)))
     elif suffix in (".xlsx", ".xlsm"):
-        try:
-            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as e:
-            raise UserFacingError(f"无法读取 Excel 文件 {Path(name).name}：{e}") from e
-        for ws in book.worksheets:
-            raw.append((f"{Path(name).name}/{ws.title}", [list(r) for r in ws.iter_rows(values_only=True)]))
-        book.close()
+        raw.extend(_xlsx_rows(short, data))
     else:
-        raise UserFacingError(f"{Path(name).name}：只支持 .xlsx 或 .csv 文件")
+        raise UserFacingError(f"{short}：只支持 .xlsx 或 .csv 文件")
     sheets = [s for title, rows in raw if (s := _table(title, rows)) is not None]
     if not sheets:
         raise UserFacingError(
@@ -182,6 +235,11 @@ def read_roster(name: str, data: bytes) -> list[Sheet]:
             "团干部表须有“姓名、组织、类别、QQ”列"
         )
     return sheets
+
+
+async def read_roster_off_loop(name: str, data: bytes) -> list[Sheet]:
+    """`read_roster` in a worker thread: parsing a large workbook never freezes the chat."""
+    return await asyncio.to_thread(read_roster, name, data)
 
 
 # ---------------------------------------------------------------- checking
