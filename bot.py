@@ -1,6 +1,7 @@
 """Start the bot: `python bot.py` (settings in .env; see README)."""
 
 import os
+import sys
 from pathlib import Path
 
 import nonebot
@@ -20,6 +21,17 @@ def init() -> None:
     nonebot.load_plugins("plugins")
 
 
+def refuse_open_door() -> None:
+    """Exit with one line when the configuration would let anyone connect as the QQ account."""
+    from plugins.core import open_door
+
+    reason = open_door()
+    if reason:
+        print(reason, file=sys.stderr, flush=True)
+        raise SystemExit(2)
+
+
 if __name__ == "__main__":
     init()
+    refuse_open_door()
     nonebot.run()

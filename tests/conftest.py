@@ -42,6 +42,7 @@ def pytest_configure(config: pytest.Config) -> None:
         interaction_flush_worker=False,  # tests flush explicitly
         apscheduler_autostart=False,
         contacts_sync_on_connect=False,  # no background syncs when test bots connect
+        lianqing_hash_secret="unit-test-secret",
         requests_export_dir=tempfile.mkdtemp(prefix="lianqing-exports-"),  # tests run ticks and jobs explicitly
     )
     setup_logging("WARNING")

@@ -44,7 +44,7 @@ async def setup_cadres():
 async def bind(app: App, group_id: int, cadre_qq: int, *members: int) -> None:
     await converse(
         app,
-        group(group_id, cadre_qq, "/绑定本群"),
+        group(group_id, cadre_qq, "/绑定本群", role="owner"),
         *sync_calls(group_id, cadre_qq, *members),
         Contains("本群已绑定为团干部联系群", "【团干部名片】", "不保存普通聊天内容", "/加入", "/退出 全部"),
     )
@@ -71,10 +71,16 @@ async def test_bind_refusals_change_nothing(app: App) -> None:
     await converse(app, group(G1, Y1, "/绑定本群"), Contains("只有认证团干部可以绑定联系群"))
     await converse(app, private(ZHANG, "/绑定本群"), Contains("请在要绑定的 QQ 群里发送"))
     await bind(app, G1, ZHANG, Y1)
-    await converse(app, group(G1, WANG, "/绑定本群"), Contains("本群已绑定团干部共青团杭州市委张三", "一个群只能绑定一名团干部"))
-    await converse(app, group(G1, ZHANG, "/绑定本群"), Contains("无需重复绑定"))
+    await converse(app, group(G1, WANG, "/绑定本群", role="admin"), Contains("本群已绑定团干部共青团杭州市委张三", "一个群只能绑定一名团干部"))
+    await converse(app, group(G1, ZHANG, "/绑定本群", role="owner"), Contains("无需重复绑定"))
     assert await BoundGroup.filter(group_id=G1).count() == 1
     assert (await BoundGroup.get(group_id=G1)).cadre_id == 1
+
+
+async def test_a_cadre_who_is_a_plain_member_cannot_bind_a_group(app: App) -> None:
+    await setup_cadres()
+    await converse(app, group(G1, ZHANG, "/绑定本群"), Contains("只有本群的群主或群管理员可以绑定本群", "/绑定本群 <团干部编号>"))
+    assert not await BoundGroup.exists(group_id=G1)
 
 
 async def test_admin_binds_for_cadre_in_subtree_only(app: App) -> None:
@@ -92,7 +98,7 @@ async def test_admin_binds_for_cadre_in_subtree_only(app: App) -> None:
 async def test_failed_member_list_keeps_binding_and_membership(app: App) -> None:
     await setup_cadres()
     await converse(
-        app, group(G1, ZHANG, "/绑定本群"),
+        app, group(G1, ZHANG, "/绑定本群", role="admin"),
         Api("get_group_member_list", {"group_id": G1}, exception=TimeoutError()),
         Contains("本群已绑定", "成员名单暂时无法获取"),
     )

@@ -4,6 +4,9 @@ A youth counts toward a cadre's target only after confirming (/加入 + /同意)
 members of bound groups are reachable, shown but never counted.
 """
 
+import os
+import sys
+
 from nonebot import get_driver, get_plugin_config, require
 from nonebot.adapters.onebot.v11 import Bot
 from nonebot.plugin import PluginMetadata
@@ -15,7 +18,17 @@ require("nonebot_plugin_apscheduler")
 
 from nonebot_plugin_apscheduler import scheduler  # noqa: E402
 
-from plugins.contacts import cache, commands, consent, jobs, links, notices, optout, stats  # noqa: E402, F401
+from plugins.contacts import (  # noqa: E402, F401
+    cache,
+    commands,
+    consent,
+    jobs,
+    links,
+    notices,
+    optout,
+    secret,
+    stats,
+)
 from plugins.contacts.config import Config  # noqa: E402
 from plugins.core import schedule  # noqa: E402
 from plugins.core.commands import plugin_usage  # noqa: E402
@@ -32,7 +45,7 @@ __plugin_meta__ = PluginMetadata(
 config = get_plugin_config(Config)
 links.configure(config)
 stats.configure(config)
-optout.configure(config.lianqing_hash_secret)
+optout.configure(config.lianqing_hash_secret or secret.LEGACY)  # replaced at start-up
 consent.install()
 
 schedule.daily("contacts_sync", config.contacts_sync_time, per_account=True)(jobs.sync_connected)
@@ -55,6 +68,13 @@ scheduler.add_job(
 
 @get_driver().on_startup
 async def _load_caches() -> None:
+    try:
+        optout.configure(await secret.resolve(config.lianqing_hash_secret, config.lianqing_hash_secret_file))
+    except secret.SecretMismatch as e:
+        # Running on would record people who asked not to be: stop now, in one line.
+        # (An exception here only makes uvicorn say "Exiting" while the process lives on.)
+        print(f"联青拒绝启动：{e}", file=sys.stderr, flush=True)
+        os._exit(2)
     await _refresh_caches()
 
 

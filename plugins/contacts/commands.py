@@ -46,6 +46,14 @@ async def bind_cmd(ctx: CommandContext) -> None:
         raise Forbidden("只有认证团干部可以绑定联系群。团干部请先发送 /注册 <姓名> <组织> <类别>")
     else:
         cadre = actor.cadre
+        # A cadre binds a group they run (owner or administrator of the QQ group, as the
+        # event says), so nobody claims a group of strangers; a league administrator of the
+        # cadre's organisation may bind any group for them (checked in groups.bind).
+        role = getattr(ctx.event.sender, "role", None)
+        if role not in ("owner", "admin") and not actor.administers(cadre.org):
+            raise Forbidden(
+                "只有本群的群主或群管理员可以绑定本群。请群主把你设为群管理员，或请组织管理员发送 /绑定本群 <团干部编号>"
+            )
     await groups.bind(actor, group_id, int(ctx.bot.self_id), cadre)
     result = await groups.sync_group(ctx.bot, group_id)
     notice = GROUP_NOTICE.format(card=await card_text(cadre))

@@ -24,5 +24,7 @@ class Config(BaseModel):
     """When an account (re)connects, sync its groups not synced for a day."""
     contacts_sync_time: time = time(4, 30)
     """Daily member sync and snapshot, local time."""
-    lianqing_hash_secret: str = "lianqing"
-    """Key for the hashes of QQs that must not be recorded; set your own in production."""
+    lianqing_hash_secret: str = ""
+    """Key for the hashes of QQs that must not be recorded; empty: generated once and kept in
+    LIANQING_HASH_SECRET_FILE (every process on one database must use the same key)."""
+    lianqing_hash_secret_file: str = "data/hash_secret"

@@ -62,9 +62,12 @@ async def _open_database() -> None:
     )
 
 
-@driver.on_startup
-async def _warn_open_port() -> None:
-    """Anyone who can reach the port could pose as the QQ account without a token."""
+def open_door() -> str | None:
+    """Why the bot must not start as configured, in one line (None: it may).
+
+    Anyone who reaches the port could pose as the QQ account (and read every
+    command) without a token; so listening beyond loopback needs
+    ONEBOT_ACCESS_TOKEN, unless the operator says LIANQING_ALLOW_NO_TOKEN=true."""
     from ipaddress import ip_address
 
     from nonebot.adapters.onebot.v11.config import Config as OneBotConfig
@@ -74,11 +77,15 @@ async def _warn_open_port() -> None:
         loopback = ip_address(host).is_loopback
     except ValueError:
         loopback = host == "localhost"
-    if not loopback and not get_plugin_config(OneBotConfig).onebot_access_token:
-        logger.warning(
-            f"listening on {host} without ONEBOT_ACCESS_TOKEN: anyone who reaches this port "
-            "can connect as a QQ account. Set ONEBOT_ACCESS_TOKEN (see README)."
-        )
+    if loopback or get_plugin_config(OneBotConfig).onebot_access_token:
+        return None
+    if config.lianqing_allow_no_token:
+        logger.warning(f"listening on {host} without ONEBOT_ACCESS_TOKEN (LIANQING_ALLOW_NO_TOKEN=true)")
+        return None
+    return (
+        f"联青拒绝启动：监听 {host} 却没有设置 ONEBOT_ACCESS_TOKEN，任何能访问这个端口的人都能冒充 QQ 账号连入。"
+        "请在 .env.prod 中设置 ONEBOT_ACCESS_TOKEN（或改回 HOST=127.0.0.1；确有需要可设 LIANQING_ALLOW_NO_TOKEN=true）。"
+    )
 
 
 @driver.on_bot_connect

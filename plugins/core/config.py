@@ -6,6 +6,8 @@ from pydantic import BaseModel
 class Config(BaseModel):
     database_url: str = "sqlite://data/lianqing.sqlite3"
     lianqing_timezone: str = "Asia/Shanghai"
+    lianqing_allow_no_token: bool = False
+    """Start even when listening beyond loopback without ONEBOT_ACCESS_TOKEN (not recommended)."""
     lianqing_tick_seconds: float = 30.0
     """How often due daily tasks and reminders are looked for."""
     lianqing_group_commands_per_minute: int = 10

@@ -32,6 +32,10 @@ def e2e_database_url(name: str = "lianqing_e2e") -> str:
     return f"sqlite://{Path(tempfile.mkdtemp(prefix='lianqing-e2e-')) / 'bot.sqlite3'}"
 
 
+# One generated hash key for every bot process of the test session (as processes sharing a
+# database must), kept out of the project's data/ folder.
+HASH_SECRET_FILE = Path(tempfile.mkdtemp(prefix="lianqing-secret-")) / "hash_secret"
+
 # A weekday morning in Shanghai, so quiet hours never depend on when tests run.
 DEFAULT_NOW = datetime(2026, 11, 30, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
@@ -80,6 +84,8 @@ def bot_env(
         "SUPERUSERS": '["10001"]',
         "LOG_LEVEL": "WARNING",
         "ONEBOT_ACCESS_TOKEN": access_token or "",
+        "LIANQING_HASH_SECRET": "",
+        "LIANQING_HASH_SECRET_FILE": str(HASH_SECRET_FILE),
         # Background loops run fast so that a moved clock takes effect at once.
         "LIANQING_TICK_SECONDS": "0.3",
         "OUTBOX_POLL_SECONDS": "0.2",

@@ -3,7 +3,7 @@
 import aiohttp
 import pytest
 
-from tests.e2e.botproc import e2e_database_url, run_cli, start_bot, stop_bot
+from tests.e2e.botproc import e2e_database_url, free_port, run_cli, spawn_bot, start_bot, stop_bot
 from tests.simulator import OneBotSimulator
 
 ORGS = """组织名称,上级组织,层级,兼职目标,管理员QQ
@@ -110,8 +110,14 @@ async def test_connection_without_the_right_token_is_refused(bot, token) -> None
     assert refused.value.status in (401, 403)
 
 
-async def test_warns_when_listening_beyond_loopback_without_token() -> None:
-    process = await start_bot(e2e_database_url("lianqing_e2e_open"), access_token=None, HOST="0.0.0.0")
+async def test_refuses_to_listen_beyond_loopback_without_token() -> None:
+    refused = spawn_bot(e2e_database_url("lianqing_e2e_open"), free_port(), None, HOST="0.0.0.0")
+    assert refused.process.wait(timeout=60) == 2
+    lines = [line for line in refused.log().splitlines() if line.strip()]
+    assert lines[-1].startswith("联青拒绝启动：监听 0.0.0.0 却没有设置 ONEBOT_ACCESS_TOKEN")
+    # The operator may insist; then it starts, with a warning in the log.
+    process = await start_bot(e2e_database_url("lianqing_e2e_open"), access_token=None, HOST="0.0.0.0",
+                              LIANQING_ALLOW_NO_TOKEN="true")
     try:
         sim = OneBotSimulator(f"ws://127.0.0.1:{process.port}/onebot/v11/ws", self_id=10010)
         async with sim.connected():
