@@ -154,3 +154,23 @@ async def test_kill_loses_nothing_acknowledged(tmp_path) -> None:
         assert len(acknowledged) == 5
     finally:
         stop_bot(bot)
+
+
+async def test_a_malformed_event_is_logged_without_what_was_typed(tmp_path) -> None:
+    url = e2e_database_url("lianqing_e2e_faults_log")
+    bot = await start_bot(url)
+    sim = simulator(bot)
+    try:
+        async with sim.connected():
+            await sim.post({
+                "time": "yesterday", "self_id": "not-a-number", "post_type": "message", "message_type": "group",
+                "group_id": 123, "user_id": 98765432, "message": [{"type": "text", "data": {"text": "我的秘密是幸福路88号"}}],
+                "raw_message": "我的秘密是幸福路88号", "sender": {"nickname": "真名张小花"},
+            })
+            assert "联青" in await sim.ask_private(20001, "/帮助")  # still working
+    finally:
+        stop_bot(bot)
+    log = bot.log()
+    assert "malformed OneBot event #1 ignored (post_type=message, message_type=group)" in log
+    for secret in ("幸福路", "张小花", "98765432"):
+        assert secret not in log
