@@ -39,21 +39,33 @@ def _write(path: Path, secret: str) -> None:
         f.write(secret + "\n")
 
 
+def _read(path: Path) -> str | None:
+    return path.read_text().strip() if path.is_file() else None
+
+
+def _keep(path: Path, secret: str) -> str:
+    """Write `secret` unless another process wrote one a moment ago; returns the one kept."""
+    try:
+        _write(path, secret)
+    except FileExistsError:
+        return path.read_text().strip()
+    return secret
+
+
 async def resolve(configured: str, file: str) -> str:
-    """The key to use: configured, else kept in `file`, else made now (legacy-aware)."""
+    """The key to use: configured, else kept in `file`, else made now (legacy-aware).
+
+    Called once at start-up, so the few file operations run inline."""
     if configured:
         secret = configured
     else:
         path = Path(file)
-        if path.is_file():
-            secret = path.read_text().strip()
+        kept = _read(path)
+        if kept is not None:
+            secret = kept
         else:
             legacy = await OptOut.exists() or await DailyUse.exists()
-            secret = LEGACY if legacy else secrets.token_hex(32)
-            try:
-                _write(path, secret)
-            except FileExistsError:  # another process made it a moment ago
-                secret = path.read_text().strip()
+            secret = _keep(path, LEGACY if legacy else secrets.token_hex(32))
             if legacy:
                 logger.warning(
                     "this database holds opt-out hashes made with the old built-in key: it is kept "
