@@ -43,3 +43,16 @@ def test_readme_states_the_formulas_as_configured() -> None:
     assert f"综合** = {c.evaluation_weight_realization:g} × 实现度 ＋ {c.evaluation_weight_activeness:g} × 活跃度" in readme
     assert f"0.2 × 有青年回复的话题数 ÷ {c.evaluation_topics_full}" in readme
     assert f"÷ {c.evaluation_exchanges_full}（封顶 1）" in readme
+
+
+def test_every_setting_of_every_plugin_is_documented() -> None:
+    import nonebot
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    missing = []
+    for plugin in nonebot.get_loaded_plugins():
+        config = plugin.metadata.config if plugin.metadata else None
+        if config is None or not plugin.module_name.startswith("plugins."):
+            continue
+        missing += [name.upper() for name in config.model_fields if name.upper() not in readme]
+    assert missing == []
