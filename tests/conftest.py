@@ -65,7 +65,7 @@ DEFAULT_NOW = datetime(2026, 11, 30, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 @pytest.fixture(autouse=True)
 async def clean_state(nonebug_init: None):
     """Every test starts with empty tables and the clock frozen at DEFAULT_NOW."""
-    from plugins.contacts import cache, optout
+    from plugins.contacts import cache, consented, optout
     from plugins.core import clock, schedule
     from plugins.interaction import recorder, topics
     from plugins.outbox.service import reset_pacing
@@ -75,6 +75,7 @@ async def clean_state(nonebug_init: None):
     schedule.reset()
     cache.clear()
     optout.clear()
+    consented.clear()
     recorder.reset()
     topics.clear_index()
     clock.set_now(DEFAULT_NOW)

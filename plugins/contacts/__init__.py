@@ -15,7 +15,7 @@ require("nonebot_plugin_apscheduler")
 
 from nonebot_plugin_apscheduler import scheduler  # noqa: E402
 
-from plugins.contacts import cache, commands, jobs, links, notices, optout, stats  # noqa: E402, F401
+from plugins.contacts import cache, commands, consented, jobs, links, notices, optout, stats  # noqa: E402, F401
 from plugins.contacts.config import Config  # noqa: E402
 from plugins.core import schedule  # noqa: E402
 from plugins.core.commands import plugin_usage  # noqa: E402
@@ -41,6 +41,7 @@ schedule.daily("contacts_upkeep", config.contacts_sync_time)(jobs.upkeep)
 async def _refresh_caches() -> None:
     await cache.refresh()
     await optout.refresh()
+    await consented.refresh()
 
 
 scheduler.add_job(
