@@ -89,6 +89,19 @@ def count_plain(group_id: int, qq: int, message_id: int, sent_at: int, bound: Bo
         _last[(group_id, qq)] = (message_id, sent_at)
 
 
+def count_frame(group_id: int, user_id: int, message_id: int, sent_at: int, text: str) -> bool:
+    """The wire's fast path (plugins/core/wire.py): an ordinary message straight from the frame.
+
+    True when it was counted; False (the slow path's `record` decides) for an unbound group,
+    the group's cadre (their messages may answer a youth) or a `#N` topic reply.
+    """
+    bound = cache.lookup(group_id)
+    if bound is None or user_id == bound.cadre_qq or topics.topic_of(group_id, None, text) is not None:
+        return False
+    count_plain(group_id, user_id, message_id, sent_at, bound)
+    return True
+
+
 def record(event: MessageEvent) -> None:
     if not isinstance(event, GroupMessageEvent):
         return
