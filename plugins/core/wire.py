@@ -308,6 +308,7 @@ class Adapter(OneBotAdapter):
         self.max_pending = settings.lianqing_max_pending_events
         self.workers = max(1, settings.lianqing_event_workers)
         self.inboxes: dict[str, Inbox] = {}
+        self.worker_tasks: set[asyncio.Task] = set()
         self.frames_read = 0
         self.fast_counted = 0
         self.slow_handled = 0
@@ -318,6 +319,16 @@ class Adapter(OneBotAdapter):
                 self._start_stats(path)
 
             driver.on_startup(start_stats)
+
+    async def _stop(self) -> None:
+        """At shutdown, frames already read are still handled (bounded: 10 s), then the stock stop."""
+        for inbox in list(self.inboxes.values()):
+            inbox.close()
+        if self.worker_tasks:
+            _, pending = await asyncio.wait(set(self.worker_tasks), timeout=10)
+            for task in pending:
+                task.cancel()
+        await super()._stop()
 
     def stats(self) -> dict[str, int]:
         """Frames read, counted by the fast path, handled by the slow path, waiting, peak waiting."""
@@ -371,8 +382,8 @@ class Adapter(OneBotAdapter):
         self.inboxes[self_id] = inbox
         for _ in range(self.workers):
             task = asyncio.create_task(self._work(bot, inbox))
-            task.add_done_callback(self.tasks.discard)
-            self.tasks.add(task)
+            task.add_done_callback(self.worker_tasks.discard)
+            self.worker_tasks.add(task)
         keepalive = _Keepalive(websocket)
         try:
             while True:

@@ -19,7 +19,9 @@ async def _loop(seconds: float) -> None:
     while True:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(recorder.urgent.wait(), seconds)
-        await recorder.flush_quietly()
+        # Shielded: cancelling the loop at shutdown must not cut a flush between taking the
+        # counters out of memory and writing them (stop() then waits for it on the lock).
+        await asyncio.shield(recorder.flush_quietly())
 
 
 def start(seconds: float) -> None:
