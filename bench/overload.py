@@ -48,7 +48,7 @@ TOKEN = "bench-secret"
 YIELD_EVERY = 100
 PROBE = CADRE_BASE + 1
 
-BARE_APP = '''
+BARE_APP = f'''
 import asyncio, json, os, sys
 import nonebot
 from nonebot import on_message
@@ -56,7 +56,7 @@ from nonebot.adapters.onebot.v11 import Adapter, Bot, MessageEvent
 from nonebot.rule import Rule
 
 port, stats = int(sys.argv[1]), sys.argv[2]
-nonebot.init(driver="~fastapi", host="127.0.0.1", port=port, onebot_access_token="{token}",
+nonebot.init(driver="~fastapi", host="127.0.0.1", port=port, onebot_access_token="{TOKEN}",
              log_level="WARNING", command_start={{"/"}})
 nonebot.get_driver().register_adapter(Adapter)
 handled = 0
@@ -86,7 +86,7 @@ async def _start() -> None:
     asyncio.get_running_loop().create_task(write())
 
 nonebot.run()
-'''.format(token=TOKEN)
+'''
 
 
 @dataclass
@@ -142,19 +142,30 @@ class Result:
     notes: list[str] = field(default_factory=list)
 
 
-async def start_server(kind: str, groups: int) -> Server:
+def stats_path() -> Path:
     stats = Path(tempfile.mkstemp(prefix="lianqing-wire-", suffix=".json")[1])
     stats.unlink()
+    return stats
+
+
+def spawn_bare(stats: Path) -> Server:
+    """The reference app in its own folder (no project .env), on a free port."""
+    port = free_port()
+    folder = Path(tempfile.mkdtemp(prefix="lianqing-bare-"))
+    (folder / "bare.py").write_text(BARE_APP)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ONEBOT", "DATABASE", "PORT", "HOST"))}
+    process = subprocess.Popen(
+        [sys.executable, "bare.py", str(port), str(stats)], cwd=folder, env=env,
+        stdout=subprocess.DEVNULL, stderr=(folder / "log.txt").open("w"),
+    )
+    return Server("bare", process, port, stats)
+
+
+async def start_server(kind: str, groups: int) -> Server:
+    stats = stats_path()
     if kind == "bare":
-        port = free_port()
-        folder = Path(tempfile.mkdtemp(prefix="lianqing-bare-"))
-        (folder / "bare.py").write_text(BARE_APP)
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("ONEBOT", "DATABASE", "PORT", "HOST"))}
-        process = subprocess.Popen(
-            [sys.executable, "bare.py", str(port), str(stats)], cwd=folder, env=env,
-            stdout=subprocess.DEVNULL, stderr=(folder / "log.txt").open("w"),
-        )
-        server = Server("bare", process, port, stats)
+        server = spawn_bare(stats)
+        port = server.port
         for _ in range(300):  # readiness poll
             with contextlib.suppress(OSError):
                 _, writer = await asyncio.open_connection("127.0.0.1", port)
@@ -283,8 +294,8 @@ async def stream(server: Server, rate: float, label: str, args: argparse.Namespa
         result.cut = result.cut or not sim.is_connected
         # Let the backlog drain (bounded), to count losses.
         deadline = time.perf_counter() + args.drain
-        while time.perf_counter() < deadline and server.ordinary() - before < result.acked:
-            await asyncio.sleep(0.2)
+        while time.perf_counter() < deadline and server.ordinary() - before < result.acked:  # noqa: ASYNC110
+            await asyncio.sleep(0.2)  # polls the other process's counters file
         await asyncio.sleep(0.2)  # the counters file is written every 0.1 s
         result.handled_total = server.ordinary() - before
     result.peak_mb = server.memory("VmHWM")

@@ -15,7 +15,7 @@ from plugins.core import clock
 from plugins.interaction import jobs, recorder
 from plugins.interaction.config import Config
 from tests.helpers import BOT_ID, Contains, converse, group, private, quoting
-from tests.test_interaction import G, T0, ZHANG, post_topic, setup
+from tests.test_interaction import T0, ZHANG, G, post_topic, setup
 from tests.test_privacy import leftovers
 
 STRANGER = 52_345_678_902  # never sent /同意; distinctive, cannot collide with other ids

@@ -171,7 +171,8 @@ async def test_without_a_registered_counter_nothing_takes_the_fast_path(bound: N
 
 
 class FakeRequest:
-    headers = {"x-self-id": "10999"}
+    def __init__(self) -> None:
+        self.headers = {"x-self-id": "10999"}
 
 
 class FakeSocket:
