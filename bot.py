@@ -5,7 +5,6 @@ import sys
 from pathlib import Path
 
 import nonebot
-from nonebot.adapters.onebot.v11 import Adapter as OneBotV11Adapter
 
 from config.logging import setup_logging
 
@@ -13,12 +12,18 @@ ROOT = Path(__file__).resolve().parent
 
 
 def init() -> None:
-    """Initialise NoneBot, the OneBot v11 adapter and every plugin under plugins/."""
+    """Initialise NoneBot, every plugin under plugins/ and the OneBot v11 adapter.
+
+    The adapter is the project's subclass (fast path, priorities, bounded work: see
+    plugins/core/wire.py), importable only once the core plugin is loaded.
+    """
     os.chdir(ROOT)  # relative paths (.env, sqlite://data/...) are the project's
     nonebot.init()
     setup_logging(nonebot.get_driver().config.log_level)
-    nonebot.get_driver().register_adapter(OneBotV11Adapter)
     nonebot.load_plugins("plugins")
+    from plugins.core.wire import Adapter
+
+    nonebot.get_driver().register_adapter(Adapter)
 
 
 def refuse_open_door() -> None:

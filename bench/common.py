@@ -13,15 +13,16 @@ if str(ROOT) not in sys.path:
 def init_nonebot(**config) -> None:
     """NoneBot as the bot runs it (all plugins), without starting a server or the scheduler."""
     import nonebot
-    from nonebot.adapters.onebot.v11 import Adapter
 
     from config.logging import setup_logging
 
     os.chdir(ROOT)
     setup_logging("WARNING")
     nonebot.init(environment="bench", apscheduler_autostart=False, **config)
-    nonebot.get_driver().register_adapter(Adapter)
     nonebot.load_plugins("plugins")
+    from plugins.core.wire import Adapter
+
+    nonebot.get_driver().register_adapter(Adapter)
 
 
 def postgres_answers(host: str = "127.0.0.1", port: int = 5432) -> bool:

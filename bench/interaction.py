@@ -123,7 +123,8 @@ async def run_variant(record: bool, args: argparse.Namespace) -> dict:
     finally:
         stop_bot(bot)  # a clean stop flushes the counters
     if record:
-        counted = db_rows(url, f"SELECT COALESCE(SUM(count), 0) FROM message_count WHERE qq >= {YOUTH_BASE}")[0][0]
+        # The youth never consented: their messages are counted in each group's anonymous row.
+        counted = db_rows(url, "SELECT COALESCE(SUM(count), 0) FROM message_count WHERE is_cadre = 0")[0][0]
         result["counted"] = counted
         result["sent"] = sent
     return result

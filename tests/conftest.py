@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 
 import nonebot
 import pytest
-from nonebot.adapters.onebot.v11 import Adapter as OneBotV11Adapter
 
 from config.logging import setup_logging
 from tests.dbreset import drop_postgres_schema, is_postgres, test_database_url, truncate_all
@@ -46,8 +45,10 @@ def pytest_configure(config: pytest.Config) -> None:
         requests_export_dir=tempfile.mkdtemp(prefix="lianqing-exports-"),  # tests run ticks and jobs explicitly
     )
     setup_logging("WARNING")
-    nonebot.get_driver().register_adapter(OneBotV11Adapter)
     nonebot.load_plugins("plugins")
+    from plugins.core.wire import Adapter  # the bot's own adapter, as bot.py registers it
+
+    nonebot.get_driver().register_adapter(Adapter)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -67,7 +68,7 @@ DEFAULT_NOW = datetime(2026, 11, 30, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 async def clean_state(nonebug_init: None):
     """Every test starts with empty tables and the clock frozen at DEFAULT_NOW."""
     from plugins.activities.service import forget_bad_codes
-    from plugins.contacts import cache, consent, optout
+    from plugins.contacts import cache, consent, consented, optout
     from plugins.core import clock, flood, schedule
     from plugins.interaction import recorder, topics
     from plugins.outbox.service import reset_pacing
@@ -80,6 +81,7 @@ async def clean_state(nonebug_init: None):
     cache.clear()
     optout.clear()
     consent.clear()
+    consented.clear()
     recorder.reset()
     topics.clear_index()
     clock.set_now(DEFAULT_NOW)

@@ -19,20 +19,51 @@ def test_plugin_usage_comes_from_the_registry() -> None:
     assert "/注册 <姓名> <组织> <类别>" in plugin.metadata.usage
 
 
-def test_readme_shows_the_privacy_notices_as_sent() -> None:
-    from plugins.contacts.texts import CONSENT_NOTICE, GROUP_NOTICE
+def _block_after(readme: str, heading: str) -> str:
+    """The fenced block that follows `heading` in the README."""
+    start = readme.index("```\n", readme.index(heading)) + 4
+    return readme[start : readme.index("\n```", start)]
+
+
+def test_readme_shows_the_privacy_notices_word_for_word_with_the_configured_settings() -> None:
+    from plugins.contacts.texts import consent_notice, group_notice, notice_values
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert CONSENT_NOTICE.format(pending_days=7) in readme
-    assert GROUP_NOTICE.format(card="{名片}") in readme
+    assert _block_after(readme, "**第一次 `/加入` 时的个人信息告知**") == consent_notice()
+    assert _block_after(readme, "**绑定群时在群里发布的告知**") == group_notice("{名片}")
+    values = notice_values()  # the settings, not numbers typed into the notices
+    assert f"话题回复的内容连同其上的 QQ 号 {values['text_days']} 天后删除" in consent_notice()
+    assert f"答复、签到和评价记录上的 QQ 号 {values['identity_days']} 天后删除" in consent_notice()
+    assert f"诉求的内容在办结 {values['case_days']} 天后删除" in consent_notice()
+    assert f"内容 {values['text_days']} 天后删除" in group_notice("")
 
 
-def test_notices_state_the_configured_text_retention() -> None:
+def test_notices_follow_the_settings() -> None:
     from plugins.contacts.texts import CONSENT_NOTICE, GROUP_NOTICE
+
+    values = {"pending_days": 3, "text_days": 90, "count_days": 200, "identity_days": 365, "case_days": 999}
+    consent = CONSENT_NOTICE.format(**values)
+    assert "90 天后删除" in consent and "365 天后删除" in consent and "保存 200 天" in consent
+    assert "办结 999 天后删除" in consent and "1095" not in consent
+    assert "3 天后自动删除" in consent and "180" not in consent and "400" not in consent
+    assert "90 天后删除" in GROUP_NOTICE.format(card="", **values)
+
+
+def test_readme_says_what_interaction_records_with_the_configured_defaults() -> None:
+    from plugins.core.config import Config as CoreConfig
     from plugins.interaction.config import Config
 
-    days = Config().interaction_text_retention_days
-    assert f"保存 {days} 天后删除" in CONSENT_NOTICE and f"保存 {days} 天后删除" in GROUP_NOTICE
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("**记录什么**") : readme.index("**性能与崩溃**")]
+    c = Config()
+    for setting, default in [
+        ("INTERACTION_TEXT_RETENTION_DAYS", c.interaction_text_retention_days),
+        ("INTERACTION_ANSWER_WINDOW_HOURS", f"{c.interaction_answer_window_hours:g}"),
+        ("PRIVACY_IDENTITY_DAYS", CoreConfig().privacy_identity_days),
+        ("INTERACTION_COUNT_RETENTION_DAYS", c.interaction_count_retention_days),
+    ]:
+        assert f"`{setting}`（默认 {default}）" in section
+    assert "QQ 号记为 0" in section and "其中 N 条匿名回复不计人数" in section
 
 
 def test_readme_states_the_formulas_as_configured() -> None:

@@ -95,7 +95,7 @@ async def test_cadre_sees_own_measures_and_how_to_raise_them(app: App) -> None:
 
 async def test_admin_views_and_subtree_rule(app: App) -> None:
     await scenario()
-    await converse(app, private(HANGZHOU_ADMIN, "/评估 1"), Contains("共青团杭州市委张三", "需要留意：", "从未有过任何互动"))
+    await converse(app, private(HANGZHOU_ADMIN, "/评估 1"), Contains("共青团杭州市委张三", "需要留意：", "近 180 天没有任何互动"))
     await converse(app, private(NINGBO_ADMIN, "/评估 1"), Contains("你不是“杭州市委”或其上级组织的管理员"))
     await converse(app, private(HANGZHOU_ADMIN, "/评估 宁波市委"), Contains("你不是“宁波市委”或其上级组织的管理员"))
     await converse(app, private(PROVINCE_ADMIN, "/评估 浙江省委"), Contains("【评估·参考】浙江省委（含下级组织，2 名团干部的平均）"))

@@ -5,8 +5,8 @@ from datetime import timedelta
 from nonebot.adapters.onebot.v11 import Message, MessageSegment
 from nonebug import App
 
-from models import BoundGroup, Exchange, MessageCount, Topic, TopicPost, TopicReply
-from plugins.contacts import cache
+from models import BoundGroup, Exchange, MessageCount, Topic, TopicPost, TopicReply, Youth
+from plugins.contacts import cache, consented
 from plugins.core import clock
 from plugins.interaction import jobs, recorder
 from plugins.interaction.config import Config
@@ -19,9 +19,17 @@ Y1, Y2, Y3 = 50001, 50002, 50003
 T0 = 1_800_000_000  # implementation epoch seconds of the first youth message
 
 
-async def setup(groups=(G,)):
+async def consenting(*qqs: int) -> None:
+    """Youth who sent /同意: their own counts, QQs and reply text may be kept."""
+    for qq in qqs:
+        await Youth.create(qq=qq, nickname=f"青年{qq}", consented_at=clock.now(), created_at=clock.now())
+        consented.add(qq)
+
+
+async def setup(groups=(G,), consent=(Y1, Y2, Y3)):
     tree = await seed_tree()
     zhang = await make_cadre(ZHANG, "张三", tree.hangzhou)
+    await consenting(*consent)
     for g in groups:
         await BoundGroup.create(
             group_id=g, cadre=zhang, bot_id=BOT_ID, bound_by=ZHANG, bound_at=clock.now(), synced_at=clock.now()
@@ -175,13 +183,17 @@ async def test_retention_deletes_text_and_keeps_counts(app: App) -> None:
     await converse(app, group(G, Y1, "#1 去敬老院"))
     await recorder.flush()
     clock.set_now(clock.now() + timedelta(days=179))
-    assert await jobs.retention(Config()) == (0, 0, 0)
+    assert await jobs.retention(Config()) == (0, 0, 0, 0)
+    assert (await TopicReply.get()).qq == Y1
     clock.set_now(clock.now() + timedelta(days=2))
-    replies, topic_texts, _ = await jobs.retention(Config())
+    replies, topic_texts, _, _ = await jobs.retention(Config())
     assert (replies, topic_texts) == (1, 1)
     reply = await TopicReply.get()
-    assert reply.text is None and reply.qq == Y1
-    await converse(app, private(ZHANG, "/话题 列表"), Contains("#1 （内容已过保存期删除）", "回复 1 条，参与 1 人"))
+    assert (reply.text, reply.qq) == (None, 0)  # text and QQ go together
+    await converse(
+        app, private(ZHANG, "/话题 列表"),
+        Contains("#1 （内容已过保存期删除）", "回复 1 条，参与 0 人（其中 1 条匿名回复不计人数）"),
+    )
     assert await MessageCount.all().count() == 2
     clock.set_now(clock.now() + timedelta(days=400))
     assert (await jobs.retention(Config()))[2] == 2

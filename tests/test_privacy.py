@@ -60,24 +60,25 @@ async def everything_about_the_youth() -> None:
     await enqueue(QQ, f"给 {NICKNAME} 的一条提醒", category="test")
 
 
-async def leftovers() -> list[str]:
+async def leftovers(qq: int = QQ, texts: tuple[str, ...] = (NICKNAME, CONTENT)) -> list[str]:
     """Every (table, column) where the QQ, the nickname or the typed content still appears."""
     found = []
+    needles = (str(qq), *texts)
     for model in Tortoise.apps["models"].values():
         table = model._meta.db_table
         for name, f in model._meta.fields_map.items():
             if (table, name) in ALLOWED or getattr(f, "reference", None):
                 continue
             if isinstance(f, BigIntField) and not f.pk:  # QQ numbers live in BigIntField only
-                if await model.filter(**{name: QQ}).exists():
+                if await model.filter(**{name: qq}).exists():
                     found.append(f"{table}.{name} = QQ")
             elif isinstance(f, (CharField, TextField)):
-                for needle in (str(QQ), NICKNAME, CONTENT):
+                for needle in needles:
                     if await model.filter(**{f"{name}__contains": needle}).exists():
                         found.append(f"{table}.{name} contains {needle!r}")
             elif isinstance(f, JSONField):
                 for row in await model.all().values_list(name, flat=True):
-                    if any(n in str(row) for n in (str(QQ), NICKNAME, CONTENT)):
+                    if any(n in str(row) for n in needles):
                         found.append(f"{table}.{name} (json)")
     return found
 

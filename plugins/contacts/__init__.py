@@ -22,6 +22,7 @@ from plugins.contacts import (  # noqa: E402, F401
     cache,
     commands,
     consent,
+    consented,
     jobs,
     links,
     notices,
@@ -55,6 +56,7 @@ schedule.daily("contacts_upkeep", config.contacts_sync_time)(jobs.upkeep)
 async def _refresh_caches() -> None:
     await cache.refresh()
     await optout.refresh()
+    await consented.refresh()
 
 
 scheduler.add_job(

@@ -6,7 +6,7 @@ import nonebot
 
 from models.enums import Field
 from plugins.contacts import consent, groups, links, stats
-from plugins.contacts.texts import CONSENT_NOTICE, GROUP_NOTICE
+from plugins.contacts.texts import consent_notice, group_notice
 from plugins.core import clock
 from plugins.core.commands import ADMIN, CADRE, EVERYONE, YOUTH, Usage, command
 from plugins.core.context import CommandContext
@@ -56,7 +56,7 @@ async def bind_cmd(ctx: CommandContext) -> None:
             )
     await groups.bind(actor, group_id, int(ctx.bot.self_id), cadre)
     result = await groups.sync_group(ctx.bot, group_id)
-    notice = GROUP_NOTICE.format(card=await card_text(cadre))
+    notice = group_notice(await card_text(cadre))
     if result is None:
         notice += "\n（成员名单暂时无法获取，稍后会自动同步。）"
     await ctx.reply(notice)
@@ -123,7 +123,7 @@ async def join_cmd(ctx: CommandContext) -> None:
     elif result.needs_consent:
         await ctx.reply(
             f"你申请与{name}（{ref(cadre.id)}）建立联系。\n"
-            + CONSENT_NOTICE.format(pending_days=links.settings().contacts_pending_days)
+            + consent_notice()
         )
     else:
         await ctx.reply(f"已确认你与{name}（{ref(cadre.id)}）的联系。发送 /退出 可随时解除。")

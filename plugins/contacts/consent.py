@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from models import Youth
 from plugins.contacts import optout
 from plugins.contacts.links import is_staff
-from plugins.contacts.texts import CONSENT_NOTICE
+from plugins.contacts.texts import consent_notice
 from plugins.core import clock
 from plugins.core.context import CommandContext
 from plugins.core.events import set_consent_gate
@@ -50,14 +50,12 @@ async def state(qq: int, *, superuser: bool = False) -> str:
     return await optout.reason(qq) or "unknown"
 
 
-def notice_text(pending_days: int) -> str:
-    return CONSENT_NOTICE.format(pending_days=pending_days)
+def notice_text() -> str:
+    return consent_notice()
 
 
 async def gate(ctx: CommandContext) -> bool:
     """True when the command may run; otherwise the sender has been answered."""
-    from plugins.contacts.links import settings
-
     status = await state(ctx.user_id, superuser=ctx.is_superuser)
     if status in ("exempt", "consented"):
         return True
@@ -71,7 +69,7 @@ async def gate(ctx: CommandContext) -> bool:
     _held[ctx.user_id] = Held(ctx, clock.now())
     await ctx.reply(
         ASK.format(command=ctx.command.name)
-        + notice_text(settings().contacts_pending_days)
+        + notice_text()
         + "\n"
         + HELD.format(command=ctx.command.name, minutes=HOLD_SECONDS // 60)
     )

@@ -19,7 +19,7 @@ from models import (
     Youth,
 )
 from models.enums import FIELD_LABELS, Field, parse_label
-from plugins.contacts import optout
+from plugins.contacts import consented, optout
 from plugins.contacts.config import Config
 from plugins.contacts.texts import FIELD_WORDS, INVITATION
 from plugins.core import clock
@@ -140,6 +140,7 @@ async def consent(qq: int, nickname: str = "") -> list[Cadre]:
             await youth.save(update_fields=["consented_at"])
         await ContactLink.filter(youth=youth, status="pending").update(status="confirmed", confirmed_at=now)
         await optout.opt_back_in(qq)
+    consented.add(qq)  # from now on their own counts are kept (see plugins/interaction/recorder.py)
     return [link.cadre for link in pending]
 
 
@@ -147,6 +148,7 @@ async def erase_person(qq: int, reason: str) -> bool:
     """Delete everything personal about `qq` and stop recording them; True if data existed."""
     youth = await Youth.get_or_none(qq=qq)
     found = False
+    consented.discard(qq)  # first: nothing recorded from here on carries their QQ
     async with in_transaction():
         for eraser in _erasers:
             found |= await eraser(qq, youth.id if youth else None)

@@ -19,3 +19,12 @@ class Config(BaseModel):
     privacy_identity_days: int = 400
     """Youth QQs on exchanges, check-ins, spot-check and survey answers become anonymous
     (0) this many days after the event; the counts stay (PRIVACY_IDENTITY_DAYS)."""
+    lianqing_max_pending_events: int = 1000
+    """Frames read from a OneBot connection and waiting to be handled (commands, private
+    messages, notices, group messages that are not simply counted). When this many wait,
+    the bot stops reading the socket until they are handled (see plugins/core/wire.py)."""
+    lianqing_event_workers: int = 16
+    """Frames handled at once per connection; commands and private messages go first."""
+    lianqing_wire_stats_file: str = ""
+    """If set, the OneBot connection's counters are written there ten times a second
+    (frames read, counted, handled, waiting), for bench/overload.py."""

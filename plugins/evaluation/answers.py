@@ -6,7 +6,6 @@ from nonebot.adapters.onebot.v11 import Bot, PrivateMessageEvent
 
 from models import SpotCheckQuestion, SurveyQuestion
 from plugins.contacts import consent
-from plugins.contacts.links import settings as contact_settings
 from plugins.core import clock
 from plugins.core.events import on_private_text
 from plugins.core.text import plain
@@ -18,10 +17,6 @@ NO = {"否", "不是", "没有", "不"}
 PUNCTUATION = "。.！!，,～~ "
 
 _settings = Config()
-
-
-def pending_days() -> int:
-    return contact_settings().contacts_pending_days
 
 
 def configure(settings: Config) -> None:
@@ -69,7 +64,7 @@ async def _answer(bot: Bot, event: PrivateMessageEvent) -> bool:
         if status in consent.REFUSED:
             await bot.send(event, plain(consent.REFUSED[status]))
             return True
-        await bot.send(event, plain(consent.notice_text(pending_days()) + "\n同意后请再回复一次。"))
+        await bot.send(event, plain(consent.notice_text() + "\n同意后请再回复一次。"))
         return True
     reply = await record(event.user_id, event.get_plaintext())
     if reply is None:

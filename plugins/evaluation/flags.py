@@ -1,7 +1,14 @@
 """Signs that contacts may be padded, for administrators to look into (not scores)."""
 
+from datetime import timedelta
+
+from nonebot import get_plugin_config
+
 from plugins.contacts.stats import CONFIRMED
+from plugins.core import clock
+from plugins.core.config import Config as CoreConfig
 from plugins.core.sql import epoch, fetch, scalar
+from plugins.interaction.config import Config as InteractionConfig
 
 BIG_GROUP = 500
 BIG_GROUP_SHARE = 0.7
@@ -18,18 +25,29 @@ async def flags(cadre_id: int) -> list[str]:
     ) or 0)
     if not confirmed:
         return found
+    # Youth QQs leave replies after the text retention and exchanges and check-ins after
+    # PRIVACY_IDENTITY_DAYS, so "never" could not be told from "not lately": look back
+    # over the shorter of the two, the same window for all three.
+    days = min(
+        get_plugin_config(InteractionConfig).interaction_text_retention_days,
+        get_plugin_config(CoreConfig).privacy_identity_days,
+    )
+    since = clock.now() - timedelta(days=days)
     silent = int(await scalar(
         "SELECT COUNT(*) AS n FROM contact_link l JOIN youth y ON y.id = l.youth_id "
         f"WHERE l.cadre_id = ? AND {CONFIRMED} "
-        "AND NOT EXISTS (SELECT 1 FROM exchange e WHERE e.cadre_id = l.cadre_id AND e.youth_qq = y.qq) "
+        "AND NOT EXISTS (SELECT 1 FROM exchange e WHERE e.cadre_id = l.cadre_id AND e.youth_qq = y.qq "
+        "  AND e.answered_at >= ?) "
         "AND NOT EXISTS (SELECT 1 FROM topic_reply r JOIN topic t ON t.id = r.topic_id "
-        "  WHERE t.cadre_id = l.cadre_id AND r.qq = y.qq) "
+        "  WHERE t.cadre_id = l.cadre_id AND r.qq = y.qq AND r.created_at >= ?) "
         "AND NOT EXISTS (SELECT 1 FROM check_in ci JOIN activity a ON a.id = ci.activity_id "
-        "  WHERE a.cadre_id = l.cadre_id AND ci.qq = y.qq)",
-        cadre_id,
+        "  WHERE a.cadre_id = l.cadre_id AND ci.qq = y.qq AND ci.created_at >= ?)",
+        cadre_id, since, since, since,
     ) or 0)
     if silent:
-        found.append(f"{silent} 名已确认联系的青年（{silent / confirmed:.0%}）从未有过任何互动、回复或签到")
+        found.append(
+            f"{silent} 名已确认联系的青年（{silent / confirmed:.0%}）近 {days} 天没有任何互动、回复或签到"
+        )
     groups = await fetch(
         "SELECT l.group_id AS g, COUNT(*) AS n, MAX(b.member_count) AS size FROM contact_link l "
         "JOIN youth y ON y.id = l.youth_id JOIN bound_group b ON b.group_id = l.group_id "

@@ -18,7 +18,7 @@ require("nonebot_plugin_apscheduler")
 
 from nonebot_plugin_apscheduler import scheduler  # noqa: E402
 
-from plugins.core import schedule  # noqa: E402
+from plugins.core import schedule, wire  # noqa: E402
 from plugins.core.commands import plugin_usage  # noqa: E402
 from plugins.core.events import observe_messages  # noqa: E402
 from plugins.interaction import commands, jobs, privacy, recorder, topics  # noqa: E402, F401
@@ -41,6 +41,7 @@ driver = get_driver()
 
 if config.interaction_record:
     observe_messages(recorder.record)
+    wire.on_plain_group_message(recorder.count_frame)
 
 
 @driver.on_startup
@@ -57,7 +58,7 @@ async def _stop() -> None:
 
 @schedule.daily("interaction_retention", time(4, 40))
 async def _retention() -> None:
-    await jobs.retention(config)
+    await jobs.retention(config)  # PRIVACY_IDENTITY_DAYS from the core settings
 
 scheduler.add_job(
     topics.load_index, "interval", seconds=30, id="interaction_topic_index", replace_existing=True

@@ -88,14 +88,22 @@ async def _list_text(cadre) -> str:
     if not recent:
         return "你还没有发起过话题。在绑定的群里发送 /话题 <标题> 试试。"
     lines = [f"{real_name(cadre.org, cadre.name)}最近的话题："]
-    for topic, (replies, people, answered) in recent:
+    for topic, stats in recent:
         state = "已结束" if topic.status == "closed" else "进行中"
         title = topic.title or "（内容已过保存期删除）"
         lines.append(
-            f"{ref(topic.id)} {title}｜{state}｜回复 {replies} 条，参与 {people} 人"
-            + ("，你已答复" if answered else "")
+            f"{ref(topic.id)} {title}｜{state}｜{_counted(stats, '参与')}"
+            + ("，你已答复" if stats.answered else "")
         )
     return "\n".join(lines)
+
+
+def _counted(stats: topics.Stats, people_word: str) -> str:
+    """Replies and people; anonymous replies (no consent, or past retention) are not people."""
+    text = f"回复 {stats.replies} 条，{people_word} {stats.people} 人"
+    if stats.anonymous:
+        text += f"（其中 {stats.anonymous} 条匿名回复不计人数）"
+    return text
 
 
 def _summary_text(s: topics.TopicSummary) -> str:
@@ -105,8 +113,8 @@ def _summary_text(s: topics.TopicSummary) -> str:
             f"【话题 {ref(topic.id)}】{topic.title or '（内容已过保存期删除）'}",
             f"发起于 {clock.fmt_local(topic.created_at)}，发到 {s.groups} 个群，"
             + ("已结束" if topic.status == "closed" else "进行中"),
-            f"回复 {s.replies} 条，参与青年 {s.participants} 人；"
-            + ("你已答复" if s.cadre_answered else "你还没有答复，引用青年的发言回复或 @ 他们即可"),
+            f"{_counted(s.stats, '参与青年')}；"
+            + ("你已答复" if s.stats.answered else "你还没有答复，引用青年的发言回复或 @ 他们即可"),
         ]
     )
 

@@ -4,8 +4,11 @@ import asyncio
 import contextlib
 from datetime import timedelta
 
-from models import MessageCount
+from nonebot import get_plugin_config
+
+from models import Exchange, MessageCount
 from plugins.core import clock
+from plugins.core.config import Config as CoreConfig
 from plugins.interaction import recorder, topics
 from plugins.interaction.config import Config
 
@@ -16,7 +19,9 @@ async def _loop(seconds: float) -> None:
     while True:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(recorder.urgent.wait(), seconds)
-        await recorder.flush_quietly()
+        # Shielded: cancelling the loop at shutdown must not cut a flush between taking the
+        # counters out of memory and writing them (stop() then waits for it on the lock).
+        await asyncio.shield(recorder.flush_quietly())
 
 
 def start(seconds: float) -> None:
@@ -36,8 +41,14 @@ async def stop() -> None:
     await recorder.flush_quietly()
 
 
-async def retention(settings: Config) -> tuple[int, int, int]:
-    """Delete text past its retention period and counts past theirs; returns what changed."""
+async def retention(settings: Config, identity_days: int | None = None) -> tuple[int, int, int, int]:
+    """Daily: reply text and QQ past the text retention, counts past theirs, and youth QQs on
+    exchanges older than PRIVACY_IDENTITY_DAYS (made 0, the exchange stays).
+
+    Returns (replies stripped, topic texts deleted, counts deleted, exchanges anonymised).
+    """
+    if identity_days is None:
+        identity_days = get_plugin_config(CoreConfig).privacy_identity_days
     now = clock.now()
     replies, topic_texts = await topics.delete_old_text(
         now - timedelta(days=settings.interaction_text_retention_days)
@@ -45,4 +56,7 @@ async def retention(settings: Config) -> tuple[int, int, int]:
     counts = await MessageCount.filter(
         day__lt=clock.today() - timedelta(days=settings.interaction_count_retention_days)
     ).delete()
-    return replies, topic_texts, counts
+    exchanges = await Exchange.filter(
+        answered_at__lt=now - timedelta(days=identity_days), youth_qq__not=0
+    ).update(youth_qq=0)
+    return replies, topic_texts, counts, exchanges

@@ -7,6 +7,17 @@ its text), notes youth messages the cadre may answer, and recognises the
 cadre's answers (quote or @) as exchanges. Counters and exchanges reach the
 database in `flush`, at most every few seconds and at shutdown; a topic reply
 wakes the flush loop so it is written at once.
+
+Collect the minimum: a row carries a member's QQ only when that member is the
+group's cadre or a youth who consented (/同意); everyone else is counted in
+the group's anonymous row (qq 0), their topic replies keep neither QQ nor
+text, and exchanges with them keep the cadre, group, time and delay only.
+Consent is looked up in memory per message (plugins/contacts/consented.py)
+and re-checked against the database in one query per flush, so a stale cache
+can never write the QQ of someone who has not consented (or has since left).
+
+`count_plain` is the whole of the work for an ordinary message; the wire fast
+path (plugins/core/wire.py) calls it straight from the received frame.
 """
 
 import asyncio
@@ -21,7 +32,8 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from models import TopicReply
-from plugins.contacts import cache, optout
+from plugins.contacts import cache, consented
+from plugins.contacts.cache import Bound
 from plugins.core import clock
 from plugins.core.sql import execute_many
 from plugins.core.text import is_number
@@ -42,13 +54,14 @@ class PendingExchange:
     kind: str
 
 
-# (group_id, qq, day, cadre_id, is_cadre) -> messages since the last flush
+# (group_id, qq or 0, day, cadre_id, is_cadre) -> messages since the last flush
 _counts: defaultdict[tuple[int, int, date, int, bool], int] = defaultdict(int)
 _exchanges: dict[tuple[int, int], PendingExchange] = {}
 _replies: list[TopicReply] = []
 urgent = asyncio.Event()
 """Set when something should be written now (a topic reply) rather than at the next interval."""
-# (group_id, qq) -> (message_id, epoch seconds) of the member's latest message
+# (group_id, qq) -> (message_id, epoch seconds) of a youth's latest message, in memory only:
+# the cadre may @ them within the answer window (the exchange keeps their QQ only with consent).
 _last: dict[tuple[int, int], tuple[int, int]] = {}
 
 
@@ -61,6 +74,34 @@ def _window() -> int:
     return int(_settings.interaction_answer_window_hours * 3600)
 
 
+def kept_qq(qq: int, bound: Bound) -> int:
+    """The QQ a row may carry for this sender: the group's cadre or a consenting youth, else 0."""
+    if qq == bound.cadre_qq or consented.has_consented(qq):
+        return qq
+    return 0
+
+
+def count_plain(group_id: int, qq: int, message_id: int, sent_at: int, bound: Bound) -> None:
+    """Count one ordinary message (not a topic reply, not an answer) in a bound group."""
+    is_cadre = qq == bound.cadre_qq
+    _counts[(group_id, kept_qq(qq, bound), clock.today(), bound.cadre_id, is_cadre)] += 1
+    if not is_cadre:
+        _last[(group_id, qq)] = (message_id, sent_at)
+
+
+def count_frame(group_id: int, user_id: int, message_id: int, sent_at: int, text: str) -> bool:
+    """The wire's fast path (plugins/core/wire.py): an ordinary message straight from the frame.
+
+    True when it was counted; False (the slow path's `record` decides) for an unbound group,
+    the group's cadre (their messages may answer a youth) or a `#N` topic reply.
+    """
+    bound = cache.lookup(group_id)
+    if bound is None or user_id == bound.cadre_qq or topics.topic_of(group_id, None, text) is not None:
+        return False
+    count_plain(group_id, user_id, message_id, sent_at, bound)
+    return True
+
+
 def record(event: MessageEvent) -> None:
     if not isinstance(event, GroupMessageEvent):
         return
@@ -69,10 +110,9 @@ def record(event: MessageEvent) -> None:
     if bound is None:
         return
     qq = event.user_id
-    if optout.is_opted_out(qq):
-        qq = 0  # counted, anonymously
     is_cadre = qq == bound.cadre_qq
-    _counts[(group_id, qq, clock.today(), bound.cadre_id, is_cadre)] += 1
+    kept = kept_qq(qq, bound)
+    _counts[(group_id, kept, clock.today(), bound.cadre_id, is_cadre)] += 1
 
     text = event.get_plaintext()
     reply = event.reply
@@ -82,10 +122,10 @@ def record(event: MessageEvent) -> None:
             TopicReply(
                 topic_id=topic_id,
                 group_id=group_id,
-                qq=qq,
+                qq=kept,
                 message_id=event.message_id,
                 is_cadre=is_cadre,
-                text=(topics.strip_ref(text) or "（非文字消息）") if qq else None,
+                text=(topics.strip_ref(text) or "（非文字消息）") if kept else None,
                 created_at=clock.now(),
             )
         )
@@ -93,7 +133,7 @@ def record(event: MessageEvent) -> None:
 
     if is_cadre:
         _answers(event, bound.cadre_id, bound.cadre_qq)
-    elif qq:
+    else:
         _last[(group_id, qq)] = (event.message_id, event.time)
 
 
@@ -117,10 +157,9 @@ def _answers(event: GroupMessageEvent, cadre_id: int, cadre_qq: int) -> None:
         latency = max(0, now - sent_at)  # implementations' clocks may disagree by a second
         if latency > _window() or (group_id, message_id) in _exchanges:
             continue
-        if optout.is_opted_out(youth_qq):
-            youth_qq = 0
+        kept = youth_qq if consented.has_consented(youth_qq) else 0
         _exchanges[(group_id, message_id)] = PendingExchange(
-            cadre_id, group_id, youth_qq, message_id, latency, kind
+            cadre_id, group_id, kept, message_id, latency, kind
         )
 
 
@@ -139,20 +178,26 @@ def forget(qq: int) -> None:
 
 
 async def flush() -> int:
-    """Write counters and exchanges in one transaction; returns rows written."""
+    """Write replies, counters and exchanges; returns rows written.
+
+    Every youth QQ about to be written is re-checked against the database in one
+    query first: one who has not consented (or left meanwhile, perhaps through
+    another process) is written as 0.
+    """
     async with _lock:
         urgent.clear()
-        if _replies:
-            await _write_replies()
-        if not _counts and not _exchanges:
+        if not _counts and not _exchanges and not _replies:
             _prune()
             return 0
         counts = dict(_counts)
         exchanges = list(_exchanges.values())
+        replies = list(_replies)
         _counts.clear()
         _exchanges.clear()
+        _replies.clear()
         try:
-            counts, exchanges = await _without_opted_out(counts, exchanges)
+            counts, exchanges, replies = await _only_consenting(counts, exchanges, replies)
+            replies = await _write_replies(replies)
             answered_at = clock.now()
             async with in_transaction() as conn:
                 if counts:
@@ -184,42 +229,52 @@ async def flush() -> int:
                 _counts[key] += n
             for e in exchanges:
                 _exchanges.setdefault((e.group_id, e.youth_message_id), e)
+            _replies[:0] = replies
             raise
         _prune()
         return len(counts) + len(exchanges)
 
 
-async def _write_replies() -> None:
-    replies = list(_replies)
-    _replies.clear()
-    gone = await optout.opted_out(list({r.qq for r in replies if r.qq}))
-    for reply in replies:
-        if reply.qq in gone:
-            reply.qq, reply.text = 0, None
+async def _write_replies(replies: list[TopicReply]) -> list[TopicReply]:
+    """Save each reply; returns [] (all written), or raises with the unwritten ones kept."""
+    for i, reply in enumerate(replies):
         try:
             await reply.save()
         except IntegrityError:
             continue  # the same message delivered twice
         except Exception:
-            _replies.append(reply)  # database away: keep it for the next round
+            _replies[:0] = replies[i:]  # database away: keep the rest for the next round
+            replies.clear()
             raise
+    return []
 
 
-async def _without_opted_out(
-    counts: dict[tuple[int, int, date, int, bool], int], exchanges: list[PendingExchange]
-) -> tuple[dict[tuple[int, int, date, int, bool], int], list[PendingExchange]]:
-    """Re-check against the database: someone may have left entirely in another process."""
-    people = {k[1] for k in counts if k[1]} | {e.youth_qq for e in exchanges if e.youth_qq}
-    gone = await optout.opted_out(list(people))
-    if not gone:
-        return counts, exchanges
+async def _only_consenting(
+    counts: dict[tuple[int, int, date, int, bool], int],
+    exchanges: list[PendingExchange],
+    replies: list[TopicReply],
+) -> tuple[dict[tuple[int, int, date, int, bool], int], list[PendingExchange], list[TopicReply]]:
+    """Re-check youth QQs against the database (one query): anonymise any without consent."""
+    people = (
+        {k[1] for k in counts if k[1] and not k[4]}
+        | {e.youth_qq for e in exchanges if e.youth_qq}
+        | {r.qq for r in replies if r.qq and not r.is_cadre}
+    )
+    if not people:
+        return counts, exchanges, replies
+    ok = await consented.in_database(people)
+    if ok == people:
+        return counts, exchanges, replies
     merged: defaultdict[tuple[int, int, date, int, bool], int] = defaultdict(int)
     for (g, q, d, c, ic), n in counts.items():
-        merged[(g, 0 if q in gone else q, d, c, ic)] += n
+        merged[(g, q if ic or q in ok else 0, d, c, ic)] += n
     for e in exchanges:
-        if e.youth_qq in gone:
+        if e.youth_qq not in ok:
             e.youth_qq = 0
-    return dict(merged), exchanges
+    for r in replies:
+        if not r.is_cadre and r.qq not in ok:
+            r.qq, r.text = 0, None
+    return dict(merged), exchanges, replies
 
 
 def _prune() -> None:

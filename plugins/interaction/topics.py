@@ -3,6 +3,8 @@
 import re
 from dataclasses import dataclass
 
+from tortoise.expressions import Q
+
 from models import BoundGroup, Cadre, Topic, TopicPost, TopicReply
 from plugins.core import clock
 from plugins.core.errors import Forbidden, UsageError
@@ -137,47 +139,68 @@ async def close_topic(cadre: Cadre, token: str) -> Topic:
 
 
 @dataclass
+class Stats:
+    """Youth replies, distinct consenting youth among them, anonymous replies, cadre answered.
+
+    Replies from members who have not consented carry no QQ (qq 0), so they cannot
+    be told apart: they count as replies but not as people, and are shown on their
+    own ("其中 N 条匿名回复不计人数") rather than guessed into the head count.
+    """
+
+    replies: int = 0
+    people: int = 0
+    anonymous: int = 0
+    answered: bool = False
+
+
+@dataclass
 class TopicSummary:
     topic: Topic
-    replies: int
-    participants: int
-    cadre_answered: bool
+    stats: Stats
     groups: int
 
 
-async def summaries(topic_ids: list[int]) -> dict[int, tuple[int, int, bool]]:
-    """Per topic: youth replies, distinct youth taking part, whether the cadre answered (SQL)."""
+async def summaries(topic_ids: list[int]) -> dict[int, Stats]:
+    """Per topic, computed in SQL (see `Stats`)."""
     if not topic_ids:
         return {}
     rows = await fetch(
         "SELECT t.id AS id, "
         "(SELECT COUNT(*) FROM topic_reply r WHERE r.topic_id = t.id AND r.is_cadre = ?) AS replies, "
-        "(SELECT COUNT(DISTINCT r.qq) FROM topic_reply r WHERE r.topic_id = t.id AND r.is_cadre = ?) AS people, "
+        "(SELECT COUNT(DISTINCT r.qq) FROM topic_reply r WHERE r.topic_id = t.id AND r.is_cadre = ? "
+        "AND r.qq <> 0) AS people, "
+        "(SELECT COUNT(*) FROM topic_reply r WHERE r.topic_id = t.id AND r.is_cadre = ? "
+        "AND r.qq = 0) AS anonymous, "
         "(SELECT COUNT(*) FROM topic_reply r WHERE r.topic_id = t.id AND r.is_cadre = ?) "
         "+ (SELECT COUNT(*) FROM exchange e JOIN topic_reply r ON r.group_id = e.group_id "
         "AND r.message_id = e.youth_message_id WHERE r.topic_id = t.id) AS answers "
         f"FROM topic t WHERE t.id IN ({in_list(topic_ids)})",
-        False, False, True, *topic_ids,
+        False, False, False, True, *topic_ids,
     )
-    return {r["id"]: (r["replies"], r["people"], r["answers"] > 0) for r in rows}
+    return {
+        r["id"]: Stats(int(r["replies"]), int(r["people"]), int(r["anonymous"]), r["answers"] > 0)
+        for r in rows
+    }
 
 
-async def recent_topics(cadre: Cadre, limit: int = 10) -> list[tuple[Topic, tuple[int, int, bool]]]:
+async def recent_topics(cadre: Cadre, limit: int = 10) -> list[tuple[Topic, Stats]]:
     topics = await Topic.filter(cadre=cadre).order_by("-id").limit(limit)
     stats = await summaries([t.id for t in topics])
-    return [(t, stats.get(t.id, (0, 0, False))) for t in topics]
+    return [(t, stats.get(t.id, Stats())) for t in topics]
 
 
 async def summary(cadre: Cadre, token: str) -> TopicSummary:
     topic = await own_topic(cadre, token)
-    replies, people, answered = (await summaries([topic.id]))[topic.id]
+    stats = (await summaries([topic.id]))[topic.id]
     groups = await TopicPost.filter(topic=topic).count()
-    return TopicSummary(topic, replies, people, answered, groups)
+    return TopicSummary(topic, stats, groups)
 
 
 async def delete_old_text(before) -> tuple[int, int]:
-    """Retention: drop topic and reply text older than `before`; counts stay."""
-    replies = await TopicReply.filter(created_at__lt=before, text__isnull=False).update(text=None)
+    """Retention: topic text, and reply text and QQ together, older than `before`; counts stay."""
+    replies = await TopicReply.filter(
+        Q(text__isnull=False) | ~Q(qq=0), created_at__lt=before
+    ).update(text=None, qq=0)
     topics = await Topic.filter(created_at__lt=before, text_deleted_at__isnull=True).update(
         title="", body=None, text_deleted_at=clock.now()
     )
