@@ -64,14 +64,18 @@ DEFAULT_NOW = datetime(2026, 11, 30, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 @pytest.fixture(autouse=True)
 async def clean_state(nonebug_init: None):
-    """Every test starts with empty tables and the clock frozen at DEFAULT_NOW."""
+    """Every test starts with empty tables, the clock frozen at DEFAULT_NOW and everyone a friend."""
     from plugins.contacts import cache, optout
     from plugins.core import clock, schedule
     from plugins.interaction import recorder, topics
+    from plugins.outbox import friends
     from plugins.outbox.service import reset_pacing
 
     await truncate_all()
     reset_pacing()
+    # Every person is the test account's friend, so deliveries stay plain private
+    # messages; tests of other paths seed the friend lists themselves.
+    friends.reset(everyone=True)
     schedule.reset()
     cache.clear()
     optout.clear()

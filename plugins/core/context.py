@@ -11,6 +11,7 @@ from nonebot.adapters.onebot.v11 import (
 )
 from nonebot.log import logger
 
+from plugins.core.bots import is_superuser
 from plugins.core.commands import Command
 from plugins.core.errors import UsageError
 from plugins.core.text import is_number, plain
@@ -41,9 +42,7 @@ class CommandContext:
 
     @property
     def is_superuser(self) -> bool:
-        su = self.bot.config.superusers
-        uid = str(self.event.user_id)
-        return uid in su or f"onebot:{uid}" in su
+        return is_superuser(self.bot, int(self.event.user_id))
 
     def words(self) -> list[str]:
         """The arguments split on any whitespace (full-width space included)."""
@@ -60,8 +59,13 @@ class CommandContext:
     def usage_error(self, problem: str) -> UsageError:
         return self.command.usage_error(problem)
 
-    async def reply(self, text: str) -> None:
-        """Answer in the same chat; in a group, quoting the command message."""
+    async def reply(self, text: str) -> bool:
+        """Answer in the same chat; in a group, quoting the command message. False: not sent.
+
+        To someone who wrote through a temporary session (a private message with
+        `sub_type: "group"`, NapCat's api/msg.ts handleTempGroupMessage) the adapter's
+        `send` copies the event's `group_id` into `send_msg`, and NapCat answers through
+        that group (createContext in action/msg/SendMsg.ts)."""
         message = plain(text)
         if self.is_group:
             message = MessageSegment.reply(self.event.message_id) + message
@@ -69,3 +73,5 @@ class CommandContext:
             await self.bot.send(self.event, message)
         except Exception as e:  # the answer is lost, the work is not
             logger.warning(f"reply to /{self.command.name} failed: {e!r}")
+            return False
+        return True

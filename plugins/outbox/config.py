@@ -21,3 +21,5 @@ class Config(BaseModel):
     outbox_quiet_end: time = time(8, 0)
     outbox_max_attempts: int = 12
     """After this many refusals a message is marked failed (kept and shown in /发件箱)."""
+    outbox_inbox_days: int = 30
+    """Messages kept for someone the bot could not reach are deleted after this many days."""
