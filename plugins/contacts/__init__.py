@@ -15,7 +15,17 @@ require("nonebot_plugin_apscheduler")
 
 from nonebot_plugin_apscheduler import scheduler  # noqa: E402
 
-from plugins.contacts import cache, commands, jobs, links, notices, optout, stats  # noqa: E402, F401
+from plugins.contacts import (  # noqa: E402, F401
+    approval,
+    cache,
+    commands,
+    inbox_privacy,
+    jobs,
+    links,
+    notices,
+    optout,
+    stats,
+)
 from plugins.contacts.config import Config  # noqa: E402
 from plugins.core import schedule  # noqa: E402
 from plugins.core.commands import plugin_usage  # noqa: E402
@@ -31,6 +41,7 @@ __plugin_meta__ = PluginMetadata(
 
 config = get_plugin_config(Config)
 links.configure(config)
+approval.configure(config)
 stats.configure(config)
 optout.configure(config.lianqing_hash_secret)
 

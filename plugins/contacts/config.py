@@ -1,6 +1,7 @@
 """Contacts settings: representativeness, overlap, invitation rations, retention."""
 
 from datetime import time
+from typing import Literal
 
 from pydantic import BaseModel
 
@@ -26,3 +27,6 @@ class Config(BaseModel):
     """Daily member sync and snapshot, local time."""
     lianqing_hash_secret: str = "lianqing"
     """Key for the hashes of QQs that must not be recorded; set your own in production."""
+    lianqing_friend_approve: Literal["members", "all", "none"] = "members"
+    """Whose friend requests the bot accepts: members of bound groups, cadres,
+    administrators and superusers; everyone; or nobody (left to the operator)."""
