@@ -493,14 +493,23 @@ async def _in_history(bot: Bot, message: OutboxMessage) -> dict[str, Any] | bool
     )
 
 
+def _as_message(raw: Any) -> Message:
+    """A history entry's message: a segment array, or a CQ-code string (messagePostFormat)."""
+    if isinstance(raw, str):
+        return Message(raw)
+    if isinstance(raw, dict):
+        raw = [raw]
+    return Message(MessageSegment(type=seg["type"], data=seg.get("data") or {}) for seg in raw or [])
+
+
 def _is_this(item: dict[str, Any], message: OutboxMessage, self_id: int, since: float) -> bool:
     sender = item.get("sender") if isinstance(item.get("sender"), dict) else {}
     author = item.get("user_id") or sender.get("user_id")
     try:
         if int(author or 0) != self_id or float(item.get("time") or 0) < since:
             return False
-        content = Message(item.get("message") or "")
-    except (TypeError, ValueError):
+        content = _as_message(item.get("message"))
+    except (TypeError, ValueError, KeyError, AttributeError):
         return False
     text = content.extract_plain_text().strip()
     if message.target_type == "mention":
