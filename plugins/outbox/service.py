@@ -31,6 +31,7 @@ its own, counted in /发件箱.
 """
 
 import asyncio
+import re
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -363,10 +364,18 @@ def mention_message(qq: int, waiting: int) -> Message:
     return MessageSegment.at(qq) + MessageSegment.text(" " + MENTION.format(n=waiting))
 
 
+_QQ_RESULT = re.compile(r'"result":\s*(-?\d+),\s*"errMsg":\s*"([^"]*)"')
+
+
 def _short(e: Exception) -> str:
+    """The reason in a refusal: QQ's own result and wording when NapCat passes them on
+    (`EventChecker Failed: … EventRet: {"result": 103, "errMsg": "…"}`, helper/event.ts)."""
     info = getattr(e, "info", None)
     text = str(info.get("message") or info.get("wording") or "") if isinstance(info, dict) else ""
-    return (text or repr(e))[:80]
+    qq = _QQ_RESULT.search(text)
+    if qq and qq.group(2):
+        return f"{qq.group(1)} {qq.group(2)}"[:120]
+    return (text or repr(e))[:120]
 
 
 async def _mark_sent(message: OutboxMessage, bot_id: int, plan: Plan) -> None:

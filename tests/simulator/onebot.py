@@ -191,6 +191,8 @@ class OneBotSimulator:
         """action -> seconds: do it at once (the message exists) but answer this late."""
         self.drop_during: set[str] = set()
         """Actions during which the connection is lost: done, never answered."""
+        self.lose: set[str] = set()
+        """Actions whose request is lost with the connection: not done, never answered."""
         self._flags = itertools.count(int(time.time() * 1_000_000))
         self._lost = asyncio.Event()
         self._follow_ups: list[dict[str, Any]] = []
@@ -314,6 +316,10 @@ class OneBotSimulator:
                 continue
             request = json.loads(msg.data)
             action, params = request.get("action", ""), request.get("params") or {}
+            if action in self.lose:
+                # The connection fails before the request arrives: nothing is done.
+                self._abort()
+                return
             call = ApiCall(action, params, time.monotonic())
             response = self._answer(action, params)
             call.result = response.get("data")
@@ -673,6 +679,8 @@ class OneBotSimulator:
             group_id = group_id if group_id is not None else (shared[0] if shared else None)
             if group_id is None or group_id not in shared:
                 raise ValueError(f"{user_id} is not a friend and shares no group with the account")
+            if group_id in self.temp_refused:
+                raise ValueError(f"group {group_id} forbids temporary sessions: {user_id} cannot write")
             member = self.groups[group_id].members[user_id]
             # api/msg.ts handleTempGroupMessage: sub_type "group", the group and temp_source.
             event.pop("target_id")
@@ -746,8 +754,9 @@ class OneBotSimulator:
         """Send a private message and return the text of the bot's next message to that user."""
         start = len(self.calls)
         await self.private_message(user_id, text)
+        # Strict: only an answer that reached them counts (a refused send is no answer).
         call = await self.wait_for(
-            lambda c: is_private_to(c, user_id), timeout=timeout, start=start
+            lambda c: is_private_to(c, user_id) and (c.ok or not self.strict), timeout=timeout, start=start
         )
         return call.text
 
