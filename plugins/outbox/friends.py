@@ -18,11 +18,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from nonebot.adapters.onebot.v11 import Bot
+from nonebot.exception import ActionFailed
 from nonebot.log import logger
 
 from plugins.core import clock
 
 REFRESH = timedelta(days=1)
+RETRY = timedelta(minutes=5)
 
 
 @dataclass
@@ -48,9 +50,13 @@ async def ensure(bot: Bot) -> None:
     try:
         rows = await bot.call_api("get_friend_list")
         friends = {int(r["user_id"]) for r in rows or [] if str(r.get("user_id", "")).isdigit()}
-    except Exception as e:  # unsupported or unavailable: send as if the list were unknown
+    except ActionFailed as e:  # the implementation does not tell: unknown for the day
         logger.info(f"friend list of {bot_id} not available: {e!r}")
         friends = None
+    except Exception as e:  # no answer: unknown, asked again in a few minutes
+        logger.warning(f"friend list of {bot_id} not loaded: {e!r}")
+        _lists[bot_id] = _List(None, now - REFRESH + RETRY)
+        return
     _lists[bot_id] = _List(friends, now)
 
 

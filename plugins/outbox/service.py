@@ -233,6 +233,17 @@ async def _deliver(bots: list[Bot]) -> int:
     return sent
 
 
+async def reachable(qq: int) -> bool:
+    """Whether a private message to `qq` has a path: a friend (or an account that does not
+    tell) among the connected accounts, or a bound group both are in."""
+    from plugins.core.bots import connected_bots
+
+    bot_ids = [int(b.self_id) for b in connected_bots()]
+    if not bot_ids or any(friends.status(b, qq) is not False for b in bot_ids):
+        return True  # a friend, or nobody here can tell
+    return bool(await _reach([qq]))
+
+
 async def _reach(qqs: list[int]) -> Reach:
     """The bound groups each person is in, with the account in each (two queries)."""
     if not qqs:

@@ -132,6 +132,17 @@ async def test_where_temporary_sessions_are_refused_the_youth_is_mentioned_and_r
     assert "没有暂存给你的消息" in await sim.ask_private(Y2, "/消息")
 
 
+async def test_a_cadre_inviting_someone_the_bot_cannot_reach_is_told_so(bot, sim: OneBotSimulator) -> None:
+    answer = await sim.ask_private(ZHANG, f"/邀请 {STRANGER}")
+    assert "已安排向 59999 发送邀请" in answer and "不是机器人的好友，也不在任何绑定群里" in answer
+
+    async def kept():
+        return db_rows(bot.database_url, f"SELECT COUNT(*) FROM inbox_message WHERE qq = {STRANGER}") == [(1,)]
+
+    assert await eventually(kept)  # kept for /消息; no group to mention them in
+    assert not [c for c in sim.calls if is_private_to(c, STRANGER)]
+
+
 async def test_a_member_becomes_a_friend_and_a_stranger_does_not(bot, sim: OneBotSimulator) -> None:
     stranger = await sim.friend_request(STRANGER, "加个好友")
     member = await sim.friend_request(Y5, "我是小刚")
