@@ -24,6 +24,10 @@ class FakeBot:
     """Temporary sessions are refused (the group forbids them)."""
     time_out: bool = False
     """Sends are carried out but never answered (the adapter raises NetworkError)."""
+    unconfirmed: bool = False
+    """NapCat gives up waiting for QQ's confirmation: ActionFailed "Timeout: NTEvent …"."""
+    dropped: bool = False
+    """With time_out or unconfirmed: QQ dropped the message (it is not in the history)."""
     history: bool = True
     """False: get_friend_msg_history / get_group_msg_history are unsupported."""
     temp_groups: list[int] = field(default_factory=list)
@@ -73,8 +77,11 @@ class FakeBot:
         if self.fail_with is not None:
             raise self.fail_with
         assert all(seg.type in ("text", "at") for seg in message), "outbox messages are plain text"
+        segments = [{"type": seg.type, "data": dict(seg.data)} for seg in message]
+        if self.dropped:
+            return self._fail()
         self.sent.append((kind, target, message.extract_plain_text()))
-        self.segments.append([{"type": seg.type, "data": dict(seg.data)} for seg in message])
+        self.segments.append(segments)
         message_id = len(self.sent)
         item = {
             "message_id": message_id, "user_id": int(self.self_id), "time": int(time.time()),
@@ -83,6 +90,13 @@ class FakeBot:
             "message": self.segments[-1],
         }
         self._log.append({"kind": kind, "target": target, "item": item})
-        if self.time_out:
-            raise NetworkError("WebSocket call api timeout")
-        return {"message_id": message_id}
+        return self._fail() if self.time_out or self.unconfirmed else {"message_id": message_id}
+
+    def _fail(self) -> dict:
+        if self.unconfirmed:
+            raise ActionFailed(
+                status="failed", retcode=1200,
+                message="Timeout: NTEvent serviceAndMethod:NodeIKernelMsgService/sendMsg "
+                "ListenerName:NodeIKernelMsgListener/onMsgInfoListUpdate EventRet:\n{}\n",
+            )
+        raise NetworkError("WebSocket call api timeout")

@@ -231,6 +231,46 @@ async def test_a_timed_out_group_message_is_looked_up_in_the_group_history() -> 
     assert (await OutboxMessage.get(target=G1)).status == "sent"
 
 
+async def test_napcats_own_send_timeout_is_an_unknown_outcome_too() -> None:
+    """NapCat answers "Timeout: NTEvent … sendMsg" when QQ did not confirm in time; the
+    message can still arrive (NapCatQQ#1772), so it is looked up rather than resent."""
+    clock.set_now(at(1, 10))
+    bot = FakeBot(unconfirmed=True)
+    await service.enqueue(YOUTH, "确认超时", category="test", bulk=False)
+    assert await service.deliver_due([bot]) == 0
+    bot.unconfirmed = False
+    clock.set_now(at(1, 10, 1))
+    await service.deliver_due([bot])
+    assert bot.sent == [("private", YOUTH, "确认超时")]
+    assert (await OutboxMessage.get(target=YOUTH)).status == "sent"
+
+
+async def test_a_temporary_session_that_timed_out_and_never_arrived_goes_to_the_inbox() -> None:
+    clock.set_now(at(1, 10))
+    await bound(G1, [YOUTH])
+    friends.seed(BOT, set())
+    bot = FakeBot(unconfirmed=True, dropped=True)
+    await service.enqueue(YOUTH, "没送到的临时会话", category="test", bulk=False)
+    assert await service.deliver_due([bot]) == 0
+    clock.set_now(at(1, 10, 1))
+    assert await service.deliver_due([bot]) == 0
+    assert ("get_friend_msg_history", {"user_id": YOUTH, "count": 20}) in bot.calls
+    assert [m.text for m in await InboxMessage.filter(qq=YOUTH)] == ["没送到的临时会话"]
+    assert (await OutboxMessage.get(target=YOUTH, target_type="private")).status == "inboxed"
+
+
+def test_history_entries_in_cq_code_are_recognised_too() -> None:
+    """Implementations configured for string messages return history as CQ code."""
+    mention = OutboxMessage(target_type="mention", target=YOUTH, text=service.MENTION)
+    entry = {"user_id": BOT, "time": 2_000_000_000,
+             "message": f"[CQ:at,qq={YOUTH}] 联青有 1 条消息给你，加我为好友或私聊我发送 /消息 查看"}
+    assert service._is_this(entry, mention, BOT, 0)
+    plain = OutboxMessage(target_type="private", target=YOUTH, text="[CQ:at,qq=all] 原样")
+    assert service._is_this({"user_id": BOT, "time": 2_000_000_000, "message": "&#91;CQ:at,qq=all&#93; 原样"}, plain, BOT, 0)
+    assert not service._is_this({"user_id": YOUTH, "time": 2_000_000_000, "message": "&#91;CQ:at,qq=all&#93; 原样"}, plain, BOT, 0)
+    assert not service._is_this({"user_id": BOT, "time": 10, "message": "&#91;CQ:at,qq=all&#93; 原样"}, plain, BOT, 100)
+
+
 async def test_unread_inbox_messages_expire() -> None:
     clock.set_now(at(1, 10))
     await InboxMessage.create(qq=YOUTH, text="旧消息", category="test", created_at=clock.now())

@@ -197,7 +197,7 @@ async def _deliver(bots: list[Bot]) -> int:
     sent = 0
     for message in due:
         if message.attempted_at is not None:
-            bot = await _settle_unknown(message, by_id, now)
+            bot = await _settle_unknown(message, by_id, now, reach.get(message.target, []))
             if bot is None:
                 continue  # settled (sent or unknown), or its account is not here
         plan = _plan(message, by_id, sent_today, reach, now)
@@ -339,6 +339,12 @@ async def _send(plan: Plan, message: OutboxMessage, now: datetime, shared: list[
         else:
             result = await bot.send_private_msg(user_id=message.target, message=plain(message.text))
     except ActionFailed as e:
+        if _unconfirmed(e):
+            # NapCat gave up waiting for QQ's confirmation: it may still arrive (NapCatQQ#1772).
+            if plan.via == "private":
+                friends.mark_stale(bot_id)  # also what a C2C send to a non-friend looks like
+            await _retry_later(message, now, e, attempted_at=started, attempted_by=bot_id, plan=plan)
+            return False
         # The OneBot side answered: not delivered.
         if plan.via == "temp":
             await _to_inbox(message, shared, f"临时会话被拒绝：{_short(e)}")
@@ -350,7 +356,7 @@ async def _send(plan: Plan, message: OutboxMessage, now: datetime, shared: list[
         return False
     except NetworkError as e:
         # No answer: QQ may have delivered it. Look before sending again.
-        await _retry_later(message, now, e, attempted_at=started, attempted_by=bot_id)
+        await _retry_later(message, now, e, attempted_at=started, attempted_by=bot_id, plan=plan)
         return False
     except Exception as e:  # e.g. the connection was already closed: nothing went out
         await _retry_later(message, now, e)
@@ -375,14 +381,25 @@ def mention_message(qq: int, waiting: int) -> Message:
     return MessageSegment.at(qq) + MessageSegment.text(" " + MENTION.format(n=waiting))
 
 
+def _unconfirmed(e: ActionFailed) -> bool:
+    """NapCat's answer when QQ did not confirm the send within its timeout
+    ("Timeout: NTEvent serviceAndMethod:NodeIKernelMsgService/sendMsg …",
+    packages/napcat-core/helper/event.ts callNormalEventV2): the outcome is unknown."""
+    return _message_of(e).startswith("Timeout:") and "sendMsg" in _message_of(e)
+
+
+def _message_of(e: Exception) -> str:
+    info = getattr(e, "info", None)
+    return str(info.get("message") or info.get("wording") or "") if isinstance(info, dict) else ""
+
+
 _QQ_RESULT = re.compile(r'"result":\s*(-?\d+),\s*"errMsg":\s*"([^"]*)"')
 
 
 def _short(e: Exception) -> str:
     """The reason in a refusal: QQ's own result and wording when NapCat passes them on
     (`EventChecker Failed: … EventRet: {"result": 103, "errMsg": "…"}`, helper/event.ts)."""
-    info = getattr(e, "info", None)
-    text = str(info.get("message") or info.get("wording") or "") if isinstance(info, dict) else ""
+    text = _message_of(e)
     qq = _QQ_RESULT.search(text)
     if qq and qq.group(2):
         return f"{qq.group(1)} {qq.group(2)}"[:120]
@@ -406,6 +423,7 @@ async def _retry_later(
     *,
     attempted_at: datetime | None = None,
     attempted_by: int | None = None,
+    plan: Plan | None = None,
 ) -> None:
     """Back off; after OUTBOX_MAX_ATTEMPTS a refused message is failed, an unanswered one unknown."""
     attempts = message.attempts + 1
@@ -414,6 +432,8 @@ async def _retry_later(
     changes: dict[str, Any] = {}
     if attempted_at is not None:
         changes = {"attempted_at": attempted_at, "attempted_by": attempted_by}
+        if plan is not None and plan.via == "temp":
+            changes.update(via="temp", group_id=plan.group_id)  # how it was tried
     unknown = attempted_at is not None or message.attempted_at is not None
     await OutboxMessage.filter(id=message.id).update(
         status=("unknown" if unknown else "failed") if exhausted else "pending",
@@ -451,10 +471,13 @@ async def _to_inbox(message: OutboxMessage, shared: list[tuple[int, int]], reaso
             )
 
 
-async def _settle_unknown(message: OutboxMessage, by_id: dict[int, Bot], now: datetime) -> Bot | None:
+async def _settle_unknown(
+    message: OutboxMessage, by_id: dict[int, Bot], now: datetime, shared: list[tuple[int, int]]
+) -> Bot | None:
     """A message whose last send timed out: was it delivered after all?
 
-    Returns the account to send it again with, or None (settled, or wait)."""
+    Returns the account to send it again with, or None (settled, or wait). A temporary
+    session that did not arrive is not tried again: QQ dropped it, so it goes to the inbox."""
     bot = by_id.get(message.attempted_by or 0)
     if bot is None:
         if now - message.created_at >= UNKNOWN_AFTER:
@@ -480,6 +503,9 @@ async def _settle_unknown(message: OutboxMessage, by_id: dict[int, Bot], now: da
         )
         logger.warning(f"outbox #{message.id}: the timed-out send had been delivered; not resent")
         await _after_sent(message, int(bot.self_id), {"message_id": found.get("message_id")})
+        return None
+    if message.target_type == "private" and message.via == "temp":
+        await _to_inbox(message, shared, "临时会话未送达")
         return None
     await OutboxMessage.filter(id=message.id).update(
         status="pending", claimed_at=None, attempted_at=None, attempted_by=None
