@@ -278,3 +278,19 @@ async def test_unread_inbox_messages_expire() -> None:
     assert await inbox.expire() == 0
     clock.set_now(at(31, 10, 1))
     assert await inbox.expire() == 1
+
+
+async def test_with_several_accounts_the_inbox_waits_for_the_others_to_try() -> None:
+    """Friend lists live in each process: an account elsewhere may have them as a friend."""
+    from models import BotAccount
+
+    clock.set_now(at(1, 10))
+    await BotAccount.create(self_id=OTHER_BOT, first_seen=clock.now(), last_seen=clock.now())
+    friends.seed(BOT, set())
+    bot = FakeBot()
+    await service.enqueue(STRANGER, "你好", category="test", bulk=False)
+    assert await service.deliver_due([bot]) == 0
+    assert not await InboxMessage.exists(qq=STRANGER)  # not yet: another process may send it
+    clock.set_now(at(1, 11, 1))
+    await service.deliver_due([bot])
+    assert [m.text for m in await InboxMessage.filter(qq=STRANGER)] == ["你好"]

@@ -45,7 +45,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
-from models import Admin, BoundGroup, Cadre, GroupMember, InboxMessage, OutboxMessage
+from models import Admin, BotAccount, BoundGroup, Cadre, GroupMember, InboxMessage, OutboxMessage
 from plugins.core import clock
 from plugins.core.text import plain
 from plugins.outbox import friends
@@ -194,13 +194,14 @@ async def _deliver(bots: list[Bot]) -> int:
     received = await _counts("target", today, private_targets, bulk_private=True)
     staff = await _staff(private_targets)
     reach = await _reach(private_targets)
+    elsewhere = bool(private_targets) and await BotAccount.exclude(self_id__in=list(by_id)).exists()
     sent = 0
     for message in due:
         if message.attempted_at is not None:
             bot = await _settle_unknown(message, by_id, now, reach.get(message.target, []))
             if bot is None:
                 continue  # settled (sent or unknown), or its account is not here
-        plan = _plan(message, by_id, sent_today, reach, now)
+        plan = _plan(message, by_id, sent_today, reach, now, elsewhere)
         if plan is None:
             continue
         if plan.via == "inbox":
@@ -260,8 +261,16 @@ async def _reach(qqs: list[int]) -> Reach:
 
 
 def _plan(
-    message: OutboxMessage, by_id: dict[int, Bot], sent_today: dict[int, int], reach: Reach, now: datetime
+    message: OutboxMessage,
+    by_id: dict[int, Bot],
+    sent_today: dict[int, int],
+    reach: Reach,
+    now: datetime,
+    elsewhere: bool = False,
 ) -> Plan | None:
+    """The path for one message this round; None: not this round.
+
+    `elsewhere`: other accounts are known (bot_account) that are not connected here."""
     if message.target_type != "private":
         bot = _choose_bot(message, by_id, sent_today, now)
         return Plan(bot, message.target_type, message.group_id) if bot is not None else None
@@ -289,7 +298,11 @@ def _plan(
     # 4. Only accounts of other processes share a group with them: give those a while.
     if shared and now - message.created_at < PREFERRED_BOT_GRACE:
         return None
+    if elsewhere and now - message.created_at < PREFERRED_BOT_GRACE:
+        return None  # an account of another process may have them as a friend: let it try
     return Plan(None, "inbox")
+
+
 def _choose_bot(
     message: OutboxMessage, by_id: dict[int, Bot], sent_today: dict[int, int], now: datetime
 ) -> Bot | None:
@@ -483,8 +496,6 @@ async def _settle_unknown(
         if now - message.created_at >= UNKNOWN_AFTER:
             await OutboxMessage.filter(id=message.id, status="pending").update(status="unknown")
         return None  # its account is not connected here: it checks when it is
-    if message.not_before > now:
-        return None
     if not await OutboxMessage.filter(id=message.id, status="pending").update(status="sending", claimed_at=now):
         return None  # another process is looking
     try:
