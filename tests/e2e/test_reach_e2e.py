@@ -18,7 +18,15 @@ from datetime import timedelta
 import pytest
 from openpyxl import load_workbook
 
-from tests.e2e.botproc import DEFAULT_NOW, db_rows, e2e_database_url, eventually, run_cli, start_bot, stop_bot
+from tests.e2e.botproc import (
+    DEFAULT_NOW,
+    db_rows,
+    e2e_database_url,
+    eventually,
+    run_cli,
+    start_bot,
+    stop_bot,
+)
 from tests.simulator import OneBotSimulator
 from tests.simulator.onebot import is_group_to, is_private_to
 

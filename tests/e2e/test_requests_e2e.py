@@ -4,7 +4,6 @@ moved); the problem list against the database; the .xlsx upload; mutual help wit
 
 import io
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook

@@ -195,6 +195,7 @@ class OneBotSimulator:
         """Actions whose request is lost with the connection: not done, never answered."""
         self._flags = itertools.count(int(time.time() * 1_000_000))
         self._lost = asyncio.Event()
+        self._late: set[asyncio.Future] = set()
         self._follow_ups: list[dict[str, Any]] = []
         """Events an action causes, posted once its answer is out (e.g. notice.friend_add)."""
         self._ids = itertools.count(1_000_001)
@@ -332,7 +333,9 @@ class OneBotSimulator:
                 return
             if action in self.answer_late:
                 await self._record(call)
-                asyncio.ensure_future(self._answer_later(response, self.answer_late[action]))
+                late = asyncio.ensure_future(self._answer_later(response, self.answer_late[action]))
+                self._late.add(late)
+                late.add_done_callback(self._late.discard)
                 continue
             await self._ws.send_str(json.dumps(response, ensure_ascii=False))
             # Recorded once answered, as a real implementation's message exists only then.
