@@ -294,3 +294,16 @@ async def test_with_several_accounts_the_inbox_waits_for_the_others_to_try() -> 
     clock.set_now(at(1, 11, 1))
     await service.deliver_due([bot])
     assert [m.text for m in await InboxMessage.filter(qq=STRANGER)] == ["你好"]
+
+
+async def test_a_duplicate_queued_inside_a_transaction_does_not_undo_the_rest_of_it() -> None:
+    """PostgreSQL aborts a whole transaction on a duplicate key unless it is a savepoint."""
+    from tortoise.transactions import in_transaction
+
+    clock.set_now(at(1, 10))
+    async with in_transaction():
+        assert await service.enqueue(YOUTH, "一", category="test", dedup_key="once") is not None
+        assert await service.enqueue(YOUTH, "二", category="test", dedup_key="once") is None
+        await InboxMessage.create(qq=YOUTH, text="同一事务里的其他写入", category="test", created_at=clock.now())
+    assert await InboxMessage.exists(qq=YOUTH)
+    assert await OutboxMessage.filter(target=YOUTH).count() == 1

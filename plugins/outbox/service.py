@@ -120,19 +120,22 @@ async def enqueue(
     non-friend goes through it when both are in it."""
     now = clock.now()
     try:
-        message = await OutboxMessage.create(
-            target_type=target_type,
-            target=target,
-            text=text,
-            category=category,
-            bulk=bulk,
-            dedup_key=dedup_key,
-            bot_id=bot_id,
-            ref_id=ref_id,
-            group_id=group_id,
-            not_before=not_before or now,
-            created_at=now,
-        )
+        # A savepoint inside the caller's transaction: on PostgreSQL a duplicate key
+        # would otherwise abort the whole transaction, not just this insert.
+        async with in_transaction():
+            message = await OutboxMessage.create(
+                target_type=target_type,
+                target=target,
+                text=text,
+                category=category,
+                bulk=bulk,
+                dedup_key=dedup_key,
+                bot_id=bot_id,
+                ref_id=ref_id,
+                group_id=group_id,
+                not_before=not_before or now,
+                created_at=now,
+            )
     except IntegrityError:
         if dedup_key is None:
             raise
