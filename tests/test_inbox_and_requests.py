@@ -4,7 +4,13 @@ invitations are answered for the people the bot serves, and left alone otherwise
 import time
 
 import pytest
-from nonebot.adapters.onebot.v11 import ActionFailed, Bot, FriendRequestEvent, GroupRequestEvent
+from nonebot.adapters.onebot.v11 import (
+    ActionFailed,
+    Bot,
+    FriendAddNoticeEvent,
+    FriendRequestEvent,
+    GroupRequestEvent,
+)
 from nonebug import App
 
 from models import BoundGroup, GroupMember, InboxMessage, OutboxMessage
@@ -143,3 +149,12 @@ async def test_invitations_into_groups_are_accepted_from_staff_only(app: App) ->
     )
     await converse(app, group_invitation(800003, YOUTH))  # a youth's invitation: left alone
     await converse(app, group_invitation(800004, STRANGER))
+
+
+async def test_a_new_friend_notice_updates_the_friend_list(app: App) -> None:
+    friends.seed(BOT_ID, set())
+    notice = FriendAddNoticeEvent(
+        time=int(time.time()), self_id=BOT_ID, post_type="notice", notice_type="friend_add", user_id=YOUTH
+    )
+    await converse(app, notice)
+    assert friends.status(BOT_ID, YOUTH) is True

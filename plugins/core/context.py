@@ -63,9 +63,12 @@ class CommandContext:
         """Answer in the same chat; in a group, quoting the command message. False: not sent.
 
         To someone who wrote through a temporary session (a private message with
-        `sub_type: "group"`, NapCat's api/msg.ts handleTempGroupMessage) the adapter's
-        `send` copies the event's `group_id` into `send_msg`, and NapCat answers through
-        that group (createContext in action/msg/SendMsg.ts)."""
+        `sub_type: "group"` and the group's `group_id`, NapCat's api/msg.ts
+        handleTempGroupMessage) the adapter's `send` (nonebot/adapters/onebot/v11/bot.py)
+        copies every field of the event, extra ones included (NoneBot events allow extra
+        fields), so `send_msg` gets `message_type: "private"` with that `group_id`, and
+        NapCat answers as a temporary session through that group (createContext in
+        action/msg/SendMsg.ts). tests/e2e/test_reach_e2e.py checks it end to end."""
         message = plain(text)
         if self.is_group:
             message = MessageSegment.reply(self.event.message_id) + message
