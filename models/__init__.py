@@ -30,7 +30,7 @@ from models.evaluation import (
 from models.identity import Admin, Application, Cadre, Organisation
 from models.interaction import Exchange, MessageCount, Topic, TopicPost, TopicReply
 from models.jobs import JobRun
-from models.outbox import OutboxMessage
+from models.outbox import InboxMessage, OutboxMessage
 from models.privacy import DailyUse, SystemSetting
 from models.requests import Case, CaseEvent, HelpMatch, HelpPost
 
@@ -54,6 +54,7 @@ __all__ = [
     "GroupMember",
     "HelpMatch",
     "HelpPost",
+    "InboxMessage",
     "Invitation",
     "JobRun",
     "MessageCount",

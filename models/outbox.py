@@ -16,7 +16,10 @@ class OutboxMessage(Model):
     dedup_key = fields.CharField(max_length=160, null=True, unique=True)
     bot_id = fields.BigIntField(null=True, description="preferred sending account")
     ref_id = fields.IntField(null=True, description="the record the message is about, for after-send hooks")
-    status = fields.CharField(max_length=10, default="pending", description="pending|sending|sent|failed")
+    status = fields.CharField(
+        max_length=10, default="pending",
+        description="pending|sending|sent|failed|unknown|inboxed|dropped",
+    )
     attempts = fields.IntField(default=0)
     last_error = fields.CharField(max_length=200, null=True)
     not_before = fields.DatetimeField()
@@ -24,7 +27,30 @@ class OutboxMessage(Model):
     claimed_at = fields.DatetimeField(null=True)
     sent_at = fields.DatetimeField(null=True)
     sent_by = fields.BigIntField(null=True)
+    group_id = fields.BigIntField(
+        null=True, description="the group the message concerns: a temporary session goes through it"
+    )
+    via = fields.CharField(max_length=8, null=True, description="private | temp | inbox: how it went")
+    attempted_at = fields.DatetimeField(
+        null=True, description="wall-clock start of a send whose outcome is unknown (timed out)"
+    )
+    attempted_by = fields.BigIntField(null=True, description="the account of that send")
 
     class Meta:
         table = "outbox_message"
         indexes = (("status", "not_before"), ("target_type", "target", "sent_at"), ("sent_by", "sent_at"))
+
+
+class InboxMessage(Model):
+    """A message kept for someone the bot could not reach privately, read with /消息.
+
+    Personal data: deleted when read, on /退出 全部 and after OUTBOX_INBOX_DAYS."""
+
+    id = fields.BigIntField(primary_key=True)
+    qq = fields.BigIntField(db_index=True, description="whose message it is")
+    text = fields.TextField()
+    category = fields.CharField(max_length=24)
+    created_at = fields.DatetimeField(db_index=True)
+
+    class Meta:
+        table = "inbox_message"

@@ -1,5 +1,7 @@
 """Evaluation from recorded data: inputs, /评估, rankings, spot checks, surveys, snapshots."""
 
+import base64
+import io
 from datetime import timedelta
 
 from nonebug import App
@@ -120,7 +122,8 @@ async def test_ranking_and_export(app: App) -> None:
         Api("upload_private_file", {"user_id": PROVINCE_ADMIN, "file": File(), "name": Contains("排行_浙江省委_")}),
         Contains("已发送排行表", "团干部 2 人"),
     )
-    book = load_workbook(sent["file"])
+    assert sent["file"].startswith("base64://")  # never a path of the bot's machine
+    book = load_workbook(io.BytesIO(base64.b64decode(sent["file"].removeprefix("base64://"))))
     rows = list(book["团干部"].iter_rows(values_only=True))
     assert rows[0][:4] == ("编号", "实名", "组织", "类别")
     assert [r[1] for r in rows[1:]] == ["共青团杭州市委张三", "共青团宁波市委王五"]  # by 综合

@@ -14,6 +14,7 @@ from models import (
     Exchange,
     GroupMember,
     HelpPost,
+    InboxMessage,
     Invitation,
     MessageCount,
     SpotCheck,
@@ -58,6 +59,9 @@ async def everything_about_the_youth() -> None:
     await SpotCheckQuestion.create(check=check, cadre=cadre, youth_qq=QQ, quarter="2026Q4", answer="yes", asked_at=now, answered_at=now)
     await Invitation.create(cadre=cadre, qq=QQ, created_at=now - timedelta(days=1))
     await enqueue(QQ, f"给 {NICKNAME} 的一条提醒", category="test")
+    # Kept because the bot could not reach them privately, and the @-mention about it.
+    await InboxMessage.create(qq=QQ, text=f"给 {NICKNAME} 的暂存消息", category="test", created_at=now)
+    await enqueue(QQ, "联青有 {n} 条消息给你", category="inbox_mention", target_type="mention", group_id=700, bulk=False)
 
 
 async def leftovers(qq: int = QQ, texts: tuple[str, ...] = (NICKNAME, CONTENT)) -> list[str]:

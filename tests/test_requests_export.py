@@ -1,5 +1,8 @@
 """/清单 导出: the .xlsx opens with openpyxl, has the expected sheets and rows, hides what it must."""
 
+import base64
+import os
+import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -44,7 +47,8 @@ def export_dir(tmp_path: Path):
 
 
 class XlsxFile:
-    """Matches the `file` parameter of an upload: an absolute path to an .xlsx that exists."""
+    """Matches the `file` parameter of an upload: an .xlsx as `base64://…`, never a path
+    (the OneBot side usually runs in another container). Keeps a decoded copy in `path`."""
 
     def __init__(self) -> None:
         self.path: Path | None = None
@@ -52,11 +56,16 @@ class XlsxFile:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, str):
             return NotImplemented
-        path = Path(other)
-        if path.is_absolute() and path.suffix == ".xlsx" and path.is_file():
-            self.path = path
-            return True
-        return False
+        if not other.startswith("base64://"):
+            return False
+        data = base64.b64decode(other.removeprefix("base64://"), validate=True)
+        if not data.startswith(b"PK"):  # an .xlsx is a zip
+            return False
+        handle, name = tempfile.mkstemp(suffix=".xlsx")
+        os.write(handle, data)
+        os.close(handle)
+        self.path = Path(name)
+        return True
 
     def __repr__(self) -> str:
         return "XlsxFile()"
@@ -108,7 +117,8 @@ async def test_private_export_has_summary_and_cases_of_the_subtree(app: App) -> 
         ),
         Contains("已发送问题清单文件 问题清单_杭州市委（含下级组织）_2026-11.xlsx：2026年11月，3 件诉求"),
     )
-    assert file.path is not None and file.path.parent == exports.export_dir()
+    assert file.path is not None
+    assert list(exports.export_dir().iterdir()) == []  # deleted once handed over
     book = load_workbook(file.path)
     assert book.sheetnames == ["汇总", "诉求"]
     summary = cells(file.path, "汇总")
@@ -190,8 +200,19 @@ async def test_failed_upload_is_reported_and_the_file_removed(app: App, export_d
         app, private(ZHANG, "/清单 导出"),
         Api("upload_private_file", {"user_id": ZHANG, "file": file, "name": "问题清单_共青团杭州市委张三_2026-11.xlsx"},
             exception=ActionFailed(retcode=1404)),
-        Contains("文件发送失败"),
+        Contains("文件发送失败", "如果你还不是机器人的好友，请先加好友"),
     )
+    assert files_in(export_dir) == []
+
+
+async def test_a_file_too_large_for_the_websocket_is_refused_with_a_reason(
+    app: App, export_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from plugins.core import files
+
+    await world()
+    monkeypatch.setattr(files, "MAX_BYTES", 1000)
+    await converse(app, private(ZHANG, "/清单 导出"), Contains("无法通过 QQ 发送，请缩小期间或范围后再试"))
     assert files_in(export_dir) == []
 
 

@@ -19,10 +19,12 @@ require("nonebot_plugin_apscheduler")
 from nonebot_plugin_apscheduler import scheduler  # noqa: E402
 
 from plugins.contacts import (  # noqa: E402, F401
+    approval,
     cache,
     commands,
     consent,
     consented,
+    inbox_privacy,
     jobs,
     links,
     notices,
@@ -45,6 +47,7 @@ __plugin_meta__ = PluginMetadata(
 
 config = get_plugin_config(Config)
 links.configure(config)
+approval.configure(config)
 stats.configure(config)
 optout.configure(config.lianqing_hash_secret or secret.LEGACY)  # replaced at start-up
 consent.install()

@@ -16,6 +16,7 @@ from plugins.core.text import parse_qq, parse_ref, ref
 from plugins.identity.cards import card_text
 from plugins.identity.commands import actor_of, require_admin, require_cadre
 from plugins.identity.orgs import find_org, real_name, target_for
+from plugins.outbox.service import reachable
 
 DETAIL_LIMIT = 100
 
@@ -219,8 +220,14 @@ async def invite_cmd(ctx: CommandContext) -> None:
     if qq is None:
         raise ctx.usage_error("请写要邀请的 QQ 号（或 @ 对方）")
     left = await links.invite(cadre, qq)
+    note = ""
+    if not await reachable(qq):
+        note = (
+            "\n注意：对方不是机器人的好友，也不在任何绑定群里，QQ 不允许机器人主动私聊，"
+            "邀请会暂存；请告诉对方加机器人为好友后发送 /消息 查看。"
+        )
     await ctx.reply(
-        f"已安排向 {qq} 发送邀请（免打扰时段外按额度送达），对方确认后计入联系人数。今天还可邀请 {left} 人。"
+        f"已安排向 {qq} 发送邀请（免打扰时段外按额度送达），对方确认后计入联系人数。今天还可邀请 {left} 人。{note}"
     )
 
 

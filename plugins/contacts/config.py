@@ -1,6 +1,7 @@
 """Contacts settings: representativeness, overlap, invitation rations, retention."""
 
 from datetime import time
+from typing import Literal
 
 from pydantic import BaseModel
 
@@ -28,3 +29,6 @@ class Config(BaseModel):
     """Key for the hashes of QQs that must not be recorded; empty: generated once and kept in
     LIANQING_HASH_SECRET_FILE (every process on one database must use the same key)."""
     lianqing_hash_secret_file: str = "data/hash_secret"
+    lianqing_friend_approve: Literal["members", "all", "none"] = "members"
+    """Whose friend requests the bot accepts: members of bound groups, cadres,
+    administrators and superusers; everyone; or nobody (left to the operator)."""

@@ -242,6 +242,7 @@ async def invite(cadre: Cadre, qq: int) -> int:
         category="invitation",
         dedup_key=f"invite:{cadre.id}:{qq}:{clock.today().isoformat()}",
         bot_id=shared.bot_id if shared else None,
+        group_id=shared.group_id if shared else None,
     )
     return s.contacts_invite_daily - sent_today - 1
 

@@ -11,6 +11,12 @@ def connected_bots() -> list[Bot]:
     return [b for b in nonebot.get_bots().values() if isinstance(b, Bot)]
 
 
+def is_superuser(bot: Bot, qq: int) -> bool:
+    """Listed in SUPERUSERS (plain, or as "onebot:<qq>")."""
+    su = bot.config.superusers
+    return str(qq) in su or f"onebot:{qq}" in su
+
+
 async def remember_bot(self_id: int) -> None:
     """Record the account (one atomic upsert, no transaction), so counts can exclude bots."""
     now = clock.now()

@@ -12,6 +12,7 @@ from nonebot.adapters.onebot.v11 import (
 from nonebot.log import logger
 
 from plugins.core import flood
+from plugins.core.bots import is_superuser
 from plugins.core.commands import Command
 from plugins.core.errors import UsageError
 from plugins.core.text import is_number, plain
@@ -42,9 +43,7 @@ class CommandContext:
 
     @property
     def is_superuser(self) -> bool:
-        su = self.bot.config.superusers
-        uid = str(self.event.user_id)
-        return uid in su or f"onebot:{uid}" in su
+        return is_superuser(self.bot, int(self.event.user_id))
 
     def words(self) -> list[str]:
         """The arguments split on any whitespace (full-width space included)."""
@@ -61,8 +60,16 @@ class CommandContext:
     def usage_error(self, problem: str) -> UsageError:
         return self.command.usage_error(problem)
 
-    async def reply(self, text: str) -> None:
-        """Answer in the same chat; in a group, quoting the command message."""
+    async def reply(self, text: str) -> bool:
+        """Answer in the same chat; in a group, quoting the command message. False: not sent.
+
+        To someone who wrote through a temporary session (a private message with
+        `sub_type: "group"` and the group's `group_id`, NapCat's api/msg.ts
+        handleTempGroupMessage) the adapter's `send` (nonebot/adapters/onebot/v11/bot.py)
+        copies every field of the event, extra ones included (NoneBot events allow extra
+        fields), so `send_msg` gets `message_type: "private"` with that `group_id`, and
+        NapCat answers as a temporary session through that group (createContext in
+        action/msg/SendMsg.ts). tests/e2e/test_reach_e2e.py checks it end to end."""
         message = plain(text)
         if self.is_group:
             if not flood.group_reply_allowed(int(self.event.group_id)):  # type: ignore[attr-defined]
@@ -73,3 +80,5 @@ class CommandContext:
             await self.bot.send(self.event, message)
         except Exception as e:  # the answer is lost, the work is not
             logger.warning(f"reply to /{self.command.name} failed: {e!r}")
+            return False
+        return True

@@ -1,4 +1,4 @@
-"""The project's single matcher: commands, message observers and notices.
+"""The project's single matcher: commands, message observers, notices and requests.
 
 Its rule is one async function (no sync dependencies, which NoneBot would run
 in a worker thread per message). For a message it lets the observers count it
@@ -15,6 +15,7 @@ from nonebot.adapters.onebot.v11 import (
     MessageSegment,
     NoticeEvent,
     PrivateMessageEvent,
+    RequestEvent,
 )
 from nonebot.log import logger
 from nonebot.rule import Rule
@@ -84,6 +85,8 @@ async def _wanted(event: Event) -> bool:
         return split_command(event.get_message()) is not None or events.wants_private_text(event)
     if isinstance(event, NoticeEvent):
         return events.wants_notice(event)
+    if isinstance(event, RequestEvent):
+        return events.wants_request(event)
     return False
 
 
@@ -94,6 +97,9 @@ dispatcher = on(rule=Rule(_wanted), priority=1, block=True)
 async def _dispatch(bot: Bot, event: Event) -> None:
     if isinstance(event, NoticeEvent):
         await events.handle_notice(bot, event)
+        return
+    if isinstance(event, RequestEvent):
+        await events.handle_request(bot, event)
         return
     if not isinstance(event, MessageEvent):
         return

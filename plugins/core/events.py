@@ -8,6 +8,8 @@ plugins/core/dispatcher.py calls these subscribers itself:
 - message observers: plain (sync) functions called for every message, before
   command lookup; they must only touch memory (e.g. batched counters);
 - notice handlers: async functions for one notice type (group_increase, …);
+- request handlers: async functions for one request type (friend, group), which
+  answer the request themselves (set_friend_add_request, …) or leave it;
 - private text handlers: for a person the bot is waiting on (e.g. a spot-check
   question), a plain private message that is not a command is their answer.
   `wants(qq)` must answer from memory.
@@ -16,7 +18,13 @@ plugins/core/dispatcher.py calls these subscribers itself:
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
-from nonebot.adapters.onebot.v11 import Bot, MessageEvent, NoticeEvent, PrivateMessageEvent
+from nonebot.adapters.onebot.v11 import (
+    Bot,
+    MessageEvent,
+    NoticeEvent,
+    PrivateMessageEvent,
+    RequestEvent,
+)
 from nonebot.log import logger
 
 if TYPE_CHECKING:
@@ -24,12 +32,14 @@ if TYPE_CHECKING:
 
 MessageObserver = Callable[[MessageEvent], None]
 NoticeHandler = Callable[[Bot, NoticeEvent], Awaitable[None]]
+RequestHandler = Callable[[Bot, RequestEvent], Awaitable[None]]
 
 PrivateTextHandler = Callable[[Bot, PrivateMessageEvent], Awaitable[bool]]
 ConsentGate = Callable[["CommandContext"], Awaitable[bool]]
 
 _observers: list[MessageObserver] = []
 _notice_handlers: dict[str, list[NoticeHandler]] = {}
+_request_handlers: dict[str, list[RequestHandler]] = {}
 _private_text: list[tuple[Callable[[int], bool], PrivateTextHandler]] = []
 _consent_gate: ConsentGate | None = None
 
@@ -56,6 +66,15 @@ def on_notice_type(*notice_types: str) -> Callable[[NoticeHandler], NoticeHandle
     def decorator(handler: NoticeHandler) -> NoticeHandler:
         for notice_type in notice_types:
             _notice_handlers.setdefault(notice_type, []).append(handler)
+        return handler
+
+    return decorator
+
+
+def on_request_type(*request_types: str) -> Callable[[RequestHandler], RequestHandler]:
+    def decorator(handler: RequestHandler) -> RequestHandler:
+        for request_type in request_types:
+            _request_handlers.setdefault(request_type, []).append(handler)
         return handler
 
     return decorator
@@ -110,3 +129,15 @@ async def handle_notice(bot: Bot, event: NoticeEvent) -> None:
             await handler(bot, event)
         except Exception as e:
             logger.opt(exception=e).warning(f"notice handler {handler.__qualname__} failed")
+
+
+def wants_request(event: RequestEvent) -> bool:
+    return event.request_type in _request_handlers
+
+
+async def handle_request(bot: Bot, event: RequestEvent) -> None:
+    for handler in _request_handlers.get(event.request_type, ()):
+        try:
+            await handler(bot, event)
+        except Exception as e:
+            logger.opt(exception=e).warning(f"request handler {handler.__qualname__} failed")

@@ -2,19 +2,23 @@
 
 Reminders, notices, surveys and spot checks are queued with `enqueue` and
 delivered by one loop per process, within a daily budget per QQ account and
-per recipient, outside quiet hours, retried when the OneBot side refuses.
+per recipient, outside quiet hours, retried when the OneBot side refuses;
+privately to friends, through temporary sessions to others, and into the
+person's inbox (/消息) when QQ offers no private path.
 """
 
+from datetime import time
+
 from nonebot import get_driver, get_plugin_config, require
+from nonebot.adapters.onebot.v11 import Bot, FriendAddNoticeEvent, NoticeEvent
 from nonebot.plugin import PluginMetadata
 
 require("plugins.core")
 
-from datetime import time  # noqa: E402
-
 from plugins.core import schedule  # noqa: E402
 from plugins.core.commands import plugin_usage  # noqa: E402
-from plugins.outbox import commands, service, worker  # noqa: E402, F401
+from plugins.core.events import on_notice_type  # noqa: E402
+from plugins.outbox import commands, friends, inbox, service, worker  # noqa: E402, F401
 from plugins.outbox.config import Config  # noqa: E402
 from plugins.outbox.service import enqueue  # noqa: E402
 
@@ -29,7 +33,9 @@ __plugin_meta__ = PluginMetadata(
 
 config = get_plugin_config(Config)
 service.configure(config)
+inbox.configure(config)
 driver = get_driver()
+schedule.daily("inbox_expire", time(3, 20))(inbox.expire)
 
 
 @driver.on_startup
@@ -44,13 +50,21 @@ async def _stop_worker() -> None:
 
 
 @driver.on_bot_connect
-async def _deliver_waiting() -> None:
+async def _deliver_waiting(bot: Bot) -> None:
+    friends.mark_stale(int(bot.self_id))  # friends may have changed while it was away
     service.kick()
 
 
 @schedule.daily("outbox_retention", time(3, 40))
 async def _retention() -> None:
     await service.purge_old(config.outbox_keep_days)
+
+
+@on_notice_type("friend_add")
+async def _friend_added(bot: Bot, event: NoticeEvent) -> None:
+    if isinstance(event, FriendAddNoticeEvent):
+        friends.added(int(event.self_id), int(event.user_id))
+        service.kick()
 
 
 __all__ = ["enqueue"]

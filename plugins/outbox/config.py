@@ -23,3 +23,5 @@ class Config(BaseModel):
     """Sent and failed messages (their text and recipient) are deleted after this many days."""
     outbox_max_attempts: int = 12
     """After this many refusals a message is marked failed (kept and shown in /发件箱)."""
+    outbox_inbox_days: int = 30
+    """Messages kept for someone the bot could not reach are deleted after this many days."""

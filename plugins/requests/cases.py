@@ -185,6 +185,7 @@ async def open_case(
                 category="case_ack",
                 bulk=False,
                 dedup_key=f"case:{case.id}:ack",
+                group_id=group_id,
             )
     return case, target
 
@@ -223,6 +224,7 @@ async def reply(actor: Actor, token: str | None, text: str) -> ReplyResult:
                 category="case_reply",
                 bulk=False,
                 dedup_key=f"case:{case.id}:event:{event.id}",
+                group_id=case.source_group_id,
             )
     return ReplyResult(case, asks, case.youth_qq is not None)
 
@@ -275,6 +277,7 @@ async def close(actor: Actor, token: str | None, note_text: str | None) -> Case:
                 category="case_closed",
                 bulk=False,
                 dedup_key=f"case:{case.id}:closed",
+                group_id=case.source_group_id,
             )
     return case
 
@@ -352,6 +355,7 @@ async def escalate(case: Case, note: str, actor: Actor | None = None) -> list[in
                 category="case_escalated",
                 bulk=False,
                 dedup_key=f"case:{case.id}:escalated:youth",
+                group_id=case.source_group_id,
             )
     return targets
 
@@ -405,6 +409,7 @@ async def transfer(actor: Actor, token: str | None, cadre_token: str | None) -> 
                 category="case_transfer",
                 bulk=False,
                 dedup_key=f"case:{case.id}:event:{event.id}:youth",
+                group_id=case.source_group_id,
             )
     return case, target
 

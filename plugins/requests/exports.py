@@ -1,7 +1,8 @@
 """/清单 导出: the problem list as an .xlsx with a summary sheet and a cases sheet.
 
 Files go to REQUESTS_EXPORT_DIR under an unguessable name, are handed to the
-OneBot side by absolute path, and are deleted after REQUESTS_EXPORT_KEEP_HOURS.
+OneBot side as base64 (plugins/core/files.py) and deleted once handed over;
+REQUESTS_EXPORT_KEEP_HOURS removes any left behind (e.g. by a crash).
 Content is written only for cases the requester may see; the youth's identity
 only where the youth agreed (`show_identity`). Cells are always text or
 numbers, never formulas, whatever a youth typed.

@@ -2,8 +2,8 @@
 reply → close → rate; a group submission; escalation after the deadline (the bot's clock is
 moved); the problem list against the database; the .xlsx upload; mutual help with consent."""
 
+import io
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -144,9 +144,10 @@ async def test_export_uploads_an_xlsx(world, sim: OneBotSimulator) -> None:
     upload = await sim.wait_for(lambda c: c.action == "upload_private_file", start=start)
     assert upload.params["user_id"] == HANGZHOU_ADMIN
     assert upload.params["name"] == "问题清单_杭州市委（含下级组织）_2026Q4.xlsx"
-    path = Path(upload.params["file"])
-    assert path.is_absolute() and path.parent == world["exports"]
-    book = load_workbook(path)
+    # Handed over inside the call, never as a path of the bot's machine, and not kept.
+    assert upload.ok and upload.params["file"].startswith("base64://")
+    assert list(world["exports"].iterdir()) == []
+    book = load_workbook(io.BytesIO(sim.files[-1].data))
     assert book.sheetnames == ["汇总", "诉求"]
     rows = list(book["诉求"].iter_rows(values_only=True))
     assert [r[0] for r in rows[1:]] == [3, 1, 2]  # the overdue case first
