@@ -1,21 +1,38 @@
-"""Tortoise ORM configuration: one app, `models`, with its built-in migrations."""
+"""Tortoise ORM configuration: one app, `models`, with its built-in migrations.
 
-import os
+`database_url()` must name the database the bot uses, or `python -m cli` and
+Tortoise's own CLI would migrate, import into or back up another one. So it
+asks NoneBot's own settings classes, with the files NoneBot reads: `.env`
+decides `ENVIRONMENT` (default `prod`), then `.env`, `.env.{ENVIRONMENT}` and
+the process environment are merged with NoneBot's precedence (environment over
+`.env.{ENVIRONMENT}` over `.env`; names case-insensitive). Reimplementing that
+order by hand got it wrong once (`.env.prod` was never read).
+"""
+
 from pathlib import Path
 from typing import Any
-
-from dotenv import dotenv_values
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "sqlite://data/lianqing.sqlite3"
 
 
-def database_url() -> str:
-    """`DATABASE_URL` from the environment, else from `.env`, else embedded SQLite."""
-    url = os.environ.get("DATABASE_URL")
-    if not url:
-        url = dotenv_values(ROOT / ".env").get("DATABASE_URL") or DEFAULT_DATABASE_URL
-    return url
+def nonebot_settings(root: Path = ROOT) -> dict[str, Any]:
+    """Every setting as the bot started in `root` would see it (lower-case names)."""
+    from nonebot.config import Config, Env
+
+    env_file = root / ".env"
+    environment = Env(_env_file=env_file).environment
+    config = Config(_env_file=(env_file, root / f".env.{environment}"))
+    return {"environment": environment, **config.model_dump()}
+
+
+def database_url(root: Path = ROOT) -> str:
+    """`DATABASE_URL` as the bot sees it, else embedded SQLite (the core plugin's default).
+
+    Like the bot, this takes the variable from the environment only because the
+    committed `.env` names it: NoneBot reads a setting it does not declare itself
+    from the environment only when some dotenv file names it too."""
+    return str(nonebot_settings(root).get("database_url") or DEFAULT_DATABASE_URL)
 
 
 def tortoise_config(url: str | None = None) -> dict[str, Any]:

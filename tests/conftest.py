@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 import nonebot
 import pytest
-from nonebot.adapters.onebot.v11 import Adapter as OneBotV11Adapter
 
+from bot import load_declared
 from config.logging import setup_logging
 from tests.dbreset import drop_postgres_schema, is_postgres, test_database_url, truncate_all
 
@@ -45,8 +45,7 @@ def pytest_configure(config: pytest.Config) -> None:
         requests_export_dir=tempfile.mkdtemp(prefix="lianqing-exports-"),  # tests run ticks and jobs explicitly
     )
     setup_logging("WARNING")
-    nonebot.get_driver().register_adapter(OneBotV11Adapter)
-    nonebot.load_plugins("plugins")
+    load_declared()  # the adapters and plugins bot.py loads (pyproject.toml [tool.nonebot])
 
 
 @pytest.fixture(scope="session", autouse=True)
