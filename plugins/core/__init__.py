@@ -20,6 +20,7 @@ from nonebot_plugin_apscheduler import scheduler  # noqa: E402
 from plugins.core import (  # noqa: E402
     clock,
     db,
+    metrics,
     schedule,
 )
 from plugins.core.bots import remember_bot  # noqa: E402
@@ -89,6 +90,7 @@ async def _tick() -> None:
     try:
         await schedule.tick()
     except Exception as e:  # the database may be restarting; the next tick retries
+        metrics.DATABASE_ERRORS.labels("tick").inc()
         logger.warning(f"daily tasks not checked: {e!r}")
 
 

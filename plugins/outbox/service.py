@@ -18,7 +18,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.functions import Count
 
 from models import Admin, Cadre, OutboxMessage
-from plugins.core import clock
+from plugins.core import clock, metrics
 from plugins.core.text import plain
 from plugins.outbox.config import Config
 
@@ -201,6 +201,7 @@ async def _send(bot: Bot, message: OutboxMessage, now: datetime) -> bool:
         else:
             result = await bot.send_private_msg(user_id=message.target, message=plain(message.text))
     except Exception as e:
+        metrics.OUTBOX_SEND_FAILURES.inc()
         attempts = message.attempts + 1
         failed = attempts >= _settings.outbox_max_attempts
         backoff = timedelta(seconds=min(30 * 2 ** (attempts - 1), 3600))
@@ -213,6 +214,7 @@ async def _send(bot: Bot, message: OutboxMessage, now: datetime) -> bool:
         )
         logger.warning(f"outbox #{message.id} ({message.category}) not delivered: {e!r}")
         return False
+    metrics.OUTBOX_SENT.inc()
     await OutboxMessage.filter(id=message.id).update(
         status="sent", sent_at=clock.now(), sent_by=int(bot.self_id), attempts=message.attempts + 1
     )
