@@ -12,27 +12,38 @@ order by hand got it wrong once (`.env.prod` was never read).
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "sqlite://data/lianqing.sqlite3"
 
 
-def nonebot_settings(root: Path = ROOT) -> dict[str, Any]:
-    """Every setting as the bot started in `root` would see it (lower-case names)."""
-    from nonebot.config import Config, Env
+class _DatabaseSettings(BaseModel):
+    """The one setting needed here, declared as the core plugin declares it."""
 
-    env_file = root / ".env"
-    environment = Env(_env_file=env_file).environment
-    config = Config(_env_file=(env_file, root / f".env.{environment}"))
-    return {"environment": environment, **config.model_dump()}
+    database_url: str = DEFAULT_DATABASE_URL
 
 
 def database_url(root: Path = ROOT) -> str:
-    """`DATABASE_URL` as the bot sees it, else embedded SQLite (the core plugin's default).
+    """`DATABASE_URL` exactly as the bot started in `root` sees it.
 
-    Like the bot, this takes the variable from the environment only because the
-    committed `.env` names it: NoneBot reads a setting it does not declare itself
-    from the environment only when some dotenv file names it too."""
-    return str(nonebot_settings(root).get("database_url") or DEFAULT_DATABASE_URL)
+    The same steps as NoneBot's `init` and `get_plugin_config`: NoneBot's Config
+    from `.env` and `.env.{ENVIRONMENT}`, then a plugin setting completed from the
+    process environment, the driver's values taking precedence."""
+    from nonebot.compat import model_dump, type_validate_python
+    from nonebot.config import BaseSettings, Config, Env
+
+    env_file = root / ".env"
+    files = (env_file, root / f".env.{Env(_env_file=env_file).environment}")
+    nonebot_config = Config(_env_file=files)
+    values = BaseSettings._settings_build_values(
+        _DatabaseSettings,
+        model_dump(nonebot_config),
+        env_file=files,
+        env_file_encoding="utf-8",
+        env_nested_delimiter="__",
+    )
+    return type_validate_python(_DatabaseSettings, values).database_url
 
 
 def tortoise_config(url: str | None = None) -> dict[str, Any]:

@@ -13,16 +13,19 @@ import pytest
 from bot import declared_adapters
 from tests.conftest import ROOT
 
-# In a child process started in `root`: the database NoneBot itself gives the bot
-# (driver config, as get_plugin_config sees it) and the one config/database.py reports.
+# In a child process started in `root`: the database NoneBot itself gives the core
+# plugin (get_plugin_config with the core plugin's field) and the one config/database.py reports.
 PROBE = """
 import json, sys
 from pathlib import Path
 sys.path.insert(0, {root!r})
 import nonebot
+from pydantic import BaseModel
 nonebot.init()
+class Core(BaseModel):
+    database_url: str = "sqlite://data/lianqing.sqlite3"
 from config.database import database_url
-print(json.dumps([getattr(nonebot.get_driver().config, "database_url", None), database_url(Path.cwd())]))
+print(json.dumps([nonebot.get_plugin_config(Core).database_url, database_url(Path.cwd())]))
 """
 
 
@@ -52,18 +55,17 @@ def seen(tmp_path: Path, files: dict[str, str], environ: dict[str, str]) -> list
          {"DATABASE_URL": "postgres://p@db/env"}, "postgres://p@db/env"),
         ({".env": "DATABASE_URL=sqlite://a.sqlite3\n", ".env.staging": "DATABASE_URL=postgres://p@db/staging\n"},
          {"ENVIRONMENT": "staging"}, "postgres://p@db/staging"),
+        # named by no file at all: from the environment, else the default
+        ({".env": "HOST=127.0.0.1\n"}, {"DATABASE_URL": "postgres://p@db/only-env"}, "postgres://p@db/only-env"),
+        ({".env": "HOST=127.0.0.1\n"}, {}, "sqlite://data/lianqing.sqlite3"),
     ],
-    ids=["env-only", "env.prod", "environment-from-dotenv", "process-env", "environment-from-process"],
+    ids=["env-only", "env.prod", "environment-from-dotenv", "process-env", "environment-from-process",
+         "no-file", "default"],
 )
 def test_the_cli_sees_the_database_the_bot_sees(tmp_path, files, environ, expected) -> None:
     bot_sees, cli_sees = seen(tmp_path, files, environ)
     assert bot_sees == expected
     assert cli_sees == expected
-
-
-def test_the_committed_env_names_the_database_so_the_environment_can_override_it() -> None:
-    # NoneBot takes a name it does not declare from the environment only when a dotenv file names it.
-    assert "DATABASE_URL=" in (ROOT / ".env").read_text(encoding="utf-8")
 
 
 def test_the_adapters_and_plugins_loaded_are_those_pyproject_declares() -> None:
