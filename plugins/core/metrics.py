@@ -3,10 +3,11 @@
 Kept in core because the code measured lives here and in the outbox; the ops
 plugin only serves them. Nothing here touches the database or the network.
 
-Cost on the per-message path: `event_seen` is one dict increment (≈0.05 µs);
-a prometheus_client `Counter.inc` takes a lock (≈0.7 µs measured here), so
-events are counted in a plain dict and exported at scrape time. Commands are
-rare and use prometheus_client directly (≈1.3 µs per latency observation).
+Cost (bench/ops.py): the per-message hook `event_seen` is one dict increment,
+0.23 µs per call; a prometheus_client `Counter.inc` takes a lock, so events
+are counted in a plain dict and exported at scrape time. Commands are rare and
+use prometheus_client directly: 6.7 µs per command (two label lookups, a
+histogram observation, a counter increment).
 
 Privacy: no label ever holds a QQ number, a group number or a name: labels are
 event types, command words (the fixed names in the command registry) and
