@@ -1,29 +1,62 @@
-"""Start the bot: `python bot.py` (settings in .env; see README)."""
+"""Start the bot: `python bot.py` (settings in .env; see README).
 
+Adapters and plugins are the ones declared in pyproject.toml's `[tool.nonebot]`
+table, as nb-cli writes them: `nb plugin install x` adds x there and it is
+loaded at the next start, like the project's own `plugins/` directory. The
+OneBot v11 adapter is replaced by the project's subclass (fast path,
+priorities, bounded work: see plugins/core/wire.py), which can only be imported
+once the core plugin is loaded, so adapters are registered after the plugins.
+"""
+
+import importlib
 import os
 import sys
+import tomllib
 from pathlib import Path
+from typing import Any
 
 import nonebot
 
 from config.logging import setup_logging
 
 ROOT = Path(__file__).resolve().parent
+PYPROJECT = ROOT / "pyproject.toml"
+OWN_ADAPTERS = {"nonebot.adapters.onebot.v11": "plugins.core.wire"}
+"""Declared adapter module -> the project's subclass registered in its place."""
+
+
+def _nonebot_table(pyproject: Path) -> dict[str, Any]:
+    with pyproject.open("rb") as f:
+        return tomllib.load(f).get("tool", {}).get("nonebot", {})
+
+
+def declared_adapters(pyproject: Path = PYPROJECT) -> list[str]:
+    """Module names of the adapters in `[tool.nonebot]`, in nb-cli's new format
+    (`[tool.nonebot.adapters]`, a list per package) or its legacy one (a list)."""
+    adapters = _nonebot_table(pyproject).get("adapters", [])
+    if isinstance(adapters, dict):
+        adapters = [a for group in adapters.values() for a in group]
+    return [a["module_name"] for a in adapters]
+
+
+def load_declared(pyproject: Path = PYPROJECT) -> None:
+    """Load the declared plugins, then register the declared adapters (NoneBot is initialised)."""
+    builtin = _nonebot_table(pyproject).get("builtin_plugins", [])
+    if builtin:
+        nonebot.load_builtin_plugins(*builtin)
+    nonebot.load_from_toml(str(pyproject))
+    driver = nonebot.get_driver()
+    for module_name in declared_adapters(pyproject):
+        module = importlib.import_module(OWN_ADAPTERS.get(module_name, module_name))
+        driver.register_adapter(module.Adapter)
 
 
 def init() -> None:
-    """Initialise NoneBot, every plugin under plugins/ and the OneBot v11 adapter.
-
-    The adapter is the project's subclass (fast path, priorities, bounded work: see
-    plugins/core/wire.py), importable only once the core plugin is loaded.
-    """
+    """Initialise NoneBot, then the plugins and adapters declared in pyproject.toml."""
     os.chdir(ROOT)  # relative paths (.env, sqlite://data/...) are the project's
     nonebot.init()
     setup_logging(nonebot.get_driver().config.log_level)
-    nonebot.load_plugins("plugins")
-    from plugins.core.wire import Adapter
-
-    nonebot.get_driver().register_adapter(Adapter)
+    load_declared()
 
 
 def refuse_open_door() -> None:

@@ -1,10 +1,14 @@
-"""Administration without chat: import rosters, apply migrations.
+"""Administration without chat: import rosters, apply migrations, back up and restore.
 
     python -m cli import 名册.xlsx [更多文件…] [--dry-run]
     python -m cli migrate
+    python -m cli backup <文件> [--force]
+    python -m cli restore <文件> [--force]
 
-It loads the same plugins and services as the bot, on the database named by
-DATABASE_URL (environment or .env).
+`import` and `migrate` load the same plugins and services as the bot; `backup`
+and `restore` need only the database (cli/backup.py) and do not boot NoneBot.
+All use the database the bot uses: DATABASE_URL from the environment,
+`.env.{ENVIRONMENT}` or `.env`, read as NoneBot reads them (config/database.py).
 """
 
 import argparse
@@ -12,24 +16,36 @@ import asyncio
 import sys
 from pathlib import Path
 
-import nonebot
-
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def _init_nonebot() -> None:
     import os
 
-    from nonebot.adapters.onebot.v11 import Adapter
+    import nonebot
 
+    from bot import load_declared
     from config.logging import setup_logging
 
     os.chdir(ROOT)
     setup_logging("WARNING")
     nonebot.init()
     setup_logging(nonebot.get_driver().config.log_level)
-    nonebot.get_driver().register_adapter(Adapter)
-    nonebot.load_plugins("plugins")
+    load_declared()
+
+
+def _backup_or_restore(command: str, file: Path, force: bool) -> int:
+    from cli.backup import BackupError, backup, restore
+    from config.database import database_url
+
+    url = database_url()
+    try:
+        done = (backup if command == "backup" else restore)(url, file, force=force)
+    except BackupError as e:
+        print(str(e), file=sys.stderr)
+        return 2
+    print(done.message)
+    return 0
 
 
 async def _import(paths: list[Path], dry_run: bool) -> int:
@@ -70,10 +86,20 @@ def main(argv: list[str] | None = None) -> int:
     imp.add_argument("files", nargs="+", type=Path)
     imp.add_argument("--dry-run", action="store_true", help="只检查并预览，不写入")
     sub.add_parser("migrate", help="把数据库升级到最新结构")
+    back = sub.add_parser("backup", help="备份数据库到一个文件（机器人运行时也可以）")
+    back.add_argument("file", type=Path)
+    back.add_argument("--force", action="store_true", help="覆盖已有的同名文件")
+    rest = sub.add_parser("restore", help="从备份文件恢复数据库（请先停止机器人）")
+    rest.add_argument("file", type=Path)
+    rest.add_argument("--force", action="store_true", help="覆盖已有数据的数据库")
     args = parser.parse_args(argv)
-    _init_nonebot()
+    if args.command in ("backup", "restore"):
+        return _backup_or_restore(args.command, args.file.resolve(), args.force)
     if args.command == "import":
-        return asyncio.run(_import(args.files, args.dry_run))
+        files = [f.resolve() for f in args.files]  # before _init_nonebot changes directory
+        _init_nonebot()
+        return asyncio.run(_import(files, args.dry_run))
+    _init_nonebot()
     return asyncio.run(_migrate())
 
 

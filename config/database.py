@@ -1,21 +1,49 @@
-"""Tortoise ORM configuration: one app, `models`, with its built-in migrations."""
+"""Tortoise ORM configuration: one app, `models`, with its built-in migrations.
 
-import os
+`database_url()` must name the database the bot uses, or `python -m cli` and
+Tortoise's own CLI would migrate, import into or back up another one. So it
+asks NoneBot's own settings classes, with the files NoneBot reads: `.env`
+decides `ENVIRONMENT` (default `prod`), then `.env`, `.env.{ENVIRONMENT}` and
+the process environment are merged with NoneBot's precedence (environment over
+`.env.{ENVIRONMENT}` over `.env`; names case-insensitive). Reimplementing that
+order by hand got it wrong once (`.env.prod` was never read).
+"""
+
 from pathlib import Path
 from typing import Any
 
-from dotenv import dotenv_values
+from pydantic import BaseModel
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "sqlite://data/lianqing.sqlite3"
 
 
-def database_url() -> str:
-    """`DATABASE_URL` from the environment, else from `.env`, else embedded SQLite."""
-    url = os.environ.get("DATABASE_URL")
-    if not url:
-        url = dotenv_values(ROOT / ".env").get("DATABASE_URL") or DEFAULT_DATABASE_URL
-    return url
+class _DatabaseSettings(BaseModel):
+    """The one setting needed here, declared as the core plugin declares it."""
+
+    database_url: str = DEFAULT_DATABASE_URL
+
+
+def database_url(root: Path = ROOT) -> str:
+    """`DATABASE_URL` exactly as the bot started in `root` sees it.
+
+    The same steps as NoneBot's `init` and `get_plugin_config`: NoneBot's Config
+    from `.env` and `.env.{ENVIRONMENT}`, then a plugin setting completed from the
+    process environment, the driver's values taking precedence."""
+    from nonebot.compat import model_dump, type_validate_python
+    from nonebot.config import BaseSettings, Config, Env
+
+    env_file = root / ".env"
+    files = (env_file, root / f".env.{Env(_env_file=env_file).environment}")
+    nonebot_config = Config(_env_file=files)
+    values = BaseSettings._settings_build_values(
+        _DatabaseSettings,
+        model_dump(nonebot_config),
+        env_file=files,
+        env_file_encoding="utf-8",
+        env_nested_delimiter="__",
+    )
+    return type_validate_python(_DatabaseSettings, values).database_url
 
 
 def tortoise_config(url: str | None = None) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import nonebot
 import pytest
 
+from bot import load_declared
 from config.logging import setup_logging
 from tests.dbreset import drop_postgres_schema, is_postgres, test_database_url, truncate_all
 
@@ -45,10 +46,7 @@ def pytest_configure(config: pytest.Config) -> None:
         requests_export_dir=tempfile.mkdtemp(prefix="lianqing-exports-"),  # tests run ticks and jobs explicitly
     )
     setup_logging("WARNING")
-    nonebot.load_plugins("plugins")
-    from plugins.core.wire import Adapter  # the bot's own adapter, as bot.py registers it
-
-    nonebot.get_driver().register_adapter(Adapter)
+    load_declared()  # the adapters and plugins bot.py loads (pyproject.toml [tool.nonebot])
 
 
 @pytest.fixture(scope="session", autouse=True)

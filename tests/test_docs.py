@@ -76,14 +76,21 @@ def test_readme_states_the_formulas_as_configured() -> None:
     assert f"÷ {c.evaluation_exchanges_full}（封顶 1）" in readme
 
 
-def test_every_setting_of_every_plugin_is_documented() -> None:
+# Declared for work in progress and not read by any code yet: documented when used.
+NOT_YET_USED: set[str] = set()
+
+
+def test_readme_documents_every_setting() -> None:
+    """Every setting of the project's plugins is named in the README (config tables)."""
     import nonebot
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    missing = []
-    for plugin in nonebot.get_loaded_plugins():
-        config = plugin.metadata.config if plugin.metadata else None
-        if config is None or not plugin.module_name.startswith("plugins."):
-            continue
-        missing += [name.upper() for name in config.model_fields if name.upper() not in readme]
-    assert missing == []
+    names = {
+        name.upper()
+        for plugin in nonebot.get_loaded_plugins()
+        if plugin.module_name.startswith("plugins.") and plugin.metadata and plugin.metadata.config
+        for name in plugin.metadata.config.model_fields
+    }
+    assert len(names) > 50
+    undocumented = [n for n in names - NOT_YET_USED if f"`{n}`" not in readme and f"`{n}=" not in readme]
+    assert sorted(undocumented) == []

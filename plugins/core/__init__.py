@@ -21,6 +21,7 @@ from plugins.core import (  # noqa: E402
     clock,
     db,
     flood,
+    metrics,
     schedule,
 )
 from plugins.core.bots import remember_bot  # noqa: E402
@@ -104,6 +105,7 @@ async def _tick() -> None:
     try:
         await schedule.tick()
     except Exception as e:  # the database may be restarting; the next tick retries
+        metrics.DATABASE_ERRORS.labels("tick").inc()
         logger.warning(f"daily tasks not checked: {e!r}")
 
 

@@ -6,6 +6,8 @@ in a worker thread per message). For a message it lets the observers count it
 message costs the same however many commands and observers exist.
 """
 
+from time import perf_counter
+
 from nonebot import get_driver, on
 from nonebot.adapters.onebot.v11 import (
     Bot,
@@ -21,7 +23,7 @@ from nonebot.log import logger
 from nonebot.rule import Rule
 from tortoise.exceptions import DBConnectionError, OperationalError
 
-from plugins.core import events, flood
+from plugins.core import events, flood, metrics
 from plugins.core.commands import Command, lookup
 from plugins.core.context import CommandContext
 from plugins.core.errors import UserFacingError
@@ -80,6 +82,7 @@ def split_command(message: Message) -> tuple[Command, Message] | None:
 async def _wanted(event: Event) -> bool:
     # Only the event is injected: each extra parameter costs NoneBot's dependency
     # solver time on every event. The handler parses again (commands are rare).
+    metrics.event_seen(event.get_type())
     if isinstance(event, MessageEvent):
         events.observe(event)
         return split_command(event.get_message()) is not None or events.wants_private_text(event)
@@ -120,15 +123,23 @@ async def _dispatch(bot: Bot, event: Event) -> None:
 
 async def run_command(ctx: CommandContext) -> None:
     """Run a handler; turn every failure into a one-line answer."""
+    started, outcome = perf_counter(), "ok"
     try:
         if ctx.command.youth_consent and not await events.consent_allows(ctx):
             return
         await ctx.command.handler(ctx)
     except UserFacingError as e:
+        outcome = "refused"
         await ctx.reply(str(e))
     except (DBConnectionError, OperationalError, ConnectionError, OSError, TimeoutError) as e:
+        outcome = "busy"
+        metrics.DATABASE_ERRORS.labels("command").inc()
         logger.opt(exception=e).warning(f"/{ctx.command.name}: database unavailable")
         await ctx.reply(BUSY)
     except Exception as e:
+        outcome = "failed"
         logger.opt(exception=e).error(f"/{ctx.command.name} failed")
         await ctx.reply(FAILED)
+    finally:  # the command word is a registry name, never user text
+        metrics.COMMAND_SECONDS.labels(ctx.command.name).observe(perf_counter() - started)
+        metrics.COMMANDS.labels(ctx.command.name, outcome).inc()

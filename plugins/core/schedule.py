@@ -18,7 +18,7 @@ from nonebot.log import logger
 from tortoise.exceptions import IntegrityError
 
 from models import JobRun
-from plugins.core import clock
+from plugins.core import clock, metrics
 from plugins.core.bots import connected_bots
 
 Task = Callable[[], Awaitable[object]]
@@ -73,6 +73,7 @@ async def tick() -> list[str]:
     """Run due periodic checks, then every daily task due today and not yet run.
 
     Returns the names / keys of what ran."""
+    metrics.tick_started()  # real time, not the clock: /healthz reports a stalled scheduler
     now = clock.now()
     today = clock.today()
     ran = []

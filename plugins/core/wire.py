@@ -87,6 +87,7 @@ from nonebot.drivers import Driver, WebSocket
 from nonebot.exception import WebSocketClosed
 from nonebot.utils import escape_tag
 
+from plugins.core import metrics
 from plugins.core.config import Config
 
 URGENT, BULK = 0, 1
@@ -429,6 +430,7 @@ class Adapter(OneBotAdapter):
         kind = classify(data)
         if kind is None:
             self.fast_counted += 1
+            metrics.event_seen("message")  # the slow path counts in the dispatcher's rule
         else:
             inbox.put(kind, data)
 

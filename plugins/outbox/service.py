@@ -46,7 +46,7 @@ from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
 from models import Admin, BotAccount, BoundGroup, Cadre, GroupMember, InboxMessage, OutboxMessage
-from plugins.core import clock
+from plugins.core import clock, metrics
 from plugins.core.text import plain
 from plugins.outbox import friends
 from plugins.outbox.config import Config
@@ -430,6 +430,7 @@ async def _mark_sent(message: OutboxMessage, bot_id: int, plan: Plan) -> None:
         status="sent", sent_at=clock.now(), sent_by=bot_id, attempts=message.attempts + 1,
         attempted_at=None, attempted_by=None, claimed_at=None, **changes,
     )
+    metrics.OUTBOX_SENT.inc()
 
 
 async def _retry_later(
@@ -451,6 +452,7 @@ async def _retry_later(
         if plan is not None and plan.via == "temp":
             changes.update(via="temp", group_id=plan.group_id)  # how it was tried
     unknown = attempted_at is not None or message.attempted_at is not None
+    metrics.OUTBOX_SEND_FAILURES.inc()
     await OutboxMessage.filter(id=message.id).update(
         status=("unknown" if unknown else "failed") if exhausted else "pending",
         attempts=attempts,
