@@ -13,8 +13,19 @@ PG_PREFIXES = ("postgres://", "postgresql://", "asyncpg://")
 
 
 def test_database_url() -> str:
-    """DATABASE_URL when it names PostgreSQL, else a fresh SQLite file."""
+    """DATABASE_URL when it names PostgreSQL, else a fresh SQLite file.
+
+    Under pytest-xdist each worker gets a database of its own on the same server
+    (`test` → `test_gw0`, …), and DATABASE_URL is pointed at it so that the
+    end-to-end tests of that worker derive their databases from it too."""
     url = os.environ.get("DATABASE_URL", "")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if url.startswith(PG_PREFIXES) and worker:
+        base, _, own = url.rpartition("/")
+        own = own.split("?", 1)[0]
+        _run(_pg(url, f'DROP DATABASE IF EXISTS "{own}_{worker}" WITH (FORCE)', f'CREATE DATABASE "{own}_{worker}"'))
+        url = f"{base}/{own}_{worker}"
+        os.environ["DATABASE_URL"] = url
     if url.startswith(PG_PREFIXES):
         return url
     path = Path(tempfile.mkdtemp(prefix="lianqing-test-")) / "test.sqlite3"
