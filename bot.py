@@ -61,7 +61,7 @@ def init() -> None:
 
 def refuse_open_door() -> None:
     """Exit with one line when the configuration would let anyone connect as the QQ account."""
-    from plugins.core import open_door
+    from plugins.core.setup import open_door
 
     reason = open_door()
     if reason:

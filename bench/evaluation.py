@@ -225,10 +225,10 @@ async def fill_postgres(url: str, n: dict[str, int]) -> None:
 async def measure(url: str, n: dict[str, int], fill: bool) -> dict:
     from models import Cadre, Organisation
     from plugins.core import clock
+    from plugins.core.actor import SYSTEM
     from plugins.core.db import close_db, open_db
     from plugins.evaluation import evaluate as ev
     from plugins.evaluation.commands import _cadre_text
-    from plugins.identity.actor import SYSTEM
 
     await open_db(url)  # creates the schema (migrations) on a new database
     if fill:

@@ -4,9 +4,12 @@
     python -m cli migrate
     python -m cli backup <文件> [--force]
     python -m cli restore <文件> [--force]
+    python -m cli docs
 
-`import` and `migrate` load the same plugins and services as the bot; `backup`
-and `restore` need only the database (cli/backup.py) and do not boot NoneBot.
+None of them starts NoneBot or any plugin: `import` and `migrate` call the same
+services as the bot (importing a plugin's modules registers nothing, see
+plugins/core/plugin.py); `backup` and `restore` need only the database
+(cli/backup.py).
 All use the database the bot uses: DATABASE_URL from the environment,
 `.env.{ENVIRONMENT}` or `.env`, read as NoneBot reads them (config/database.py).
 """
@@ -19,19 +22,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _init_nonebot() -> None:
+def _prepare() -> None:
+    """What the CLI needs instead of NoneBot: the project's folder, logging, the time zone."""
     import os
 
-    import nonebot
-
-    from bot import load_declared
     from config.logging import setup_logging
+    from plugins.core import clock
+    from plugins.core.config import settings
 
-    os.chdir(ROOT)
+    os.chdir(ROOT)  # relative paths (sqlite://data/...) are the project's
     setup_logging("WARNING")
-    nonebot.init()
-    setup_logging(nonebot.get_driver().config.log_level)
-    load_declared()
+    clock.set_local_zone(settings().lianqing_timezone)
 
 
 def _backup_or_restore(command: str, file: Path, force: bool) -> int:
@@ -49,7 +50,7 @@ def _backup_or_restore(command: str, file: Path, force: bool) -> int:
 
 
 async def _import(paths: list[Path], dry_run: bool) -> int:
-    from plugins.core import config
+    from config.database import database_url
     from plugins.core.db import close_db, open_db
     from plugins.core.errors import UserFacingError
     from plugins.identity.roster import import_files
@@ -58,7 +59,7 @@ async def _import(paths: list[Path], dry_run: bool) -> int:
     if missing:
         print(f"找不到文件：{'、'.join(map(str, missing))}", file=sys.stderr)
         return 2
-    await open_db(config.database_url)
+    await open_db(database_url())
     try:
         report = await import_files(paths, dry_run=dry_run)
     except UserFacingError as e:
@@ -71,10 +72,10 @@ async def _import(paths: list[Path], dry_run: bool) -> int:
 
 
 async def _migrate() -> int:
-    from plugins.core import config
+    from config.database import database_url
     from plugins.core.db import apply_migrations
 
-    await apply_migrations(config.database_url)
+    await apply_migrations(database_url())
     print("数据库已升级到最新结构。")
     return 0
 
@@ -89,17 +90,24 @@ def main(argv: list[str] | None = None) -> int:
     back = sub.add_parser("backup", help="备份数据库到一个文件（机器人运行时也可以）")
     back.add_argument("file", type=Path)
     back.add_argument("--force", action="store_true", help="覆盖已有的同名文件")
+    sub.add_parser("docs", help="按指令声明重新生成 README 中的指令表")
     rest = sub.add_parser("restore", help="从备份文件恢复数据库（请先停止机器人）")
     rest.add_argument("file", type=Path)
     rest.add_argument("--force", action="store_true", help="覆盖已有数据的数据库")
     args = parser.parse_args(argv)
+    if args.command == "docs":
+        from cli.docs import regenerate
+
+        changed = regenerate(ROOT / "README.md")
+        print("README 指令表已更新：" + ("、".join(changed) if changed else "没有变化"))
+        return 0
     if args.command in ("backup", "restore"):
         return _backup_or_restore(args.command, args.file.resolve(), args.force)
     if args.command == "import":
-        files = [f.resolve() for f in args.files]  # before _init_nonebot changes directory
-        _init_nonebot()
+        files = [f.resolve() for f in args.files]  # before _prepare changes directory
+        _prepare()
         return asyncio.run(_import(files, args.dry_run))
-    _init_nonebot()
+    _prepare()
     return asyncio.run(_migrate())
 
 

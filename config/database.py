@@ -10,9 +10,11 @@ order by hand got it wrong once (`.env.prod` was never read).
 """
 
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
+
+S = TypeVar("S", bound=BaseModel)
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "sqlite://data/lianqing.sqlite3"
@@ -24,26 +26,32 @@ class _DatabaseSettings(BaseModel):
     database_url: str = DEFAULT_DATABASE_URL
 
 
-def database_url(root: Path = ROOT) -> str:
-    """`DATABASE_URL` exactly as the bot started in `root` sees it.
+def load_settings(cls: type[S], root: Path = ROOT) -> S:
+    """A plugin's settings exactly as the bot started in `root` would see them.
 
     The same steps as NoneBot's `init` and `get_plugin_config`: NoneBot's Config
     from `.env` and `.env.{ENVIRONMENT}`, then a plugin setting completed from the
-    process environment, the driver's values taking precedence."""
+    process environment, the driver's values taking precedence. Used where NoneBot
+    is not running (the CLI, Tortoise's CLI, scripts)."""
     from nonebot.compat import model_dump, type_validate_python
     from nonebot.config import BaseSettings, Config, Env
 
     env_file = root / ".env"
-    files = (env_file, root / f".env.{Env(_env_file=env_file).environment}")
-    nonebot_config = Config(_env_file=files)
+    files = (env_file, root / f".env.{Env(_env_file=env_file).environment}")  # type: ignore[call-arg]
+    nonebot_config = Config(_env_file=files)  # type: ignore[call-arg]
     values = BaseSettings._settings_build_values(
-        _DatabaseSettings,
+        cls,
         model_dump(nonebot_config),
         env_file=files,
         env_file_encoding="utf-8",
         env_nested_delimiter="__",
     )
-    return type_validate_python(_DatabaseSettings, values).database_url
+    return type_validate_python(cls, values)
+
+
+def database_url(root: Path = ROOT) -> str:
+    """`DATABASE_URL` exactly as the bot started in `root` sees it."""
+    return load_settings(_DatabaseSettings, root).database_url
 
 
 def tortoise_config(url: str | None = None) -> dict[str, Any]:

@@ -102,3 +102,143 @@ FIELD_LABELS = {
     Field.freelance: "自由职业",
     Field.other: "其他",
 }
+
+
+class Labelled(StrEnum):
+    """A state stored as its glossary name and shown in Chinese (`LABELS` on the class)."""
+
+    @property
+    def label(self) -> str:
+        return type(self).labels()[self]
+
+    @classmethod
+    def labels(cls) -> dict:
+        raise NotImplementedError
+
+
+class LinkStatus(Labelled):
+    pending = "pending"
+    confirmed = "confirmed"
+
+    @classmethod
+    def labels(cls) -> dict:
+        return {cls.pending: "待确认", cls.confirmed: "已确认"}
+
+
+class LinkSource(StrEnum):
+    group = "group"
+    private = "private"
+    invite = "invite"
+
+
+class TopicStatus(Labelled):
+    open = "open"
+    closed = "closed"
+
+    @classmethod
+    def labels(cls) -> dict:
+        return {cls.open: "进行中", cls.closed: "已结束"}
+
+
+class ExchangeKind(StrEnum):
+    reply = "reply"
+    at = "at"
+    check_in = "check_in"
+
+
+class ActivityKind(Labelled):
+    offline = "offline"
+    face_to_face = "face_to_face"
+    survey_visit = "survey_visit"
+
+    @classmethod
+    def labels(cls) -> dict:
+        return {cls.offline: "线下活动", cls.face_to_face: "面对面", cls.survey_visit: "调研"}
+
+
+class CaseCategory(Labelled):
+    """诉求 categories (glossary); `other` when the youth named none."""
+
+    confusion = "confusion"
+    difficulty = "difficulty"
+    suggestion = "suggestion"
+    other = "other"
+
+    @classmethod
+    def labels(cls) -> dict:
+        return {cls.confusion: "思想困惑", cls.difficulty: "实际困难", cls.suggestion: "意见建议", cls.other: "未分类"}
+
+
+class CaseStatus(Labelled):
+    open = "open"
+    waiting = "waiting"
+    answered = "answered"
+    closed = "closed"
+
+    @classmethod
+    def labels(cls) -> dict:
+        return {cls.open: "待答复", cls.waiting: "待青年补充", cls.answered: "已答复", cls.closed: "已办结"}
+
+
+class CaseEventKind(Labelled):
+    reply = "reply"
+    question = "question"
+    supplement = "supplement"
+    close = "close"
+    escalate = "escalate"
+    transfer = "transfer"
+    rating = "rating"
+    remind = "remind"
+
+    @classmethod
+    def labels(cls) -> dict:
+        return {
+            cls.reply: "答复", cls.question: "追问", cls.supplement: "青年补充", cls.close: "办结",
+            cls.escalate: "上报", cls.transfer: "转交", cls.rating: "评价", cls.remind: "超时提醒",
+        }
+
+
+class HelpKind(Labelled):
+    need = "need"
+    offer = "offer"
+
+    @classmethod
+    def labels(cls) -> dict:
+        return {cls.need: "需要", cls.offer: "提供"}
+
+
+class HelpStatus(Labelled):
+    open = "open"
+    matched = "matched"
+    closed = "closed"
+
+    @classmethod
+    def labels(cls) -> dict:
+        return {cls.open: "等待匹配", cls.matched: "已匹配", cls.closed: "已撤回"}
+
+
+class HelpMatchStatus(StrEnum):
+    asked = "asked"
+    introduced = "introduced"
+    declined = "declined"
+
+
+class OutboxStatus(StrEnum):
+    pending = "pending"
+    sending = "sending"
+    sent = "sent"
+    failed = "failed"
+    unknown = "unknown"
+    """The send timed out and the OneBot side could not say whether it arrived: not resent."""
+    inboxed = "inboxed"
+    dropped = "dropped"
+
+
+class SpotAnswer(StrEnum):
+    yes = "yes"
+    no = "no"
+
+
+class TokenKind(StrEnum):
+    link = "link"
+    session = "session"

@@ -61,10 +61,10 @@ async def test_dates_and_bad_input(app: App) -> None:
         assert (await Activity.all().order_by("-id").first()).day.isoformat() == day
     await converse(app, private(ZHANG, "/活动 线下活动 2027-01-05 太远的活动"), Contains("只能记录 30 天内的活动"))
     await converse(app, private(ZHANG, "/活动 线下活动 2026-09-30 上季度的活动"), Contains("2026年第3季度已结束，不能再补记"))
-    await converse(app, private(ZHANG, "/活动 聚餐 今天 吃饭"), Contains("活动类型须为 线下活动、面对面、调研 之一"))
+    await converse(app, private(ZHANG, "/活动 聚餐 今天 吃饭"), Contains("类型须为 线下活动、面对面、调研 之一"))
     await converse(app, private(ZHANG, "/活动 线下活动 下周三 志愿服务"), Contains("看不懂日期“下周三”", "12月5日"))
     await converse(app, private(ZHANG, "/活动 线下活动 2026-02-30 志愿服务"), Contains("日期“2026-02-30”不存在"))
-    await converse(app, private(ZHANG, "/活动 线下活动 今天"), Contains("请依次写类型、日期、标题"))
+    await converse(app, private(ZHANG, "/活动 线下活动 今天"), Contains("请写标题", "用法：/活动 <类型> <日期> <标题>"))
     await converse(app, private(Y1, "/活动 线下活动 今天 冒充"), Contains("只供已认证的团干部使用"))
     assert await Activity.all().count() == 4
     # Within the grace period a late record for the last quarter is still accepted.

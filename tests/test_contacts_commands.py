@@ -68,7 +68,7 @@ async def test_bind_posts_notice_and_syncs_members(app: App) -> None:
 
 async def test_bind_refusals_change_nothing(app: App) -> None:
     await setup_cadres()
-    await converse(app, group(G1, Y1, "/绑定本群"), Contains("只有认证团干部可以绑定联系群"))
+    await converse(app, group(G1, Y1, "/绑定本群"), Contains("这条指令只供已认证的团干部使用"))
     await converse(app, private(ZHANG, "/绑定本群"), Contains("请在要绑定的 QQ 群里发送"))
     await bind(app, G1, ZHANG, Y1)
     await converse(app, group(G1, WANG, "/绑定本群", role="admin"), Contains("本群已绑定团干部共青团杭州市委张三", "一个群只能绑定一名团干部"))
@@ -110,7 +110,7 @@ async def test_unbind(app: App) -> None:
     await setup_cadres()
     await bind(app, G1, ZHANG, Y1)
     await join_and_consent(app, G1, Y1)
-    await converse(app, group(G1, Y1, "/解绑本群"), Contains("只有绑定本群的团干部或其组织的管理员可以解绑"))
+    await converse(app, group(G1, Y1, "/解绑本群"), Contains("这条指令只供团干部和组织管理员使用"))
     await converse(app, group(G1, ZHANG, "/解绑本群"), Contains("已解除", "已确认的联系不受影响"))
     assert not await BoundGroup.exists(group_id=G1)
     assert await GroupMember.all().count() == 0
@@ -190,7 +190,7 @@ async def test_leave_one_and_leave_all(app: App) -> None:
     await bind(app, G1, ZHANG, Y1)
     await join_and_consent(app, G1, Y1, "学生")
     await converse(app, private(Y1, "/加入 2"), Contains("已确认"))
-    await converse(app, private(Y1, "/退出"), Contains("你与多位团干部有联系，请写编号", "/退出 1", "/退出 2"))
+    await converse(app, private(Y1, "/退出"), Contains("你与多位团干部有联系，请写编号", "/退出 #1", "/退出 #2"))
     await converse(app, group(G1, Y1, "/退出"), Contains("已解除你与共青团杭州市委张三的联系"))
     assert await ContactLink.filter(youth__qq=Y1).count() == 1
     await converse(app, private(Y1, "/资料"), Contains("QQ：50001", "领域：学生", "共青团宁波市委王五（#2）"))
@@ -225,7 +225,7 @@ async def test_invite_is_rationed_and_goes_through_outbox(app: App) -> None:
     )
     await converse(app, private(ZHANG, f"/邀请 {Y1}"), Contains("30 天内已邀请过"))
     await converse(app, private(ZHANG, f"/邀请 {WANG}"), Contains("无需邀请"))
-    await converse(app, private(ZHANG, "/邀请 abc"), Contains("请写要邀请的 QQ 号"))
+    await converse(app, private(ZHANG, "/邀请 abc"), Contains("不是 QQ 号", "用法：/邀请 <QQ>"))
     await converse(app, private(Y2, f"/邀请 {Y1}"), Contains("只供已认证的团干部使用"))
     for i in range(19):
         await Invitation.create(cadre_id=1, qq=60000 + i, created_at=(await Invitation.first()).created_at)

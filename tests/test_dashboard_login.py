@@ -27,7 +27,7 @@ async def test_login_command_sends_a_private_link_to_staff_only(app: App) -> Non
     await make_cadre(20001, "张三", tree.xihu)
     await converse(app, private(HANGZHOU_ADMIN, "/登录"), Contains(LINK, "10 分钟内有效", "只能使用一次"))
     await converse(app, private(20001, "/登录"), Contains(LINK))
-    await converse(app, private(50001, "/登录"), Contains("管理后台供团干部和组织管理员使用"))
+    await converse(app, private(50001, "/登录"), Contains("这条指令只供团干部和组织管理员使用"))
     await converse(app, group(800, 20001, "/登录"), Contains("登录链接只能私聊发送"))
     links = await DashboardToken.filter(kind="link").order_by("id")
     assert [t.qq for t in links] == [HANGZHOU_ADMIN, 20001]

@@ -1,6 +1,7 @@
 """/消息 shows and clears what the bot kept for someone; friend requests and group
 invitations are answered for the people the bot serves, and left alone otherwise."""
 
+import contextlib
 import time
 
 import pytest
@@ -14,7 +15,6 @@ from nonebot.adapters.onebot.v11 import (
 from nonebug import App
 
 from models import BoundGroup, GroupMember, InboxMessage, OutboxMessage
-from plugins.contacts import approval
 from plugins.contacts.links import erase_person
 from plugins.core import clock
 from plugins.outbox import enqueue, friends
@@ -92,13 +92,10 @@ def approved(flag: str = "1764470000000001") -> Api:
 
 @pytest.fixture
 def policy():
-    saved = approval._settings
+    from plugins.contacts.config import settings
 
-    def apply(value: str) -> None:
-        approval.configure(saved.model_copy(update={"lianqing_friend_approve": value}))
-
-    yield apply
-    approval.configure(saved)
+    with contextlib.ExitStack() as stack:
+        yield lambda value: stack.enter_context(settings.override(lianqing_friend_approve=value))
 
 
 async def world() -> None:

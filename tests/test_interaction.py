@@ -83,7 +83,7 @@ async def test_closed_topic_takes_no_more_replies(app: App) -> None:
 async def test_topic_refusals(app: App) -> None:
     zhang = await setup()
     await make_cadre(20002, "王五", zhang.org)
-    await converse(app, group(G, ZHANG, "/话题"), Contains("请写话题标题"))
+    await converse(app, group(G, ZHANG, "/话题"), Contains("请写标题", "用法：/话题 <标题>"))
     await converse(app, group(G, ZHANG, "/话题 " + "长" * 61), Contains("话题标题最多 60 个字，现在有 61 个字"))
     await converse(app, group(G, ZHANG, "/话题 标题\n" + "字" * 1001), Contains("话题正文最多 1000 个字"))
     await converse(app, group(OTHER, ZHANG, "/话题 标题"), Contains("本群还没有绑定团干部"))
@@ -93,7 +93,7 @@ async def test_topic_refusals(app: App) -> None:
     await post_topic(app)
     await converse(app, private(20002, "/话题 结束 1"), Contains("话题 #1 不是你发起的"))
     await converse(app, private(ZHANG, "/话题 结束 9"), Contains("没有编号为 #9 的话题"))
-    await converse(app, private(ZHANG, "/话题 结束"), Contains("请写话题编号"))
+    await converse(app, private(ZHANG, "/话题 结束"), Contains("请写话题编号", "用法：/话题 结束 <编号>"))
     assert await Topic.filter(status="open").count() == 1
 
 

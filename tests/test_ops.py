@@ -1,6 +1,7 @@
 """Operators: /healthz and /metrics on the bot's own web server, and the start-up banner."""
 
 import asyncio
+import contextlib
 import re
 import time
 
@@ -11,7 +12,6 @@ from prometheus_client.parser import text_string_to_metric_families
 from models import Organisation
 from plugins.core import metrics
 from plugins.ops import banner, health, routes
-from plugins.ops.config import Config
 from plugins.outbox.service import enqueue
 from tests.helpers import Contains, Notice, converse, group
 from tests.seed import PROVINCE_ADMIN, seed_tree
@@ -24,15 +24,27 @@ GROUP = 870001
 @pytest.fixture
 def ops_settings():
     """Swap the ops settings (token, host) for one test."""
-    saved = (routes._settings, routes._host, routes._tick_seconds)
+    from plugins.core.config import settings as core_settings
+    from plugins.ops.config import settings
 
-    def use(*, token: str = "", host: str = "127.0.0.1", tick_seconds: float = 30.0) -> None:
-        routes.configure(
-            Config(lianqing_metrics_token=token), host=host, tick_seconds=tick_seconds
-        )
+    with contextlib.ExitStack() as stack:
 
-    yield use
-    routes._settings, routes._host, routes._tick_seconds = saved
+        def use(*, token: str = "", host: str = "127.0.0.1", tick_seconds: float = 30.0) -> None:
+            stack.enter_context(settings.override(lianqing_metrics_token=token))
+            stack.enter_context(core_settings.override(lianqing_tick_seconds=tick_seconds))
+            stack.enter_context(_host(host))
+
+        yield use
+
+
+@contextlib.contextmanager
+def _host(host: str):
+    saved = routes._host
+    routes._host = lambda: host  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        routes._host = saved  # type: ignore[assignment]
 
 
 def samples(text: str) -> list:
@@ -70,11 +82,13 @@ async def test_healthz_is_503_when_the_database_does_not_answer(ops_settings, mo
     async def hangs(*args):
         await asyncio.sleep(30)
 
-    routes._settings = Config(lianqing_health_db_timeout=0.2)
+    from plugins.ops.config import settings
+
     monkeypatch.setattr(health, "fetch", hangs)
     before = metrics.DATABASE_ERRORS.labels("health")._value.get()
-    async with client() as web:
-        answer = await web.get("/healthz")
+    with settings.override(lianqing_health_db_timeout=0.2):
+        async with client() as web:
+            answer = await web.get("/healthz")
     assert answer.status_code == 503
     assert answer.json()["database"] == "unreachable" and "数据库无法访问" in answer.json()["problems"]
     assert metrics.DATABASE_ERRORS.labels("health")._value.get() == before + 1

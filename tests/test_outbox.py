@@ -1,5 +1,6 @@
 """The outbox: budgets, quiet hours, pacing, retries and exactly-once, with a controlled clock."""
 
+import contextlib
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -23,13 +24,10 @@ def at(day: int, hour: int, minute: int = 0) -> datetime:
 @pytest.fixture
 def limits():
     """Apply outbox settings for one test, then restore the suite's."""
-    saved = service.settings()
+    from plugins.outbox.config import settings
 
-    def apply(**changes) -> None:
-        service.configure(saved.model_copy(update=changes))
-
-    yield apply
-    service.configure(saved)
+    with contextlib.ExitStack() as stack:
+        yield lambda **changes: stack.enter_context(settings.override(**changes))
 
 
 async def test_youth_gets_at_most_one_unsolicited_message_a_day() -> None:

@@ -156,10 +156,14 @@ async def test_no_silence_nudge_by_default() -> None:
     assert not [d for d, t in inbox[QUIET] if "没有在绑定的群里发言" in t]
 
 
-async def test_silence_nudge_at_most_weekly(monkeypatch) -> None:
-    import plugins.activities
+async def test_silence_nudge_at_most_weekly() -> None:
+    from plugins.activities.config import settings
 
-    monkeypatch.setattr(plugins.activities.config, "reminders_silence_days", 7)
+    with settings.override(reminders_silence_days=7):
+        await _silence_nudges()
+
+
+async def _silence_nudges() -> None:
     _, _, quiet = await setup()
     await BoundGroup.create(group_id=700, cadre=quiet, bot_id=10000, bound_by=QUIET, bound_at=datetime(2026, 4, 1, 9, tzinfo=SH))
     await MessageCount.create(group_id=700, qq=QUIET, day=date(2026, 4, 3), cadre=quiet, is_cadre=True, count=3)

@@ -12,12 +12,12 @@ from nonebot.adapters.onebot.v11.exception import ActionFailed
 from nonebug import App
 from openpyxl import load_workbook
 
-import plugins.requests as requests_plugin
 from models import BoundGroup, Case
 from plugins.contacts import cache
 from plugins.core import clock
-from plugins.identity.actor import load_actor
+from plugins.core.actor import load_actor
 from plugins.requests import exports, jobs, problems
+from plugins.requests.config import settings
 from tests.conftest import DEFAULT_NOW
 from tests.helpers import BOT_ID, Api, Contains, converse, group, private
 from tests.seed import (
@@ -40,10 +40,8 @@ FORMULA = '=HYPERLINK("http://example.invalid","点我")'
 @pytest.fixture(autouse=True)
 def export_dir(tmp_path: Path):
     """Exports of this module go to a temporary folder."""
-    saved = requests_plugin.config
-    requests_plugin.configure(saved.model_copy(update={"requests_export_dir": str(tmp_path)}))
-    yield tmp_path
-    requests_plugin.configure(saved)
+    with settings.override(requests_export_dir=str(tmp_path)):
+        yield tmp_path
 
 
 class XlsxFile:
@@ -218,7 +216,7 @@ async def test_a_file_too_large_for_the_websocket_is_refused_with_a_reason(
 
 async def test_refusals(app: App) -> None:
     await world()
-    await converse(app, private(Y1, "/清单 导出"), Contains("问题清单供团干部和组织管理员使用"))
+    await converse(app, private(Y1, "/清单 导出"), Contains("这条指令只供团干部和组织管理员使用"))
     await converse(app, private(ZHANG, "/清单 导出 明年"), Contains("看不懂期间"))
 
 

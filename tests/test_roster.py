@@ -8,7 +8,7 @@ import sys
 from openpyxl import Workbook
 
 from models import Admin, Application, Cadre, Organisation
-from plugins.identity.actor import load_actor
+from plugins.core.actor import load_actor
 from plugins.identity.registration import register
 from plugins.identity.roster import apply_roster, plan_roster, read_roster
 from tests.conftest import ROOT

@@ -4,6 +4,8 @@ from datetime import time
 
 from pydantic import BaseModel
 
+from plugins.core.settings import Settings
+
 
 class Config(BaseModel):
     activities_max_days_ahead: int = 30
@@ -20,3 +22,6 @@ class Config(BaseModel):
     the 2024 rules against 指尖上的形式主义 discourage nudges to post for posting's sake."""
     reminders_target_days: tuple[int, ...] = (1, 15, 25)
     """Days of August on which cadres below target are told their gap."""
+
+
+settings = Settings(Config)

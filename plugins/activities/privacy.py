@@ -3,11 +3,9 @@
 from datetime import timedelta
 
 from models import CheckIn, ReminderLog, ReminderSnooze
-from plugins.contacts.links import on_erase
 from plugins.core import clock
 
 
-@on_erase
 async def anonymise(qq: int, youth_id: int | None) -> bool:
     return bool(await CheckIn.filter(qq=qq).update(qq=None))
 

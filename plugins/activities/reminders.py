@@ -17,10 +17,9 @@ from datetime import date, timedelta
 from tortoise.transactions import in_transaction
 
 from models import Admin, BoundGroup, ReminderLog, ReminderSnooze
-from plugins.activities import dates
 from plugins.activities.config import Config
 from plugins.contacts.stats import confirmed_counts, org_overview
-from plugins.core import clock
+from plugins.core import clock, periods
 from plugins.core.sql import fetch, subtree_sql
 from plugins.identity.orgs import compute_target, raised_targets
 from plugins.outbox import enqueue
@@ -96,9 +95,9 @@ async def cadre_dues(today: date, settings: Config) -> dict[int, tuple[str, list
     cadres = await _cadres()
     if not cadres:
         return {}
-    q_start, q_end = dates.quarter_bounds(today)
-    y_start, y_end = dates.year_bounds(today)
-    quarter = dates.quarter_key(today)
+    q_start, q_end = periods.quarter_bounds(today)
+    y_start, y_end = periods.year_bounds(today)
+    quarter = periods.quarter_key(today)
     last_month_start = date(q_end.year, q_end.month, 1)
     last_days = q_end - timedelta(days=settings.reminders_quarter_days_before_end)
     dues: dict[int, list[Due]] = {}
@@ -114,7 +113,7 @@ async def cadre_dues(today: date, settings: Config) -> dict[int, tuple[str, list
                 continue
             add(c["qq"], Due(
                 "quarter_activity_2" if late else "quarter_activity_1", quarter,
-                f"本季度（{dates.quarter_label(today)}，{dates.fmt_day(q_end)}结束）还没有开展线下活动。"
+                f"本季度（{periods.quarter_label(today)}，{periods.fmt_day(q_end)}结束）还没有开展线下活动。"
                 "举办后发送 /活动 线下活动 <日期> <标题> 记录，并请参加的青年 /签到（有人签到才算数）。",
                 deadline=late,
             ))
@@ -298,6 +297,20 @@ async def run(settings: Config) -> int:
             await enqueue(qq, compose(name, fresh), category="reminder")
         queued += 1
     return queued
+
+
+def rules_text(settings: Config) -> str:
+    """The rules as configured (the days and dates below are settings, not typed-in numbers)."""
+    days = "/".join(str(d) for d in sorted(settings.reminders_target_days))
+    rules = [
+        f"每季度最后一个月 1 日和季度结束前 {settings.reminders_quarter_days_before_end} 天（本季度未开展活动时）",
+        "10 月起每月 1 日（今年未面对面交流时）",
+        f"8 月 {days} 日（联系人数未达标时）",
+        "7 月 1 日大宣传大调研启动",
+    ]
+    if settings.reminders_silence_days > 0:
+        rules.append(f"绑定群里 {settings.reminders_silence_days} 天未发言时（每周最多一次）")
+    return "、".join(rules) + "。同一天的提醒合并为一条，免打扰时段不发送。"
 
 
 async def snooze(qq: int, days: int) -> None:

@@ -10,55 +10,35 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from models import Activity, Cadre, CheckIn, Youth
-from plugins.activities import dates
-from plugins.activities.config import Config
-from plugins.core import clock
+from models.enums import ActivityKind
+from plugins.activities.config import settings
+from plugins.core import clock, periods
 from plugins.core.errors import Conflict, NotFound, UsageError
 from plugins.core.records import owned
 from plugins.core.sql import fetch, subtree_sql
 from plugins.core.text import clean, is_number, ref
 
-KINDS = {"线下活动": "offline", "面对面": "face_to_face", "调研": "survey_visit"}
-KIND_LABELS = {v: k for k, v in KINDS.items()}
+KIND_LABELS = ActivityKind.labels()
+KINDS = {label: kind for kind, label in KIND_LABELS.items()}
 KIND_WORDS = "、".join(KINDS)
-
-_settings = Config()
-
-
-def configure(settings: Config) -> None:
-    global _settings
-    _settings = settings
-
-
-def settings() -> Config:
-    return _settings
-
-
-def parse_kind(text: str) -> str:
-    kind = KINDS.get(text.strip())
-    if kind is None:
-        raise UsageError(f"活动类型须为 {KIND_WORDS} 之一")
-    return kind
 
 
 def check_day(day: date, today: date) -> None:
     """Not more than N days ahead, not in a quarter already closed."""
-    if day > today + timedelta(days=_settings.activities_max_days_ahead):
+    if day > today + timedelta(days=settings().activities_max_days_ahead):
         raise UsageError(
-            f"只能记录 {_settings.activities_max_days_ahead} 天内的活动，{dates.fmt_day(day)} 太远了"
+            f"只能记录 {settings().activities_max_days_ahead} 天内的活动，{periods.fmt_day(day)} 太远了"
         )
-    start, _ = dates.quarter_bounds(day)
-    this_start, _ = dates.quarter_bounds(today)
+    start, _ = periods.quarter_bounds(day)
+    this_start, _ = periods.quarter_bounds(today)
     if start < this_start:
-        _, end = dates.quarter_bounds(day)
-        if today > end + timedelta(days=_settings.activities_quarter_grace_days):
-            raise UsageError(f"{dates.quarter_label(day)}已结束，不能再补记该季度的活动")
+        _, end = periods.quarter_bounds(day)
+        if today > end + timedelta(days=settings().activities_quarter_grace_days):
+            raise UsageError(f"{periods.quarter_label(day)}已结束，不能再补记该季度的活动")
 
 
-async def record(cadre: Cadre, kind_text: str, day_text: str, title_text: str, place_text: str | None) -> Activity:
-    kind = parse_kind(kind_text)
+async def record(cadre: Cadre, kind: ActivityKind, day: date, title_text: str, place_text: str | None) -> Activity:
     today = clock.today()
-    day = dates.parse_day(day_text, today)
     check_day(day, today)
     title = clean(title_text, 200)
     if not title:
@@ -127,15 +107,15 @@ async def check_in(qq: int, code_text: str) -> tuple[Activity, int]:
     return activity, await CheckIn.filter(activity=activity).count()
 
 
-async def own_activity(cadre: Cadre, token: str) -> Activity:
+async def own_activity(cadre: Cadre, token: str | int) -> Activity:
     return await owned(Activity, token, "活动", "/活动 3", cadre.id, "记录")
 
 
-async def set_head_count(cadre: Cadre, token: str, count_text: str) -> Activity:
+async def set_head_count(cadre: Cadre, token: str | int, count: int) -> Activity:
     activity = await own_activity(cadre, token)
-    if not is_number(count_text) or int(count_text) > 100_000:
+    if not 0 <= count <= 100_000:
         raise UsageError("人数须为 0 到 100000 之间的整数，例如 /活动 人数 3 25")
-    activity.head_count = int(count_text)
+    activity.head_count = count
     activity.credited = activity.head_count > 0 or await CheckIn.exists(activity=activity)
     await activity.save(update_fields=["head_count", "credited"])
     return activity
@@ -181,8 +161,8 @@ class Progress:
 
 async def progress(cadre: Cadre) -> Progress:
     today = clock.today()
-    q_start, q_end = dates.quarter_bounds(today)
-    y_start, _ = dates.year_bounds(today)
+    q_start, q_end = periods.quarter_bounds(today)
+    y_start, _ = periods.year_bounds(today)
     quarter = await Activity.filter(cadre=cadre, credited=True, day__gte=q_start, day__lte=min(q_end, today)).count()
     f2f = await Activity.filter(
         cadre=cadre, credited=True, kind="face_to_face", day__gte=y_start, day__lte=today
@@ -213,8 +193,8 @@ class Overview:
 async def overview(paths: list[str] | None) -> Overview:
     """Cadres under `paths` with no activity this quarter / no face-to-face this year (SQL)."""
     today = clock.today()
-    q_start, _ = dates.quarter_bounds(today)
-    y_start, _ = dates.year_bounds(today)
+    q_start, _ = periods.quarter_bounds(today)
+    y_start, _ = periods.year_bounds(today)
     where, params = subtree_sql(paths)
     rows = await fetch(
         "SELECT c.id AS id, c.name AS name, o.name AS org, "

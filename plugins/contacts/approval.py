@@ -21,17 +21,9 @@ from nonebot.adapters.onebot.v11 import Bot, FriendRequestEvent, GroupRequestEve
 from nonebot.log import logger
 
 from models import Admin, Cadre, GroupMember
-from plugins.contacts.config import Config
+from plugins.contacts.config import settings
 from plugins.core.bots import is_superuser
-from plugins.core.events import on_request_type
 from plugins.outbox import friends, service
-
-_settings = Config()
-
-
-def configure(settings: Config) -> None:
-    global _settings
-    _settings = settings
 
 
 async def is_staff_or_superuser(bot: Bot, qq: int) -> bool:
@@ -39,7 +31,7 @@ async def is_staff_or_superuser(bot: Bot, qq: int) -> bool:
 
 
 async def may_befriend(bot: Bot, qq: int) -> bool:
-    policy = _settings.lianqing_friend_approve
+    policy = settings().lianqing_friend_approve
     if policy == "all":
         return True
     if policy == "none":
@@ -47,7 +39,6 @@ async def may_befriend(bot: Bot, qq: int) -> bool:
     return await is_staff_or_superuser(bot, qq) or await GroupMember.exists(qq=qq)
 
 
-@on_request_type("friend")
 async def _friend_request(bot: Bot, event: RequestEvent) -> None:
     if not isinstance(event, FriendRequestEvent):
         return
@@ -59,7 +50,6 @@ async def _friend_request(bot: Bot, event: RequestEvent) -> None:
     service.kick()  # messages waiting for them can now go privately
 
 
-@on_request_type("group")
 async def _group_invitation(bot: Bot, event: RequestEvent) -> None:
     if not isinstance(event, GroupRequestEvent) or event.sub_type != "invite":
         return

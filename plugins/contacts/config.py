@@ -5,6 +5,8 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from plugins.core.settings import Settings
+
 
 class Config(BaseModel):
     contacts_field_flag_share: float = 0.8
@@ -32,3 +34,6 @@ class Config(BaseModel):
     lianqing_friend_approve: Literal["members", "all", "none"] = "members"
     """Whose friend requests the bot accepts: members of bound groups, cadres,
     administrators and superusers; everyone; or nobody (left to the operator)."""
+
+
+settings = Settings(Config)

@@ -20,7 +20,6 @@ from plugins.contacts.links import is_staff
 from plugins.contacts.texts import consent_notice
 from plugins.core import clock
 from plugins.core.context import CommandContext
-from plugins.core.events import set_consent_gate
 
 HOLD_SECONDS = 600
 HOTLINE = "遇到困难或危险，可以拨打 12355 青少年服务台（免费）寻求帮助；情况紧急请拨打 110 或 120。"
@@ -96,7 +95,3 @@ def _forget_old() -> None:
 def clear() -> None:
     _held.clear()
 
-
-def install() -> None:
-    """Called by the plugin's set-up: the dispatcher asks `gate` from now on."""
-    set_consent_gate(gate)

@@ -11,9 +11,9 @@ from models import BoundGroup, Cadre, GroupMember
 from plugins.contacts import cache
 from plugins.contacts.optout import opted_out
 from plugins.core import clock
+from plugins.core.actor import Actor
 from plugins.core.errors import Conflict, Forbidden, NotFound, UsageError
 from plugins.core.text import parse_ref, ref
-from plugins.identity.actor import Actor
 from plugins.identity.orgs import real_name
 
 CHUNK = 500
@@ -32,12 +32,21 @@ async def find_cadre(token: str) -> Cadre:
     number = parse_ref(token)
     if number is None:
         raise UsageError("请写团干部编号（如 #3）或 QQ 号")
-    if token.startswith(("#", "＃")) or number < 10000:
-        cadre = await Cadre.get_or_none(id=number).prefetch_related("org")
-    else:
+    # A cadre number first (#N always is one), then a QQ: numbers printed on cards can be
+    # above 10000, and a bare number was once taken for a QQ from 10000 on.
+    cadre = await Cadre.get_or_none(id=number).prefetch_related("org")
+    if cadre is None and not token.startswith(("#", "＃")):
         cadre = await Cadre.get_or_none(qq=number).prefetch_related("org")
     if cadre is None:
         raise NotFound(f"没有找到团干部 {token}，请核对团干部编号或 QQ 号")
+    return cadre
+
+
+async def find_cadre_by_qq(token: str) -> Cadre:
+    """The cadre whose QQ was @-mentioned."""
+    cadre = await Cadre.get_or_none(qq=int(token)).prefetch_related("org")
+    if cadre is None:
+        raise NotFound("你 @ 的人不是认证团干部。请写团干部编号，例如 /诉求 @3 <内容>")
     return cadre
 
 

@@ -20,7 +20,7 @@ from models import (
 )
 from models.enums import FIELD_LABELS, Field, parse_label
 from plugins.contacts import consented, optout
-from plugins.contacts.config import Config
+from plugins.contacts.config import settings
 from plugins.contacts.texts import FIELD_WORDS, INVITATION
 from plugins.core import clock
 from plugins.core.errors import Conflict, NotFound, UsageError
@@ -29,19 +29,8 @@ from plugins.core.text import clean, ref
 from plugins.identity.orgs import real_name
 from plugins.outbox import enqueue
 
-_settings = Config()
-
 Eraser = Callable[[int, int | None], Awaitable[bool]]
 _erasers: list[Eraser] = []
-
-
-def configure(settings: Config) -> None:
-    global _settings
-    _settings = settings
-
-
-def settings() -> Config:
-    return _settings
 
 
 def on_erase(eraser: Eraser) -> Eraser:
@@ -187,8 +176,17 @@ async def candidate_cadres(qq: int, limit: int = 5) -> list[Cadre]:
     return list(seen.values())
 
 
-async def set_field(qq: int, text: str) -> Field:
-    field = parse_field(text)
+async def confirmed_contacts(cadre: Cadre, limit: int) -> list[ContactLink]:
+    """The cadre's confirmed contacts, oldest confirmation first, with the youth loaded."""
+    return (
+        await ContactLink.filter(cadre=cadre, status="confirmed")
+        .order_by("confirmed_at")
+        .prefetch_related("youth")
+        .limit(limit)
+    )
+
+
+async def set_field(qq: int, field: Field) -> Field:
     updated = await Youth.filter(qq=qq).update(field=field.value)
     if not updated:
         raise NotFound("你还没有建立任何联系，先发送 /加入 吧")
@@ -219,7 +217,7 @@ async def profile_text(qq: int) -> str:
 
 async def invite(cadre: Cadre, qq: int) -> int:
     """Queue one invitation; returns how many more the cadre may send today."""
-    s = _settings
+    s = settings()
     if qq == cadre.qq or await is_staff(qq):
         raise Conflict("团干部、管理员和机器人账号不计入联系青年，无需邀请")
     if await ContactLink.exists(youth__qq=qq, cadre=cadre, status="confirmed"):
@@ -251,10 +249,10 @@ async def expire_stale() -> tuple[int, int]:
     """Retention: unconfirmed links and old invitation records are deleted."""
     now = clock.now()
     links = await ContactLink.filter(
-        status="pending", created_at__lt=now - timedelta(days=_settings.contacts_pending_days)
+        status="pending", created_at__lt=now - timedelta(days=settings().contacts_pending_days)
     ).delete()
     invitations = await Invitation.filter(
-        created_at__lt=now - timedelta(days=_settings.contacts_invitation_days)
+        created_at__lt=now - timedelta(days=settings().contacts_invitation_days)
     ).delete()
     # A youth left with no link and no consent has nothing to be kept for.
     await execute(

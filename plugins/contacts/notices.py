@@ -8,20 +8,17 @@ from nonebot.adapters.onebot.v11 import (
 )
 
 from plugins.contacts import groups
-from plugins.core.events import on_notice_type
 from plugins.core.text import ref
 from plugins.identity.orgs import real_name
 from plugins.outbox import enqueue
 
 
-@on_notice_type("group_increase")
 async def _joined(bot: Bot, event: NoticeEvent) -> None:
     if not isinstance(event, GroupIncreaseNoticeEvent):
         return
     await groups.member_joined(int(event.group_id), int(event.user_id), int(event.self_id))
 
 
-@on_notice_type("group_decrease")
 async def _left(bot: Bot, event: NoticeEvent) -> None:
     if not isinstance(event, GroupDecreaseNoticeEvent):
         return

@@ -11,12 +11,11 @@ from tortoise.transactions import in_transaction
 
 from models import Cadre, ContactSnapshot
 from models.enums import Field
-from plugins.contacts.config import Config
+from plugins.contacts.config import settings
 from plugins.core import clock
 from plugins.core.sql import dialect, fetch, in_list, scalar, subtree_sql
 from plugins.identity.orgs import compute_target, raised_targets
 
-_settings = Config()
 
 # A youth row that may be counted: not a cadre, an administrator or a bot.
 # Measured with bench/evaluation.py (400,000 youth, 1,000,000 contacts):
@@ -52,11 +51,6 @@ COUNTED = _Fragment(lambda: not_staff("y.qq"))
 CONFIRMED = _Fragment(lambda: f"l.status = 'confirmed' AND {not_staff('y.qq')}")
 
 
-def configure(settings: Config) -> None:
-    global _settings
-    _settings = settings
-
-
 @dataclass
 class CadreContacts:
     confirmed: int
@@ -76,11 +70,11 @@ class CadreContacts:
         """The field holding more than the flag share of contacts with a known field."""
         known = {k: v for k, v in self.fields.items() if k}
         total = sum(known.values())
-        if total < _settings.contacts_field_flag_min:
+        if total < settings().contacts_field_flag_min:
             return None
         top, n = max(known.items(), key=lambda kv: kv[1])
         share = n / total
-        return (top, share) if share > _settings.contacts_field_flag_share else None
+        return (top, share) if share > settings().contacts_field_flag_share else None
 
 
 async def confirmed_count(cadre_id: int) -> int:
@@ -125,7 +119,7 @@ async def cadre_contacts(cadre: Cadre, target: int) -> CadreContacts:
         f"WHERE l.cadre_id = ? AND {CONFIRMED} AND (SELECT COUNT(*) FROM contact_link l2 "
         "WHERE l2.youth_id = l.youth_id AND l2.status = 'confirmed' AND l2.cadre_id <> l.cadre_id) >= ?",
         cadre.id,
-        _settings.contacts_overlap_cadres,
+        settings().contacts_overlap_cadres,
     )
     snapshots = await ContactSnapshot.filter(cadre_id=cadre.id).order_by("-month").limit(12)
     month = clock.to_local(clock.now()).strftime("%Y-%m")
@@ -159,7 +153,7 @@ class OrgOverview:
         return [
             (f.value, self.fields.get(f.value, 0) / total)
             for f in Field
-            if f != Field.other and self.fields.get(f.value, 0) / total < _settings.contacts_thin_field_share
+            if f != Field.other and self.fields.get(f.value, 0) / total < settings().contacts_thin_field_share
         ]
 
 
@@ -199,7 +193,7 @@ async def org_overview(paths: list[str] | None) -> OrgOverview:
         f"JOIN organisation o ON o.id = c.org_id WHERE {where} AND {CONFIRMED} "
         "GROUP BY l.youth_id HAVING COUNT(*) >= ?) t",
         *params,
-        _settings.contacts_overlap_cadres,
+        settings().contacts_overlap_cadres,
     )
     fields = await fetch(
         "SELECT y.field AS field, COUNT(DISTINCT y.id) AS n FROM contact_link l "

@@ -35,20 +35,18 @@ GROUP_NOTICE = (
 
 def notice_values() -> dict[str, int]:
     """The retention settings the notices state, as configured."""
-    from nonebot import get_plugin_config
+    from plugins.contacts.config import settings
+    from plugins.core.config import settings as core_settings
+    from plugins.interaction.config import settings as interaction_settings
+    from plugins.requests.config import settings as requests_settings
 
-    from plugins.contacts.config import Config
-    from plugins.core.config import Config as CoreConfig
-    from plugins.interaction.config import Config as InteractionConfig
-    from plugins.requests.config import Config as RequestsConfig
-
-    interaction = get_plugin_config(InteractionConfig)
+    interaction = interaction_settings()
     return {
-        "pending_days": get_plugin_config(Config).contacts_pending_days,
+        "pending_days": settings().contacts_pending_days,
         "text_days": interaction.interaction_text_retention_days,
         "count_days": interaction.interaction_count_retention_days,
-        "identity_days": get_plugin_config(CoreConfig).privacy_identity_days,
-        "case_days": get_plugin_config(RequestsConfig).requests_content_keep_days,
+        "identity_days": core_settings().privacy_identity_days,
+        "case_days": requests_settings().requests_content_keep_days,
     }
 
 

@@ -2,6 +2,8 @@
 
 from pydantic import BaseModel
 
+from plugins.core.settings import Settings
+
 
 class Config(BaseModel):
     database_url: str = "sqlite://data/lianqing.sqlite3"
@@ -28,3 +30,6 @@ class Config(BaseModel):
     lianqing_wire_stats_file: str = ""
     """If set, the OneBot connection's counters are written there ten times a second
     (frames read, counted, handled, waiting), for bench/overload.py."""
+
+
+settings = Settings(Config)

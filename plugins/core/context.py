@@ -1,4 +1,4 @@
-"""What a command handler gets: the sender, the arguments, and a plain-text reply."""
+"""What a command handler gets: the sender and their roles, the arguments, a plain-text reply."""
 
 from dataclasses import dataclass, field
 
@@ -12,9 +12,9 @@ from nonebot.adapters.onebot.v11 import (
 from nonebot.log import logger
 
 from plugins.core import flood
+from plugins.core.actor import Actor
 from plugins.core.bots import is_superuser
-from plugins.core.commands import Command
-from plugins.core.errors import UsageError
+from plugins.core.commands import Command, Form
 from plugins.core.text import is_number, plain
 
 
@@ -24,6 +24,10 @@ class CommandContext:
     event: MessageEvent
     command: Command
     args: Message
+    actor: Actor = field(default_factory=lambda: Actor(qq=None))
+    """The sender's roles, loaded once per message by the dispatcher before the handler runs."""
+    form: Form | None = None
+    """The declared form the message matched."""
     text: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -57,9 +61,6 @@ class CommandContext:
             if seg.type == "at" and is_number(str(seg.data.get("qq", "")))
         ]
 
-    def usage_error(self, problem: str) -> UsageError:
-        return self.command.usage_error(problem)
-
     async def reply(self, text: str) -> bool:
         """Answer in the same chat; in a group, quoting the command message. False: not sent.
 
@@ -74,7 +75,7 @@ class CommandContext:
         if self.is_group:
             if not flood.group_reply_allowed(int(self.event.group_id)):  # type: ignore[attr-defined]
                 logger.warning("group reply dropped: the group's replies for this minute are used up")
-                return
+                return False
             message = MessageSegment.reply(self.event.message_id) + message
         try:
             await self.bot.send(self.event, message)

@@ -24,9 +24,10 @@ from nonebot.rule import Rule
 from tortoise.exceptions import DBConnectionError, OperationalError
 
 from plugins.core import events, flood, metrics
-from plugins.core.commands import Command, lookup
+from plugins.core.actor import load_actor
+from plugins.core.commands import Command, lookup, match, resolve
 from plugins.core.context import CommandContext
-from plugins.core.errors import UserFacingError
+from plugins.core.errors import UsageError, UserFacingError
 
 BUSY = "系统繁忙，请稍后再试。"
 FAILED = "处理出错了，请稍后再试；如一直失败请联系管理员。"
@@ -93,10 +94,11 @@ async def _wanted(event: Event) -> bool:
     return False
 
 
-dispatcher = on(rule=Rule(_wanted), priority=1, block=True)
+def install() -> None:
+    """Create the one matcher (the core plugin's setup calls this once)."""
+    on(rule=Rule(_wanted), priority=1, block=True, handlers=[_dispatch])
 
 
-@dispatcher.handle()
 async def _dispatch(bot: Bot, event: Event) -> None:
     if isinstance(event, NoticeEvent):
         await events.handle_notice(bot, event)
@@ -125,9 +127,18 @@ async def run_command(ctx: CommandContext) -> None:
     """Run a handler; turn every failure into a one-line answer."""
     started, outcome = perf_counter(), "ok"
     try:
-        if ctx.command.youth_consent and not await events.consent_allows(ctx):
+        # Who is asking, the form they typed (role and chat type checked), typed values.
+        ctx.actor = await load_actor(ctx.user_id, superuser=ctx.is_superuser)
+        found = match(ctx.command, ctx.text, ctx.mentioned(), ctx.actor)
+        ctx.form = found.form
+        if found.form.private and ctx.is_group:
+            raise UsageError(found.form.private.replace("{sent}", f"/{ctx.command.name} {ctx.text}".strip()))
+        if found.form.group and not ctx.is_group:
+            raise UsageError(found.form.group)
+        if found.form.youth_consent and not await events.consent_allows(ctx):
             return
-        await ctx.command.handler(ctx)
+        values = await resolve(found)
+        await found.form.handler(ctx, *values)
     except UserFacingError as e:
         outcome = "refused"
         await ctx.reply(str(e))

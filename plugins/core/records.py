@@ -10,9 +10,9 @@ from plugins.core.text import parse_ref, ref
 M = TypeVar("M", bound=Model)
 
 
-async def numbered(model: type[M], token: str | None, noun: str, example: str) -> M:
-    """The `model` row numbered `token` (N or #N); `noun` names it in Chinese, e.g. 活动."""
-    number = parse_ref(token or "")
+async def numbered(model: type[M], token: str | int | None, noun: str, example: str) -> M:
+    """The `model` row numbered `token` (N, #N, or the number itself); `noun` names it, e.g. 活动."""
+    number = token if isinstance(token, int) else parse_ref(token or "")
     if number is None:
         raise UsageError(f"请写{noun}编号，例如 {example}")
     record = await model.get_or_none(id=number)
@@ -21,7 +21,9 @@ async def numbered(model: type[M], token: str | None, noun: str, example: str) -
     return record
 
 
-async def owned(model: type[M], token: str | None, noun: str, example: str, cadre_id: int, verb: str) -> M:
+async def owned(
+    model: type[M], token: str | int | None, noun: str, example: str, cadre_id: int, verb: str
+) -> M:
     """As `numbered`, and it must belong to the cadre (its `cadre_id`); `verb` e.g. 记录."""
     record = await numbered(model, token, noun, example)
     if record.cadre_id != cadre_id:

@@ -78,7 +78,7 @@ from pathlib import Path
 from typing import Any, cast
 
 import orjson
-from nonebot import get_driver, get_plugin_config
+from nonebot import get_driver
 from nonebot.adapters.onebot.store import ResultStore
 from nonebot.adapters.onebot.v11 import Adapter as OneBotAdapter
 from nonebot.adapters.onebot.v11 import Bot
@@ -88,7 +88,7 @@ from nonebot.exception import WebSocketClosed
 from nonebot.utils import escape_tag
 
 from plugins.core import metrics
-from plugins.core.config import Config
+from plugins.core.config import settings as core_settings
 
 URGENT, BULK = 0, 1
 OVERFLOW = 4
@@ -315,7 +315,7 @@ class Adapter(OneBotAdapter):
 
     def __init__(self, driver: Driver, **kwargs: Any) -> None:
         super().__init__(driver, **kwargs)
-        settings = get_plugin_config(Config)
+        settings = core_settings()
         self.max_pending = settings.lianqing_max_pending_events
         self.workers = max(1, settings.lianqing_event_workers)
         self.inboxes: dict[str, Inbox] = {}

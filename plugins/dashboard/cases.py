@@ -10,9 +10,9 @@ from tortoise.expressions import Q
 
 from models import Case, CaseEvent
 from plugins.core import clock
+from plugins.core.actor import Actor
 from plugins.core.sql import fetch, subtree_sql
 from plugins.dashboard.periods import Period
-from plugins.identity.actor import Actor
 from plugins.identity.orgs import subtree_q
 from plugins.requests.access import can_see_identity, can_view
 from plugins.requests.problems import overdue_sql

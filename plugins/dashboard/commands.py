@@ -1,24 +1,16 @@
 """/登录 and /退出登录: the chat side of the dashboard's sign-in."""
 
-from plugins.core.commands import ADMIN, CADRE, Usage, command
+from plugins.core.commands import ADMIN, CADRE, command
 from plugins.core.context import CommandContext
-from plugins.core.errors import Forbidden, UsageError
 from plugins.dashboard import tokens
 from plugins.dashboard.config import settings
-from plugins.identity.commands import actor_of
 
 
 @command(
-    "登录",
-    Usage("/登录", "获取管理后台的一次性登录链接（私聊发送）", CADRE),
-    Usage("/登录", "获取管理后台的一次性登录链接（私聊发送）", ADMIN),
+    "登录", roles={CADRE: "获取管理后台的一次性登录链接（私聊发送）", ADMIN: "获取管理后台的一次性登录链接（私聊发送）"},
+    example="/登录", private="登录链接只能私聊发送，请私聊我发送 /登录",
 )
 async def login_cmd(ctx: CommandContext) -> None:
-    if ctx.is_group:
-        raise UsageError("登录链接只能私聊发送，请私聊我发送 /登录")
-    actor = await actor_of(ctx)
-    if not (actor.is_admin or actor.cadre):
-        raise Forbidden("管理后台供团干部和组织管理员使用")
     config = settings()
     secret = await tokens.issue_link(ctx.user_id, config.dashboard_link_minutes)
     await ctx.reply(
@@ -28,8 +20,10 @@ async def login_cmd(ctx: CommandContext) -> None:
     )
 
 
-@command("退出登录", Usage("/退出登录", "结束自己在管理后台的所有登录", CADRE),
-         Usage("/退出登录", "结束自己在管理后台的所有登录", ADMIN))
+@command(
+    "退出登录", roles={CADRE: "结束自己在管理后台的所有登录", ADMIN: "结束自己在管理后台的所有登录"},
+    example="/退出登录",
+)
 async def logout_cmd(ctx: CommandContext) -> None:
     ended = await tokens.end_all(ctx.user_id)
     if ended:

@@ -2,6 +2,8 @@
 
 from pydantic import BaseModel
 
+from plugins.core.settings import Settings
+
 
 class Config(BaseModel):
     dashboard_base_url: str = "http://127.0.0.1:8080"
@@ -25,13 +27,4 @@ class Config(BaseModel):
         return self.base_url.lower().startswith("https://")
 
 
-_settings = Config()
-
-
-def configure(settings: Config) -> None:
-    global _settings
-    _settings = settings
-
-
-def settings() -> Config:
-    return _settings
+settings = Settings(Config)

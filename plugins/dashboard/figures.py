@@ -9,9 +9,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from models.enums import CadreCategory
-from plugins.activities import dates
 from plugins.contacts.stats import CONFIRMED
-from plugins.core import clock
+from plugins.core import clock, periods
 from plugins.core.sql import fetch, subtree_sql
 from plugins.dashboard import cases
 from plugins.identity.orgs import compute_target, raised_targets
@@ -56,8 +55,8 @@ class CadreFigures:
 async def cadre_figures(paths: list[str] | None) -> list[CadreFigures]:
     """Every cadre under `paths` (None: all) with contacts, activities, cases and exchanges."""
     today = clock.today()
-    q_start, _ = dates.quarter_bounds(today)
-    y_start, _ = dates.year_bounds(today)
+    q_start, _ = periods.quarter_bounds(today)
+    y_start, _ = periods.year_bounds(today)
     since = clock.now() - timedelta(days=EXCHANGE_DAYS)
     overdue_sql, overdue_params = cases.overdue_condition("")
     where, params = subtree_sql(paths)
@@ -111,7 +110,7 @@ class CaseCounts:
 
 async def case_counts_by_org(paths: list[str] | None) -> dict[str, CaseCounts]:
     """Cases by the organisation responsible (its path): open, overdue, escalated, new this quarter."""
-    q_start, _ = dates.quarter_bounds(clock.today())
+    q_start, _ = periods.quarter_bounds(clock.today())
     overdue_sql, overdue_params = cases.overdue_condition("c.")
     where, params = subtree_sql(paths)
     rows = await fetch(

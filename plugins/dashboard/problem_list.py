@@ -5,11 +5,11 @@ from dataclasses import dataclass
 
 from models import Case
 from plugins.core import clock
+from plugins.core.actor import Actor
 from plugins.dashboard import cases, periods
 from plugins.dashboard.cases import CaseFilter
 from plugins.dashboard.tables import Table
 from plugins.dashboard.web import int_or_none
-from plugins.identity.actor import Actor
 
 SUMMARY_COLUMNS = ["类别", "诉求数", "未办结", "超时未答复", "已上报", "已办结", "评价数", "平均评分"]
 CASE_COLUMNS = ["编号", "提出时间", "类别", "状态", "超时未答复", "负责", "组织", "已上报", "评分", "内容摘要"]

@@ -9,7 +9,7 @@ import secrets
 import time
 from dataclasses import dataclass
 
-from plugins.identity.actor import Actor
+from plugins.core.actor import Actor
 from plugins.identity.roster import (
     ImportReport,
     RosterPlan,

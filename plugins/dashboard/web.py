@@ -17,9 +17,9 @@ from starlette.datastructures import FormData
 
 from models import Cadre
 from plugins.core import clock
+from plugins.core.actor import Actor, load_actor
 from plugins.dashboard import measures, tables, tokens
 from plugins.dashboard.config import settings
-from plugins.identity.actor import Actor, load_actor
 from plugins.identity.orgs import real_name
 
 COOKIE = "lianqing_session"

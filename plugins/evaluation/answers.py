@@ -7,25 +7,17 @@ from nonebot.adapters.onebot.v11 import Bot, PrivateMessageEvent
 from models import SpotCheckQuestion, SurveyQuestion
 from plugins.contacts import consent
 from plugins.core import clock
-from plugins.core.events import on_private_text
 from plugins.core.text import plain
 from plugins.evaluation import awaiting
-from plugins.evaluation.config import Config
+from plugins.evaluation.config import settings
 
 YES = {"是", "是的", "有", "对"}
 NO = {"否", "不是", "没有", "不"}
 PUNCTUATION = "。.！!，,～~ "
 
-_settings = Config()
-
-
-def configure(settings: Config) -> None:
-    global _settings
-    _settings = settings
-
 
 async def _open_questions(qq: int) -> tuple[SpotCheckQuestion | None, SurveyQuestion | None]:
-    since = clock.now() - timedelta(days=_settings.evaluation_question_days)
+    since = clock.now() - timedelta(days=settings().evaluation_question_days)
     spot = await SpotCheckQuestion.filter(youth_qq=qq, answered_at__isnull=True, asked_at__gte=since).order_by("-id").first()
     survey = await SurveyQuestion.filter(youth_qq=qq, answered_at__isnull=True, asked_at__gte=since).order_by("-id").first()
     return spot, survey
@@ -56,8 +48,7 @@ async def record(qq: int, text: str) -> str | None:
     return reply
 
 
-@on_private_text(awaiting.wants)
-async def _answer(bot: Bot, event: PrivateMessageEvent) -> bool:
+async def answer(bot: Bot, event: PrivateMessageEvent) -> bool:
     status = await consent.state(event.user_id)
     if status not in ("consented", "exempt"):
         # Nothing is stored for someone who has not (or no longer) consented.

@@ -1,43 +1,37 @@
 """Chat commands for evaluation: /评估, /排行, /抽查, /满意度调查."""
 
-
 from models import Cadre, Organisation
-from plugins.contacts.groups import find_cadre
 from plugins.contacts.stats import cadre_contacts
-from plugins.core.commands import ADMIN, CADRE, Usage, command
+from plugins.core.commands import (
+    ADMIN,
+    CADRE,
+    EVERYONE,
+    CadreArg,
+    Choice,
+    Int,
+    Org,
+    Word,
+    command,
+    resolver,
+)
 from plugins.core.context import CommandContext
 from plugins.core.errors import Forbidden, UsageError
 from plugins.core.files import send_file
-from plugins.core.text import is_number, parse_ref, ref
+from plugins.core.text import parse_ref, ref
 from plugins.evaluation import evaluate as ev
 from plugins.evaluation import export, flags, snapshot, spotcheck, survey
+from plugins.evaluation.config import settings
 from plugins.evaluation.formulas import explanation
 from plugins.evaluation.inputs import Scope
-from plugins.identity.actor import Actor
-from plugins.identity.commands import actor_of, require_admin
-from plugins.identity.orgs import find_org, real_name
+from plugins.identity.orgs import real_name
 
 pct = ev.pct
 TOP = 5
 
 
-def _is_cadre_token(token: str) -> bool:
-    return parse_ref(token) is not None
-
-
-async def _root_of(actor: Actor, token: str | None) -> tuple[list[Organisation] | None, str]:
-    if token:
-        org = await find_org(token)
-        if not actor.administers(org):
-            raise Forbidden(f"你不是“{org.name}”或其上级组织的管理员")
-        return [org], org.name
-    roots = actor.subtree_roots()
-    return roots, "全部组织" if roots is None else "、".join(o.name for o in roots)
-
-
 def _hints(r: ev.CadreResult) -> list[str]:
     """What would raise each measure, from its inputs."""
-    i, m, c = r.inputs, r.measures, ev.settings()
+    i, m, c = r.inputs, r.measures, settings()
     hints = []
     if i.confirmed < i.target:
         hints.append(f"再有 {i.target - i.confirmed} 名青年确认联系，实现度的人数部分可达 100%")
@@ -65,8 +59,8 @@ async def _cadre_text(cadre: Cadre, *, for_admin: bool) -> str:
     i, m = r.inputs, r.measures
     spot = (
         f"，抽查确认率 {i.spot_yes}/{i.spot_answered}"
-        if i.spot_answered >= ev.settings().evaluation_spot_min_answers
-        else (f"，抽查回答 {i.spot_answered} 份（不足 {ev.settings().evaluation_spot_min_answers} 份不计）" if i.spot_answered else "")
+        if i.spot_answered >= settings().evaluation_spot_min_answers
+        else (f"，抽查回答 {i.spot_answered} 份（不足 {settings().evaluation_spot_min_answers} 份不计）" if i.spot_answered else "")
     )
     contacts = await cadre_contacts(cadre, i.target)
     dominant = contacts.dominant_field
@@ -74,7 +68,7 @@ async def _cadre_text(cadre: Cadre, *, for_admin: bool) -> str:
         f"【评估·参考】{real_name(cadre.org, cadre.name)}（{ref(cadre.id)}）",
         f"实现度 {pct(m.realization)}：已确认联系 {i.confirmed}/{i.target}{spot}"
         + ("；联系对象领域集中" if dominant else ""),
-        f"活跃度 {pct(m.activeness)}（近 {ev.settings().evaluation_activeness_days} 天）：有回复的话题 {i.topics_answered}，"
+        f"活跃度 {pct(m.activeness)}（近 {settings().evaluation_activeness_days} 天）：有回复的话题 {i.topics_answered}，"
         f"答复青年 {i.exchanges}，签到 {i.check_ins}，诉求按时答复 {i.requests_on_time}/{i.requests_received}，"
         f"线下活动{'有' if i.activity_held else '无'}，面对面{'有' if i.face_to_face_held else '无'}",
         f"满意度 {pct(m.satisfaction)}：评分 {i.ratings} 份"
@@ -112,80 +106,76 @@ async def _org_text(org: Organisation) -> str:
     return "\n".join(lines)
 
 
+MEASURE = Choice("实现度|活跃度|满意度|综合", optional=True, options=tuple((w, w) for w in ev.MEASURES))
+
+
+@command("评估", "说明", role=EVERYONE, summary="各项指标的计算方法", example="/评估 说明")
+async def explain_cmd(ctx: CommandContext) -> None:
+    await ctx.reply(explanation(settings()))
+
+
 @command(
-    "评估",
-    Usage("/评估", "查看自己的实现度、活跃度、满意度和综合（及如何提高）", CADRE),
-    Usage("/评估 说明", "各项指标的计算方法", CADRE),
-    Usage("/评估 <团干部编号|组织>", "查看所辖团干部或组织的评估", ADMIN),
-    Usage("/评估 确认 <周期> [组织]", "确认一个周期（如 2026Q4）的结果并冻结为快照", ADMIN),
+    "评估", "确认", Word("周期"), Org(optional=True), role=ADMIN,
+    summary="确认一个周期（如 2026Q4）的结果并冻结为快照", example="/评估 确认 2026Q4 杭州市委",
 )
-async def evaluation_cmd(ctx: CommandContext) -> None:
-    words = ctx.words()
-    actor = await actor_of(ctx)
-    if words[:1] == ["说明"]:
-        await ctx.reply(explanation(ev.settings()))
+async def confirm_cmd(ctx: CommandContext, period: str, org: Organisation | None) -> None:
+    scope = ctx.actor.scope(org)
+    if scope.roots is None or len(scope.roots) != 1:
+        raise UsageError("请写要确认的组织，例如 /评估 确认 2026Q4 浙江省委")
+    root = scope.roots[0]
+    confirmed, count = await snapshot.confirm(ctx.actor, period, root)
+    await ctx.reply(
+        f"已确认“{root.name}”{confirmed.period} 的评估结果（{count} 名团干部），已冻结为快照，之后的数据不再改变它。"
+    )
+
+
+@command(
+    "评估", roles={CADRE: "查看自己的实现度、活跃度、满意度和综合（及如何提高）", ADMIN: "所辖组织的评估"},
+    example="/评估",
+)
+async def own_cmd(ctx: CommandContext) -> None:
+    if ctx.actor.cadre is not None:
+        await ctx.reply(await _cadre_text(ctx.actor.cadre, for_admin=False))
         return
-    if words[:1] == ["确认"]:
-        actor = await require_admin(ctx)
-        if len(words) not in (2, 3):
-            raise ctx.usage_error("请写周期，如 2026Q4")
-        roots, _ = await _root_of(actor, words[2] if len(words) == 3 else None)
-        if roots is None or len(roots) != 1:
-            raise UsageError("请写要确认的组织，例如 /评估 确认 2026Q4 浙江省委")
-        period, count = await snapshot.confirm(actor, words[1], roots[0])
-        await ctx.reply(
-            f"已确认“{roots[0].name}”{period.period} 的评估结果（{count} 名团干部），已冻结为快照，之后的数据不再改变它。"
-        )
-        return
-    if not words:
-        if actor.cadre is not None:
-            await ctx.reply(await _cadre_text(actor.cadre, for_admin=False))
-            return
-        actor = await require_admin(ctx)
-        roots, _ = await _root_of(actor, None)
-        if roots is None or not roots:
-            raise UsageError("请写团干部编号或组织，例如 /评估 浙江省委")
-        await ctx.reply("\n\n".join([await _org_text(o) for o in roots[:3]]))
-        return
-    actor = await require_admin(ctx)
-    if _is_cadre_token(words[0]):
-        cadre = await find_cadre(words[0])
-        if not actor.administers(cadre.org):
+    scope = ctx.actor.scope(None)
+    if scope.roots is None or not scope.roots:
+        raise UsageError("请写团干部编号或组织，例如 /评估 浙江省委")
+    await ctx.reply("\n\n".join([await _org_text(o) for o in scope.roots[:3]]))
+
+
+@command(
+    "评估", Word("团干部编号|组织"), role=ADMIN, summary="查看所辖团干部或组织的评估", example="/评估 #3",
+)
+async def other_cmd(ctx: CommandContext, token: str) -> None:
+    if parse_ref(token) is not None:
+        cadre: Cadre = await resolver("cadre")(token)
+        if not ctx.actor.administers(cadre.org):
             raise Forbidden(f"你不是“{cadre.org.name}”或其上级组织的管理员，不能查看该团干部的评估")
         await ctx.reply(await _cadre_text(cadre, for_admin=True))
     else:
-        roots, _ = await _root_of(actor, words[0])
-        await ctx.reply(await _org_text(roots[0]))
+        org: Organisation = await resolver("org")(token)
+        ctx.actor.scope(org)  # refuses outside the subtree
+        await ctx.reply(await _org_text(org))
+
+
+@command("排行", "导出", Org(optional=True), role=ADMIN, summary="完整排行表（.xlsx）", example="/排行 导出 杭州市委")
+async def ranking_export_cmd(ctx: CommandContext, org: Organisation | None) -> None:
+    scope = ctx.actor.scope(org)
+    cadres, orgs = await ev.ranking(None, None if scope.roots is None else list(scope.roots))
+    await _send_export(ctx, scope.title, cadres, orgs)
 
 
 @command(
-    "排行",
-    Usage("/排行 [组织] [实现度|活跃度|满意度|综合]", "所辖团干部和下级组织的前几名与后几名", ADMIN),
-    Usage("/排行 导出 [组织]", "完整排行表（.xlsx）", ADMIN),
+    "排行", Org(optional=True, reserved=tuple(ev.MEASURES)), MEASURE, role=ADMIN,
+    summary="所辖团干部和下级组织的前几名与后几名", example="/排行 杭州市委 活跃度",
 )
-async def ranking_cmd(ctx: CommandContext) -> None:
-    actor = await require_admin(ctx)
-    words = ctx.words()
-    exporting = words[:1] == ["导出"]
-    if exporting:
-        words = words[1:]
-    measure = "综合"
-    org_token = None
-    for word in words:
-        if word in ev.MEASURES:
-            measure = word
-        elif org_token is None:
-            org_token = word
-        else:
-            raise ctx.usage_error("请写组织和指标（实现度、活跃度、满意度、综合）")
-    roots, title = await _root_of(actor, org_token)
-    cadres, orgs = await ev.ranking(None, roots)
-    if exporting:
-        await _send_export(ctx, title, cadres, orgs)
-        return
+async def ranking_cmd(ctx: CommandContext, org: Organisation | None, measure: str | None) -> None:
+    measure = measure or "综合"
+    scope = ctx.actor.scope(org)
+    cadres, orgs = await ev.ranking(None, None if scope.roots is None else list(scope.roots))
     key = ev.MEASURES[measure]
     ranked = sorted(cadres, key=lambda r: -ev.sort_key(getattr(r.measures, key)))
-    lines = [f"【排行·参考】{title}（含下级组织）按{measure}，团干部 {len(cadres)} 人"]
+    lines = [f"【排行·参考】{scope.title}（含下级组织）按{measure}，团干部 {len(cadres)} 人"]
     if not ranked:
         lines.append("还没有团干部。")
     else:
@@ -210,62 +200,47 @@ async def _send_export(ctx: CommandContext, title: str, cadres, orgs) -> None:
     await ctx.reply(f"已发送排行表 {name}（团干部 {len(cadres)} 人）。")
 
 
-@command(
-    "抽查",
-    Usage("/抽查 <团干部编号> [样本数]", "私信询问该团干部随机抽取的联系青年是否真有联系（默认 10 人）", ADMIN),
-    Usage("/抽查 结果 <团干部编号>", "抽查的回答情况和确认率", ADMIN),
-)
-async def spot_check_cmd(ctx: CommandContext) -> None:
-    actor = await require_admin(ctx)
-    words = ctx.words()
-    if words[:1] == ["结果"]:
-        if len(words) != 2:
-            raise ctx.usage_error("请写团干部编号")
-        cadre = await find_cadre(words[1])
-        if not actor.administers(cadre.org):
-            raise Forbidden(f"你不是“{cadre.org.name}”或其上级组织的管理员")
-        results = await spotcheck.results(cadre)
-        if not results:
-            await ctx.reply(f"还没有抽查过{real_name(cadre.org, cadre.name)}。")
-            return
-        lines = [f"{real_name(cadre.org, cadre.name)}的抽查："]
-        for r in results:
-            rate = f"{r.rate:.0%}" if r.rate is not None else "—"
-            lines.append(
-                f"{ref(r.check.id)}（{r.check.quarter}）问了 {r.asked} 人，已回答 {r.answered}，回答“是” {r.yes}，确认率 {rate}"
-            )
-        await ctx.reply("\n".join(lines))
+@command("抽查", "结果", CadreArg(), role=ADMIN, summary="抽查的回答情况和确认率", example="/抽查 结果 #3")
+async def spot_results_cmd(ctx: CommandContext, cadre: Cadre) -> None:
+    if not ctx.actor.administers(cadre.org):
+        raise Forbidden(f"你不是“{cadre.org.name}”或其上级组织的管理员")
+    results = await spotcheck.results(cadre)
+    if not results:
+        await ctx.reply(f"还没有抽查过{real_name(cadre.org, cadre.name)}。")
         return
-    if not words or len(words) > 2 or (len(words) == 2 and not is_number(words[1])):
-        raise ctx.usage_error("请写团干部编号和样本数")
-    cadre = await find_cadre(words[0])
-    sample = int(words[1]) if len(words) == 2 else ev.settings().evaluation_spot_sample
-    check, asked = await spotcheck.start(actor, cadre, sample)
+    lines = [f"{real_name(cadre.org, cadre.name)}的抽查："]
+    for r in results:
+        rate = f"{r.rate:.0%}" if r.rate is not None else "—"
+        lines.append(
+            f"{ref(r.check.id)}（{r.check.quarter}）问了 {r.asked} 人，已回答 {r.answered}，回答“是” {r.yes}，确认率 {rate}"
+        )
+    await ctx.reply("\n".join(lines))
+
+
+@command(
+    "抽查", CadreArg(), Int("样本数", optional=True, low=1, high=spotcheck.MAX_SAMPLE), role=ADMIN,
+    summary="私信询问该团干部随机抽取的联系青年是否真有联系（默认 10 人）", example="/抽查 #3 10",
+)
+async def spot_check_cmd(ctx: CommandContext, cadre: Cadre, sample: int | None) -> None:
+    check, asked = await spotcheck.start(ctx.actor, cadre, sample or settings().evaluation_spot_sample)
     await ctx.reply(
         f"抽查 {ref(check.id)}：已安排私信询问{real_name(cadre.org, cadre.name)}的 {asked} 名联系青年"
-        f"（经发件箱，免打扰时段外按额度发出）。发送 /抽查 结果 {cadre.id} 查看回答。"
+        f"（经发件箱，免打扰时段外按额度发出）。发送 /抽查 结果 #{cadre.id} 查看回答。"
     )
 
 
-@command("满意度调查", Usage("/满意度调查 [组织] [每名团干部样本数]", "请所辖团干部的部分联系青年为其打分（默认 5 人）", ADMIN))
-async def survey_cmd(ctx: CommandContext) -> None:
-    actor = await require_admin(ctx)
-    words = ctx.words()
-    per_cadre = ev.settings().evaluation_survey_sample
-    org_token = None
-    for word in words:
-        if is_number(word):
-            per_cadre = int(word)
-        elif org_token is None:
-            org_token = word
-        else:
-            raise ctx.usage_error("请写组织和样本数")
-    roots, _ = await _root_of(actor, org_token)
-    if roots is None or len(roots) != 1:
+@command(
+    "满意度调查", Org(optional=True, numbers=False), Int("每名团干部样本数", optional=True, low=1, high=50),
+    role=ADMIN, summary="请所辖团干部的部分联系青年为其打分（默认 5 人）", example="/满意度调查 杭州市委 5",
+)
+async def survey_cmd(ctx: CommandContext, org: Organisation | None, per_cadre: int | None) -> None:
+    scope = ctx.actor.scope(org)
+    if scope.roots is None or len(scope.roots) != 1:
         raise UsageError("请写要调查的组织，例如 /满意度调查 杭州市委 5")
-    started, questions, cadres = await survey.start(actor, roots[0], per_cadre, ev.settings())
+    c = settings()
+    started, questions, cadres = await survey.start(ctx.actor, scope.roots[0], per_cadre or c.evaluation_survey_sample, c)
     await ctx.reply(
         f"满意度调查 {ref(started.id)}：已安排请 {cadres} 名团干部的 {questions} 名联系青年打分，"
-        f"{ev.settings().evaluation_survey_days} 天内有效。评分匿名，团干部只看到不少于 "
-        f"{ev.settings().evaluation_satisfaction_min} 份时的汇总。"
+        f"{c.evaluation_survey_days} 天内有效。评分匿名，团干部只看到不少于 "
+        f"{c.evaluation_satisfaction_min} 份时的汇总。"
     )

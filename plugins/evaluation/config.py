@@ -2,6 +2,8 @@
 
 from pydantic import BaseModel
 
+from plugins.core.settings import Settings
+
 
 class Config(BaseModel):
     evaluation_weight_realization: float = 0.4
@@ -29,3 +31,6 @@ class Config(BaseModel):
     """A survey runs (and its questions can be answered) this many days."""
     evaluation_question_days: int = 14
     """A spot-check question can be answered this many days."""
+
+
+settings = Settings(Config)

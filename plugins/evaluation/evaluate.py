@@ -3,22 +3,11 @@
 from dataclasses import dataclass
 
 from models import Organisation
-from plugins.evaluation.config import Config
+from plugins.evaluation.config import settings
 from plugins.evaluation.formulas import Inputs, Measures, measure
 from plugins.evaluation.inputs import CadreRow, Scope, load
 
 MEASURES = {"实现度": "realization", "活跃度": "activeness", "满意度": "satisfaction", "综合": "composite"}
-
-_settings = Config()
-
-
-def configure(settings: Config) -> None:
-    global _settings
-    _settings = settings
-
-
-def settings() -> Config:
-    return _settings
 
 
 @dataclass
@@ -39,8 +28,8 @@ class OrgResult:
 
 
 async def evaluate(scope: Scope) -> list[CadreResult]:
-    cadres, inputs = await load(scope, _settings)
-    return [CadreResult(c, inputs[c.id], measure(inputs[c.id], _settings)) for c in cadres]
+    cadres, inputs = await load(scope, settings())
+    return [CadreResult(c, inputs[c.id], measure(inputs[c.id], settings())) for c in cadres]
 
 
 async def evaluate_cadre(cadre_id: int) -> CadreResult | None:

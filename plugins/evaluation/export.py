@@ -10,13 +10,11 @@ from plugins.core.files import safe_cell
 from plugins.evaluation.evaluate import CadreResult, OrgResult
 
 CATEGORY = {"full_time": "专职", "seconded": "挂职", "organ_part_time": "领导机关兼职", "part_time": "兼职"}
-_dir = Path("data/exports")
+def export_dir() -> Path:
+    """Where export files are written: the problem list's folder (REQUESTS_EXPORT_DIR)."""
+    from plugins.requests.config import settings
 
-
-def configure(folder: str) -> None:
-    """Where export files are written (the same folder as the problem list's)."""
-    global _dir
-    _dir = Path(folder)
+    return Path(settings().requests_export_dir)
 
 
 def _pct(value: float | None) -> float | str:
@@ -41,10 +39,10 @@ def build(title: str, cadres: list[CadreResult], orgs: list[OrgResult]) -> tuple
     for o in orgs:
         org_sheet.append([o.org.id, safe_cell(org_sheet, o.org.name), o.cadres, _pct(o.realization),
                           _pct(o.activeness), _pct(o.satisfaction), _pct(o.composite)])
-    _dir.mkdir(parents=True, exist_ok=True)
+    export_dir().mkdir(parents=True, exist_ok=True)
     stamp = clock.to_local(clock.now()).strftime("%Y%m%d%H%M")
     safe = "".join(ch for ch in title if ch not in '\\/:*?"<>|').strip() or "排行"
     name = f"排行_{safe}_{stamp}.xlsx"
-    path = (_dir / f"ranking-{stamp}-{secrets.token_hex(8)}.xlsx").resolve()
+    path = (export_dir() / f"ranking-{stamp}-{secrets.token_hex(8)}.xlsx").resolve()
     book.save(path)
     return path, name

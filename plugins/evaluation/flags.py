@@ -2,13 +2,11 @@
 
 from datetime import timedelta
 
-from nonebot import get_plugin_config
-
 from plugins.contacts.stats import CONFIRMED
 from plugins.core import clock
-from plugins.core.config import Config as CoreConfig
+from plugins.core.config import settings as core_settings
 from plugins.core.sql import epoch, fetch, scalar
-from plugins.interaction.config import Config as InteractionConfig
+from plugins.interaction.config import settings as interaction_settings
 
 BIG_GROUP = 500
 BIG_GROUP_SHARE = 0.7
@@ -29,8 +27,8 @@ async def flags(cadre_id: int) -> list[str]:
     # PRIVACY_IDENTITY_DAYS, so "never" could not be told from "not lately": look back
     # over the shorter of the two, the same window for all three.
     days = min(
-        get_plugin_config(InteractionConfig).interaction_text_retention_days,
-        get_plugin_config(CoreConfig).privacy_identity_days,
+        interaction_settings().interaction_text_retention_days,
+        core_settings().privacy_identity_days,
     )
     since = clock.now() - timedelta(days=days)
     silent = int(await scalar(

@@ -3,12 +3,10 @@
 from datetime import timedelta
 
 from models import SpotCheckQuestion, SurveyQuestion
-from plugins.contacts.links import on_erase
 from plugins.core import clock
 from plugins.evaluation import awaiting
 
 
-@on_erase
 async def anonymise(qq: int, youth_id: int | None) -> bool:
     awaiting.discard(qq)
     spot = await SpotCheckQuestion.filter(youth_qq=qq).update(youth_qq=None)

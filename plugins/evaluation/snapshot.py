@@ -7,10 +7,10 @@ from tortoise.transactions import in_transaction
 
 from models import EvaluationPeriod, EvaluationResult, Organisation
 from plugins.core import clock
+from plugins.core.actor import Actor
 from plugins.core.errors import Conflict, Forbidden, UsageError
 from plugins.evaluation.evaluate import aggregate, evaluate
 from plugins.evaluation.inputs import Scope
-from plugins.identity.actor import Actor
 
 _PERIOD = re.compile(r"^(\d{4})(Q[1-4])?$")
 

@@ -5,13 +5,13 @@ from dataclasses import dataclass
 from tortoise.transactions import in_transaction
 
 from models import Cadre, SpotCheck, SpotCheckQuestion
-from plugins.activities.dates import quarter_key
 from plugins.contacts.stats import CONFIRMED, confirmed_count
 from plugins.core import clock
+from plugins.core.actor import Actor
 from plugins.core.errors import Conflict, Forbidden, UsageError
+from plugins.core.periods import quarter_key
 from plugins.core.sql import fetch
 from plugins.evaluation import awaiting
-from plugins.identity.actor import Actor
 from plugins.identity.orgs import real_name
 from plugins.outbox import enqueue
 

@@ -7,11 +7,11 @@ from tortoise.transactions import in_transaction
 from models import Cadre, Organisation, Survey, SurveyQuestion
 from plugins.contacts.stats import CONFIRMED
 from plugins.core import clock
+from plugins.core.actor import Actor
 from plugins.core.errors import Conflict, Forbidden, UsageError
 from plugins.core.sql import fetch, subtree_sql
 from plugins.evaluation import awaiting
 from plugins.evaluation.config import Config
-from plugins.identity.actor import Actor
 from plugins.identity.orgs import real_name
 from plugins.outbox import enqueue
 

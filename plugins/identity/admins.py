@@ -2,8 +2,8 @@
 
 from models import Admin, Organisation
 from plugins.core import clock
+from plugins.core.actor import Actor
 from plugins.core.errors import Forbidden, NotFound
-from plugins.identity.actor import Actor
 from plugins.identity.orgs import ancestors
 
 
@@ -42,3 +42,8 @@ async def admins_of(org: Organisation) -> list[int]:
         if qqs:
             return sorted(set(qqs))
     return []
+
+
+async def admins_in(orgs: list[Organisation]) -> list[Admin]:
+    """The administrators of these organisations, with their organisation loaded."""
+    return await Admin.filter(org_id__in=[o.id for o in orgs]).prefetch_related("org")

@@ -45,6 +45,13 @@ async def status_text(cadre: Cadre) -> str:
     )
 
 
+def channels_text(cadre: Cadre) -> str:
+    return (
+        f"你公开的联系方式：QQ {cadre.qq}；微信 {cadre.wechat or '未设置'}；"
+        f"微博 {cadre.weibo or '未设置'}。设置：/联系方式 微信 <号>"
+    )
+
+
 async def set_channel(cadre: Cadre, kind_word: str, value_text: str) -> str | None:
     """Set or clear (删除) a public channel; returns the stored value."""
     field = CHANNELS.get(kind_word)

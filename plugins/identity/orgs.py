@@ -9,9 +9,9 @@ from tortoise.transactions import in_transaction
 from models import Cadre, Organisation
 from models.enums import ORG_LEVEL_LABELS, CadreCategory, OrgLevel, parse_label
 from plugins.core import clock
+from plugins.core.actor import Actor
 from plugins.core.errors import Conflict, Forbidden, NotFound, UsageError
 from plugins.core.text import clean, parse_ref, ref
-from plugins.identity.actor import Actor
 
 LEAGUE = "共青团"
 FULL_TARGET = 100

@@ -16,9 +16,9 @@ from models.enums import (
     parse_label,
 )
 from plugins.core import clock
+from plugins.core.actor import Actor
 from plugins.core.errors import Conflict, Forbidden, NotFound, UsageError
 from plugins.core.text import clean, ref
-from plugins.identity.actor import Actor
 from plugins.identity.orgs import find_org, real_name, subtree_q
 
 CATEGORY_WORDS = "、".join(CADRE_CATEGORY_LABELS.values())

@@ -20,9 +20,9 @@ from tortoise.transactions import in_transaction
 from models import Admin, Application, Cadre, Organisation
 from models.enums import ApplicationStatus, CadreCategory, CadreSource, OrgLevel
 from plugins.core import clock
+from plugins.core.actor import SYSTEM, Actor
 from plugins.core.errors import UserFacingError
 from plugins.core.text import is_number, parse_qq
-from plugins.identity.actor import SYSTEM, Actor
 from plugins.identity.orgs import (
     PART_TIME_TARGET,
     check_parent_level,

@@ -1,45 +1,53 @@
-"""Chat commands for topics and /互动: parse, call topics.py / activity.py, reply."""
+"""Chat commands for topics and /互动: declared forms calling topics.py / activity.py."""
 
 from nonebot.log import logger
 
-from models import BoundGroup
 from plugins.core import clock
-from plugins.core.commands import CADRE, Usage, command
+from plugins.core.commands import CADRE, Ref, Text, command
 from plugins.core.context import CommandContext
 from plugins.core.errors import Conflict, UsageError
-from plugins.core.text import parse_ref, plain, ref
-from plugins.identity.commands import require_cadre
+from plugins.core.text import plain, ref
 from plugins.identity.orgs import real_name
 from plugins.interaction import activity, topics
 from plugins.outbox import enqueue
-from plugins.outbox.service import on_sent
+
+
+def _cadre(ctx: CommandContext):
+    assert ctx.actor.cadre is not None
+    return ctx.actor.cadre
+
+
+@command("话题", "列表", role=CADRE, summary="最近的话题及回复、参与人数", example="/话题 列表")
+async def topic_list_cmd(ctx: CommandContext) -> None:
+    await ctx.reply(await _list_text(_cadre(ctx)))
+
+
+@command("话题", "结束", Ref("编号", noun="话题"), role=CADRE, summary="结束话题，之后的发言不再计入", example="/话题 结束 3")
+async def topic_close_cmd(ctx: CommandContext, number: int) -> None:
+    topic = await topics.close_topic(_cadre(ctx), number)
+    await ctx.reply(f"话题 {ref(topic.id)} 已结束，之后的发言不再计入讨论。")
 
 
 @command(
-    "话题",
-    Usage("/话题 <标题>", "在本群发起话题（换行后可写正文）；引用话题消息或以 #N 开头发言即参与讨论", CADRE),
-    Usage("/话题 全部 <标题>", "私聊发送：把话题发到自己所有绑定群", CADRE),
-    Usage("/话题 列表", "最近的话题及回复、参与人数", CADRE),
-    Usage("/话题 <编号>", "一个话题的回复数、参与人数、是否已答复", CADRE),
-    Usage("/话题 结束 <编号>", "结束话题，之后的发言不再计入", CADRE),
+    "话题", "全部", Text("标题"), role=CADRE, summary="私聊发送：把话题发到自己所有绑定群",
+    example="/话题 全部 周末志愿服务去哪儿？",
 )
-async def topic_cmd(ctx: CommandContext) -> None:
-    cadre = await require_cadre(ctx)
-    if not ctx.text:
-        raise ctx.usage_error("请写话题标题")
-    first, *more = ctx.text.split(maxsplit=1)
-    rest = more[0] if more else ""
-    if first == "列表" and not rest:
-        await ctx.reply(await _list_text(cadre))
-    elif first == "结束":
-        topic = await topics.close_topic(cadre, rest)
-        await ctx.reply(f"话题 {ref(topic.id)} 已结束，之后的发言不再计入讨论。")
-    elif first == "全部":
-        await _post_everywhere(ctx, cadre, rest)
-    elif parse_ref(ctx.text) is not None:
-        await ctx.reply(_summary_text(await topics.summary(cadre, ctx.text)))
-    else:
-        await _post_here(ctx, cadre, ctx.text)
+async def topic_everywhere_cmd(ctx: CommandContext, text: str) -> None:
+    await _post_everywhere(ctx, _cadre(ctx), text)
+
+
+@command("话题", Ref("编号", noun="话题"), role=CADRE, summary="一个话题的回复数、参与人数、是否已答复", example="/话题 3")
+async def topic_summary_cmd(ctx: CommandContext, number: int) -> None:
+    await ctx.reply(_summary_text(await topics.summary(_cadre(ctx), number)))
+
+
+@command(
+    "话题", Text("标题"), role=CADRE,
+    summary="在本群发起话题（换行后可写正文）；引用话题消息或以 #N 开头发言即参与讨论",
+    example="/话题 周末志愿服务去哪儿？",
+)
+async def topic_post_cmd(ctx: CommandContext, text: str) -> None:
+    await _post_here(ctx, _cadre(ctx), text)
 
 
 async def _post_here(ctx: CommandContext, cadre, text: str) -> None:
@@ -59,7 +67,7 @@ async def _post_here(ctx: CommandContext, cadre, text: str) -> None:
 
 async def _post_everywhere(ctx: CommandContext, cadre, text: str) -> None:
     title, body = topics.parse_topic(text)
-    groups = await BoundGroup.filter(cadre=cadre)
+    groups = await topics.own_groups(cadre)
     if not groups:
         raise UsageError("你还没有绑定群。在群里发送 /绑定本群 后再发起话题")
     topic = await topics.create_topic(cadre, title, body)
@@ -77,8 +85,7 @@ async def _post_everywhere(ctx: CommandContext, cadre, text: str) -> None:
     await ctx.reply(f"话题 {ref(topic.id)} 已安排发到你的 {len(groups)} 个绑定群（免打扰时段外发出）。")
 
 
-@on_sent("topic_post")
-async def _posted(message, bot_id: int, result) -> None:
+async def posted(message, bot_id: int, result) -> None:
     if isinstance(result, dict) and message.ref_id is not None and "message_id" in result:
         await topics.record_post(message.ref_id, message.target, int(result["message_id"]), bot_id)
 
@@ -119,9 +126,9 @@ def _summary_text(s: topics.TopicSummary) -> str:
     )
 
 
-@command("互动", Usage("/互动", "近 30 天的线上互动：发言天数、话题、回复、答复青年的次数和用时", CADRE))
+@command("互动", role=CADRE, summary="近 30 天的线上互动：发言天数、话题、回复、答复青年的次数和用时", example="/互动")
 async def activity_cmd(ctx: CommandContext) -> None:
-    cadre = await require_cadre(ctx)
+    cadre = _cadre(ctx)
     a = await activity.activity(cadre)
     median = activity.fmt_duration(a.median_seconds) if a.median_seconds is not None else "—"
     await ctx.reply(

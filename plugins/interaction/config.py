@@ -2,6 +2,8 @@
 
 from pydantic import BaseModel
 
+from plugins.core.settings import Settings
+
 
 class Config(BaseModel):
     interaction_record: bool = True
@@ -18,3 +20,6 @@ class Config(BaseModel):
     """Flush in the background; tests switch it off and call flush()."""
     interaction_title_max: int = 60
     interaction_body_max: int = 1000
+
+
+settings = Settings(Config)

@@ -4,11 +4,9 @@ import asyncio
 import contextlib
 from datetime import timedelta
 
-from nonebot import get_plugin_config
-
 from models import Exchange, MessageCount
 from plugins.core import clock
-from plugins.core.config import Config as CoreConfig
+from plugins.core.config import settings as core_settings
 from plugins.interaction import recorder, topics
 from plugins.interaction.config import Config
 
@@ -48,7 +46,7 @@ async def retention(settings: Config, identity_days: int | None = None) -> tuple
     Returns (replies stripped, topic texts deleted, counts deleted, exchanges anonymised).
     """
     if identity_days is None:
-        identity_days = get_plugin_config(CoreConfig).privacy_identity_days
+        identity_days = core_settings().privacy_identity_days
     now = clock.now()
     replies, topic_texts = await topics.delete_old_text(
         now - timedelta(days=settings.interaction_text_retention_days)

@@ -3,12 +3,10 @@
 from tortoise.transactions import in_transaction
 
 from models import Exchange, MessageCount, TopicReply
-from plugins.contacts.links import on_erase
 from plugins.core.sql import execute
 from plugins.interaction import recorder
 
 
-@on_erase
 async def anonymise(qq: int, youth_id: int | None) -> bool:
     recorder.forget(qq)
     counted = await MessageCount.filter(qq=qq).exists()

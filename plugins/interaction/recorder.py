@@ -38,9 +38,8 @@ from plugins.core import clock
 from plugins.core.sql import execute_many
 from plugins.core.text import is_number
 from plugins.interaction import topics
-from plugins.interaction.config import Config
+from plugins.interaction.config import settings
 
-_settings = Config()
 _lock = asyncio.Lock()
 
 
@@ -65,13 +64,8 @@ urgent = asyncio.Event()
 _last: dict[tuple[int, int], tuple[int, int]] = {}
 
 
-def configure(settings: Config) -> None:
-    global _settings
-    _settings = settings
-
-
 def _window() -> int:
-    return int(_settings.interaction_answer_window_hours * 3600)
+    return int(settings().interaction_answer_window_hours * 3600)
 
 
 def kept_qq(qq: int, bound: Bound) -> int:

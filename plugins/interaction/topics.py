@@ -12,15 +12,9 @@ from plugins.core.records import owned
 from plugins.core.sql import fetch, in_list
 from plugins.core.text import clean, ref
 from plugins.identity.orgs import real_name
-from plugins.interaction.config import Config
+from plugins.interaction.config import settings
 
-_settings = Config()
 _REF_PREFIX = re.compile(r"^\s*[#＃](\d{1,9})(?!\d)")
-
-
-def configure(settings: Config) -> None:
-    global _settings
-    _settings = settings
 
 
 # ------------------------------------------------------------------ in-memory index
@@ -83,10 +77,10 @@ def parse_topic(text: str) -> tuple[str, str | None]:
     body = body.strip()
     if not title:
         raise UsageError("请写话题标题，例如 /话题 周末志愿服务去哪儿？（换行后可写正文）")
-    if len(title) > _settings.interaction_title_max:
-        raise UsageError(f"话题标题最多 {_settings.interaction_title_max} 个字，现在有 {len(title)} 个字")
-    if len(body) > _settings.interaction_body_max:
-        raise UsageError(f"话题正文最多 {_settings.interaction_body_max} 个字，现在有 {len(body)} 个字")
+    if len(title) > settings().interaction_title_max:
+        raise UsageError(f"话题标题最多 {settings().interaction_title_max} 个字，现在有 {len(title)} 个字")
+    if len(body) > settings().interaction_body_max:
+        raise UsageError(f"话题正文最多 {settings().interaction_body_max} 个字，现在有 {len(body)} 个字")
     return title, body or None
 
 
@@ -113,6 +107,10 @@ async def record_post(topic_id: int, group_id: int, message_id: int, bot_id: int
     )
 
 
+async def own_groups(cadre: Cadre) -> list[BoundGroup]:
+    return await BoundGroup.filter(cadre=cadre)
+
+
 async def require_own_group(cadre: Cadre, group_id: int) -> None:
     group = await BoundGroup.get_or_none(group_id=group_id)
     if group is None:
@@ -121,11 +119,11 @@ async def require_own_group(cadre: Cadre, group_id: int) -> None:
         raise Forbidden("只能在自己绑定的群里发起话题")
 
 
-async def own_topic(cadre: Cadre, token: str) -> Topic:
+async def own_topic(cadre: Cadre, token: str | int) -> Topic:
     return await owned(Topic, token, "话题", "/话题 3", cadre.id, "发起")
 
 
-async def close_topic(cadre: Cadre, token: str) -> Topic:
+async def close_topic(cadre: Cadre, token: str | int) -> Topic:
     topic = await own_topic(cadre, token)
     if topic.status == "closed":
         raise UsageError(f"话题 {ref(topic.id)} 已于 {clock.fmt_local(topic.closed_at)} 结束")
@@ -189,7 +187,7 @@ async def recent_topics(cadre: Cadre, limit: int = 10) -> list[tuple[Topic, Stat
     return [(t, stats.get(t.id, Stats())) for t in topics]
 
 
-async def summary(cadre: Cadre, token: str) -> TopicSummary:
+async def summary(cadre: Cadre, token: str | int) -> TopicSummary:
     topic = await own_topic(cadre, token)
     stats = (await summaries([topic.id]))[topic.id]
     groups = await TopicPost.filter(topic=topic).count()

@@ -2,6 +2,8 @@
 
 from pydantic import BaseModel
 
+from plugins.core.settings import Settings
+
 
 class Config(BaseModel):
     lianqing_metrics_token: str = ""
@@ -9,3 +11,6 @@ class Config(BaseModel):
     When empty, /metrics answers only if the bot listens on a loopback address."""
     lianqing_health_db_timeout: float = 2.0
     """Seconds /healthz waits for the database before calling it unreachable."""
+
+
+settings = Settings(Config)

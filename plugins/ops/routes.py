@@ -7,18 +7,17 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 
+from plugins.core.config import settings as core_settings
 from plugins.ops import health
-from plugins.ops.config import Config
+from plugins.ops.config import settings
 
 router = APIRouter()
-_settings = Config()
-_host = "127.0.0.1"
-_tick_seconds = 30.0
 
 
-def configure(settings: Config, *, host: str, tick_seconds: float) -> None:
-    global _settings, _host, _tick_seconds
-    _settings, _host, _tick_seconds = settings, host, tick_seconds
+def _host() -> str:
+    from nonebot import get_driver
+
+    return str(get_driver().config.host)
 
 
 def is_loopback(host: str) -> bool:
@@ -32,7 +31,7 @@ def is_loopback(host: str) -> bool:
 async def healthz() -> JSONResponse:
     """No login and no personal data: counts and ages only. 503 when unhealthy."""
     found = await health.check(
-        db_timeout=_settings.lianqing_health_db_timeout, tick_seconds=_tick_seconds
+        db_timeout=settings().lianqing_health_db_timeout, tick_seconds=core_settings().lianqing_tick_seconds
     )
     return JSONResponse(
         found.as_json(),
@@ -45,14 +44,14 @@ async def healthz() -> JSONResponse:
 async def metrics(request: Request) -> Response:
     """Prometheus text format. With LIANQING_METRICS_TOKEN set a bearer token is
     required; without it, only a bot listening on loopback answers (else 404)."""
-    token = _settings.lianqing_metrics_token
+    token = settings().lianqing_metrics_token
     if token:
         given = request.headers.get("authorization", "")
         if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
             return Response(status_code=401, headers={"WWW-Authenticate": "Bearer"})
-    elif not is_loopback(_host):
+    elif not is_loopback(_host()):
         return Response(status_code=404)
-    await health.check(db_timeout=_settings.lianqing_health_db_timeout, tick_seconds=_tick_seconds)
+    await health.check(db_timeout=settings().lianqing_health_db_timeout, tick_seconds=core_settings().lianqing_tick_seconds)
     return Response(
         generate_latest(REGISTRY),
         media_type=CONTENT_TYPE_LATEST,

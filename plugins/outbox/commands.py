@@ -1,20 +1,16 @@
 """/发件箱: the queue's state, for administrators who wonder why a message is late.
 /消息: what the bot kept for someone it could not reach privately."""
 
-from plugins.core.commands import ADMIN, EVERYONE, Usage, command
+from plugins.core.commands import ADMIN, EVERYONE, command
 from plugins.core.context import CommandContext
-from plugins.core.errors import Forbidden
 from plugins.outbox import inbox, service
+from plugins.outbox.config import settings
 
 
-@command("发件箱", Usage("/发件箱", "查看机器人待发、已发和发送失败的消息数", ADMIN))
+@command("发件箱", role=ADMIN, summary="查看机器人待发、已发和发送失败的消息数", example="/发件箱")
 async def outbox_cmd(ctx: CommandContext) -> None:
-    from models import Admin
-
-    if not (ctx.is_superuser or await Admin.exists(qq=ctx.user_id)):
-        raise Forbidden("这条指令只供组织管理员使用")
     counts = await service.status_counts()
-    s = service.settings()
+    s = settings()
     quiet = f"{s.outbox_quiet_start:%H:%M}–{s.outbox_quiet_end:%H:%M}"
     unknown = counts.get("unknown", 0)
     await ctx.reply(
@@ -27,11 +23,11 @@ async def outbox_cmd(ctx: CommandContext) -> None:
     )
 
 
-@command("消息", Usage("/消息", "查看机器人无法私聊送达、暂存给你的消息（看过即删除）", EVERYONE))
+@command(
+    "消息", role=EVERYONE, summary="查看机器人无法私聊送达、暂存给你的消息（看过即删除）", example="/消息",
+    private="请私聊我发送 /消息 查看暂存给你的消息。",
+)
 async def inbox_cmd(ctx: CommandContext) -> None:
-    if ctx.is_group:
-        await ctx.reply("请私聊我发送 /消息 查看暂存给你的消息。")
-        return
     page = await inbox.next_page(ctx.user_id)
     if await ctx.reply(inbox.page_text(page)):
         await inbox.clear(page)  # deleted only once shown

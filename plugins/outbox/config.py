@@ -4,6 +4,8 @@ from datetime import time
 
 from pydantic import BaseModel
 
+from plugins.core.settings import Settings
+
 
 class Config(BaseModel):
     outbox_worker: bool = True
@@ -25,3 +27,6 @@ class Config(BaseModel):
     """After this many refusals a message is marked failed (kept and shown in /发件箱)."""
     outbox_inbox_days: int = 30
     """Messages kept for someone the bot could not reach are deleted after this many days."""
+
+
+settings = Settings(Config)

@@ -12,17 +12,10 @@ from datetime import timedelta
 
 from models import InboxMessage, OutboxMessage
 from plugins.core import clock
-from plugins.outbox.config import Config
+from plugins.outbox.config import settings
 
 PAGE_CHARS = 1500
 """One answer to /消息 holds messages up to about this many characters (at least one)."""
-
-_settings = Config()
-
-
-def configure(settings: Config) -> None:
-    global _settings
-    _settings = settings
 
 
 @dataclass
@@ -77,5 +70,5 @@ async def erase(qq: int) -> bool:
 
 async def expire() -> int:
     """Retention: messages nobody read within OUTBOX_INBOX_DAYS."""
-    cutoff = clock.now() - timedelta(days=_settings.outbox_inbox_days)
+    cutoff = clock.now() - timedelta(days=settings().outbox_inbox_days)
     return await InboxMessage.filter(created_at__lt=cutoff).delete()

@@ -49,7 +49,7 @@ from models import Admin, BotAccount, BoundGroup, Cadre, GroupMember, InboxMessa
 from plugins.core import clock, metrics
 from plugins.core.text import plain
 from plugins.outbox import friends
-from plugins.outbox.config import Config
+from plugins.outbox.config import settings
 
 STALE_CLAIM = timedelta(minutes=5)
 PREFERRED_BOT_GRACE = timedelta(hours=1)
@@ -61,21 +61,11 @@ CLOCK_SKEW = timedelta(minutes=2)
 """Tolerance between this machine's clock and the OneBot side's message times."""
 MENTION = "联青有 {n} 条消息给你，加我为好友或私聊我发送 /消息 查看"
 
-_settings = Config()
 _kick = asyncio.Event()
 _lock = asyncio.Lock()
 _recent: dict[int, deque[datetime]] = {}
 SentHook = Callable[[OutboxMessage, int, Any], Awaitable[None]]
 _sent_hooks: dict[str, SentHook] = {}
-
-
-def configure(settings: Config) -> None:
-    global _settings
-    _settings = settings
-
-
-def settings() -> Config:
-    return _settings
 
 
 def on_sent(category: str) -> Callable[[SentHook], SentHook]:
@@ -145,7 +135,7 @@ async def enqueue(
 
 
 def in_quiet_hours(instant: datetime) -> bool:
-    s = _settings
+    s = settings()
     return s.outbox_quiet_start != s.outbox_quiet_end and clock.in_window(
         instant, s.outbox_quiet_start, s.outbox_quiet_end
     )
@@ -180,7 +170,7 @@ async def _deliver(bots: list[Bot]) -> int:
     now = clock.now()
     if in_quiet_hours(now):
         return 0
-    s = _settings
+    s = settings()
     await OutboxMessage.filter(status="sending", claimed_at__lt=now - STALE_CLAIM).update(
         status="pending"
     )
@@ -277,7 +267,7 @@ def _plan(
     if message.target_type != "private":
         bot = _choose_bot(message, by_id, sent_today, now)
         return Plan(bot, message.target_type, message.group_id) if bot is not None else None
-    limit = _settings.outbox_bot_daily_limit
+    limit = settings().outbox_bot_daily_limit
     qq = message.target
     if message.bot_id is not None and message.bot_id not in by_id and now - message.created_at < PREFERRED_BOT_GRACE:
         return None  # its own account may be connected to another process
@@ -309,7 +299,7 @@ def _plan(
 def _choose_bot(
     message: OutboxMessage, by_id: dict[int, Bot], sent_today: dict[int, int], now: datetime
 ) -> Bot | None:
-    limit = _settings.outbox_bot_daily_limit
+    limit = settings().outbox_bot_daily_limit
     if message.bot_id is not None and message.bot_id in by_id:
         return by_id[message.bot_id] if sent_today.get(message.bot_id, 0) < limit else None
     if message.bot_id is not None and now - message.created_at < PREFERRED_BOT_GRACE:
@@ -324,7 +314,7 @@ def _pace_allows(bot_id: int, now: datetime) -> bool:
     minute = timedelta(minutes=1)
     window = deque(t for t in _recent.get(bot_id, ()) if timedelta(0) <= now - t < minute)
     _recent[bot_id] = window
-    return len(window) < _settings.outbox_per_minute
+    return len(window) < settings().outbox_per_minute
 
 
 def reset_pacing() -> None:
@@ -444,7 +434,7 @@ async def _retry_later(
 ) -> None:
     """Back off; after OUTBOX_MAX_ATTEMPTS a refused message is failed, an unanswered one unknown."""
     attempts = message.attempts + 1
-    exhausted = attempts >= _settings.outbox_max_attempts
+    exhausted = attempts >= settings().outbox_max_attempts
     backoff = timedelta(seconds=min(30 * 2 ** (attempts - 1), 3600))
     changes: dict[str, Any] = {}
     if attempted_at is not None:

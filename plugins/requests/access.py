@@ -9,16 +9,18 @@
 """
 
 from models import Cadre, Case, Youth
+from plugins.core.actor import Actor
 from plugins.core.errors import Forbidden, NotFound, UsageError
 from plugins.core.text import parse_ref, ref
-from plugins.identity.actor import Actor
 from plugins.identity.admins import admins_of
 from plugins.identity.orgs import LEAGUE, real_name
 
 ANONYMOUS = "匿名（青年未同意显示身份）"
 
 
-def parse_number(token: str | None, what: str = "诉求编号") -> int:
+def parse_number(token: str | int | None, what: str = "诉求编号") -> int:
+    if isinstance(token, int):
+        return token
     number = parse_ref(token or "")
     if number is None:
         raise UsageError(f"请写{what}，例如 3 或 #3")
@@ -56,21 +58,21 @@ def can_see_identity(actor: Actor, case: Case) -> bool:
     return is_youth(actor, case) or is_assigned(actor, case) or case.show_identity
 
 
-async def handled_case(actor: Actor, token: str | None) -> Case:
+async def handled_case(actor: Actor, token: str | int | None) -> Case:
     case = await load_case(parse_number(token))
     if not can_handle(actor, case):
         raise Forbidden(f"诉求 {ref(case.id)} 不是你负责的，不能处理")
     return case
 
 
-async def viewable_case(actor: Actor, token: str | None) -> Case:
+async def viewable_case(actor: Actor, token: str | int | None) -> Case:
     case = await load_case(parse_number(token))
     if not can_view(actor, case):
         raise Forbidden(f"诉求 {ref(case.id)} 不是你提出或负责的，无权查看")
     return case
 
 
-async def own_case(qq: int, token: str | None) -> Case:
+async def own_case(qq: int, token: str | int | None) -> Case:
     case = await load_case(parse_number(token))
     if case.youth_qq != qq:
         raise Forbidden(f"诉求 {ref(case.id)} 不是你提出的")

@@ -14,9 +14,9 @@ from plugins.contacts import usage
 from plugins.contacts.groups import bound_group, find_cadre
 from plugins.contacts.links import candidate_cadres
 from plugins.core import clock
+from plugins.core.actor import Actor
 from plugins.core.errors import Conflict, Forbidden, UsageError
 from plugins.core.text import clean, ref
-from plugins.identity.actor import Actor
 from plugins.identity.admins import admins_of
 from plugins.identity.orgs import LEAGUE, real_name
 from plugins.outbox import enqueue
@@ -33,20 +33,10 @@ from plugins.requests.access import (
     parse_number,
     youth_label,
 )
-from plugins.requests.config import Config
+from plugins.requests.config import settings
 from plugins.requests.texts import NO_ROUTE, Category
 
 NOTE_MAX = 500  # close and escalation notes, rating comments (column size)
-_settings = Config()
-
-
-def configure(settings: Config) -> None:
-    global _settings
-    _settings = settings
-
-
-def settings() -> Config:
-    return _settings
 
 
 # ------------------------------------------------------------------ parsing and checks
@@ -57,7 +47,7 @@ def check_content(text: str, what: str = "诉求内容") -> str:
     content = clean(text, 1_000_000)
     if not content:
         raise UsageError(f"请写上{what}")
-    limit = _settings.requests_content_max
+    limit = settings().requests_content_max
     if len(content) > limit:
         raise UsageError(
             f"{what}最多 {limit} 个字，现在有 {len(content)} 个字，请精简后再发（也可以分几次用 /补充 发送）"
@@ -150,7 +140,7 @@ async def open_case(
     """Store the case and queue its notices in one transaction; the caller acknowledges after."""
     content = check_content(text)
     now = clock.now()
-    limit = _settings.requests_daily_limit
+    limit = settings().requests_daily_limit
     if await usage.used_today(qq, "case") >= limit:
         raise Conflict(
             f"你今天已经提出了 {limit} 件诉求，达到每天的上限，请明天再来。"
@@ -174,7 +164,7 @@ async def open_case(
         for person in target.notify:
             await enqueue(
                 person,
-                notices.new_case(case, shown, _settings.requests_first_answer_hours),
+                notices.new_case(case, shown, settings().requests_first_answer_hours),
                 category="case_new",
                 dedup_key=f"case:{case.id}:new:{person}",
             )
@@ -200,7 +190,7 @@ class ReplyResult:
     delivered: bool
 
 
-async def reply(actor: Actor, token: str | None, text: str) -> ReplyResult:
+async def reply(actor: Actor, token: str | int | None, text: str) -> ReplyResult:
     """Answer the youth; a reply ending in ？/? asks a question and pauses the clock."""
     case = await handled_case(actor, token)
     _closed(case)
@@ -229,7 +219,7 @@ async def reply(actor: Actor, token: str | None, text: str) -> ReplyResult:
     return ReplyResult(case, asks, case.youth_qq is not None)
 
 
-async def supplement(qq: int, token: str | None, text: str) -> Case:
+async def supplement(qq: int, token: str | int | None, text: str) -> Case:
     """The youth adds to their case; an answer to a question restarts the clock."""
     case = await own_case(qq, token)
     if case.status == "closed":
@@ -254,7 +244,7 @@ async def supplement(qq: int, token: str | None, text: str) -> Case:
     return case
 
 
-async def close(actor: Actor, token: str | None, note_text: str | None) -> Case:
+async def close(actor: Actor, token: str | int | None, note_text: str | None) -> Case:
     """Close the case and ask the youth, once, to rate it."""
     case = await handled_case(actor, token)
     _closed(case)
@@ -282,14 +272,16 @@ async def close(actor: Actor, token: str | None, note_text: str | None) -> Case:
     return case
 
 
-def parse_score(text: str | None) -> int:
+def parse_score(text: str | int | None) -> int:
+    if isinstance(text, int):
+        text = str(text)
     word = (text or "").strip().removesuffix("分")
     if not (word.isascii() and word.isdigit()) or not 1 <= int(word) <= 5:
         raise UsageError("评分须为 1 到 5 的整数（5 分最满意），例如 /评价 <编号> 5 很及时")
     return int(word)
 
 
-async def rate(qq: int, token: str | None, score_text: str | None, comment_text: str | None) -> Case:
+async def rate(qq: int, token: str | int | None, score_text: str | int | None, comment_text: str | None) -> Case:
     case = await own_case(qq, token)
     score = parse_score(score_text)
     comment = check_note(comment_text, "评价意见")
@@ -344,7 +336,7 @@ async def escalate(case: Case, note: str, actor: Actor | None = None) -> list[in
         if actor is None and case.cadre_id is not None:
             await enqueue(
                 case.cadre.qq,
-                notices.escalated_to_cadre(case, _settings.requests_escalate_days),
+                notices.escalated_to_cadre(case, settings().requests_escalate_days),
                 category="case_escalated",
                 dedup_key=f"case:{case.id}:escalated:cadre",
             )
@@ -360,7 +352,7 @@ async def escalate(case: Case, note: str, actor: Actor | None = None) -> list[in
     return targets
 
 
-async def escalate_by(actor: Actor, token: str | None, note_text: str | None) -> tuple[Case, list[int]]:
+async def escalate_by(actor: Actor, token: str | int | None, note_text: str | None) -> tuple[Case, list[int]]:
     case = await handled_case(actor, token)
     if case.escalated_at is not None:
         raise Conflict(f"诉求 {ref(case.id)} 已于 {clock.fmt_local(case.escalated_at)} 上报")
@@ -368,7 +360,7 @@ async def escalate_by(actor: Actor, token: str | None, note_text: str | None) ->
     return case, await escalate(case, note, actor)
 
 
-async def transfer(actor: Actor, token: str | None, cadre_token: str | None) -> tuple[Case, Cadre]:
+async def transfer(actor: Actor, token: str | int | None, cadre_token: str | int | None) -> tuple[Case, Cadre]:
     """Hand the case to another cadre (by its cadre, or an administrator of its organisation)."""
     case = await load_case(parse_number(token))
     if not (can_handle(actor, case) or actor.administers(case.org)):
@@ -376,7 +368,7 @@ async def transfer(actor: Actor, token: str | None, cadre_token: str | None) -> 
     _closed(case)
     if not cadre_token:
         raise UsageError("请写接手的团干部编号，例如 /转交 3 #5")
-    target = await find_cadre(cadre_token)
+    target = cadre_token if isinstance(cadre_token, Cadre) else await find_cadre(cadre_token)
     if target.id == case.cadre_id:
         raise Conflict(f"诉求 {ref(case.id)} 已由{real_name(target.org, target.name)}负责")
     if target.qq == case.youth_qq:
@@ -396,7 +388,7 @@ async def transfer(actor: Actor, token: str | None, cadre_token: str | None) -> 
         await enqueue(
             target.qq,
             notices.new_case(
-                case, await youth_label(case.youth_qq), _settings.requests_first_answer_hours,
+                case, await youth_label(case.youth_qq), settings().requests_first_answer_hours,
                 transferred_from=before,
             ),
             category="case_new",
@@ -414,7 +406,7 @@ async def transfer(actor: Actor, token: str | None, cadre_token: str | None) -> 
     return case, target
 
 
-async def set_identity(qq: int, token: str | None, show: bool) -> Case:
+async def set_identity(qq: int, token: str | int | None, show: bool) -> Case:
     """The youth's choice whether administrators may see who raised the case."""
     case = await own_case(qq, token)
     await Case.filter(id=case.id).update(show_identity=show)

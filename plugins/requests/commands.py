@@ -1,27 +1,42 @@
-"""Chat commands for requests, the problem list and mutual help: parse, call a service, reply.
+"""Chat commands for requests, the problem list and mutual help: declared forms calling services.
 
 Cases are handled in private chat only (their content is private); in a group a
 youth may still open a case: the bot acknowledges there without repeating the
 content and continues privately.
 """
 
+from dataclasses import dataclass
+from typing import Any
 
 from models import Cadre, Case
-from plugins.contacts.groups import find_cadre
-from plugins.core import clock
-from plugins.core.commands import ADMIN, CADRE, EVERYONE, YOUTH, Usage, command
+from plugins.core import clock, periods
+from plugins.core.actor import Actor
+from plugins.core.commands import (
+    ADMIN,
+    CADRE,
+    EVERYONE,
+    YOUTH,
+    ArgError,
+    CadreArg,
+    Choice,
+    Param,
+    PeriodArg,
+    Ref,
+    Text,
+    command,
+    resolver,
+)
 from plugins.core.context import CommandContext
-from plugins.core.errors import UsageError
 from plugins.core.files import send_file
 from plugins.core.text import parse_ref, ref
-from plugins.identity.actor import Actor
-from plugins.identity.commands import actor_of, require_cadre
 from plugins.requests import access, cases, exports, listing, mutual_help, problems, sla
 from plugins.requests.texts import (
+    CATEGORY_WORDS,
     EVENT_LABELS,
     HELP_KIND_LABELS,
     HELP_STATUS_LABELS,
     STATUS_LABELS,
+    Category,
     category_label,
     excerpt,
     split_category,
@@ -30,19 +45,32 @@ from plugins.requests.texts import (
 ESCALATED_SHOWN = 10
 LIST_SHOWN = 30
 SATISFACTION_MIN = 5  # ratings needed before an average is shown (glossary: satisfaction)
+PRIVATE = "诉求的内容只在私聊中处理，请私聊机器人发送 {}"
+CATEGORY = Choice(
+    "类别", optional=True, options=tuple(CATEGORY_WORDS.items()), shown="困惑、困难、建议",
+)
 
 
-def _split(text: str) -> tuple[str, str]:
-    """The first word and the rest, keeping the rest's line breaks."""
-    parts = text.strip().split(maxsplit=1)
-    if not parts:
-        return "", ""
-    return parts[0], parts[1] if len(parts) > 1 else ""
+@dataclass(frozen=True)
+class AtCadre(Param):
+    """@<团干部编号> typed as text, or a real @ of the cadre in a group."""
 
+    mention = True
+    commits = True
 
-def _private_only(ctx: CommandContext, example: str) -> None:
-    if ctx.is_group:
-        raise UsageError(f"诉求的内容只在私聊中处理，请私聊机器人发送 {example}")
+    @property
+    def syntax(self) -> str:
+        return "@<团干部编号>"
+
+    def parse(self, token: str) -> str:
+        if token[:1] in ("@", "＠") and parse_ref(token[1:]) is not None:
+            return token[1:]
+        raise ArgError(f"“{token[:20]}”不是 @团干部编号")
+
+    async def resolve(self, value: Any) -> Cadre:
+        if isinstance(value, int):  # a real @: its QQ
+            return await resolver("cadre_qq")(str(value))
+        return await resolver("cadre")(value)
 
 
 def _short(instant) -> str:
@@ -53,55 +81,62 @@ def _short(instant) -> str:
 
 
 @command(
-    "诉求",
-    Usage("/诉求 [类别] <内容>", "提出诉求，由你联系的团干部跟进（类别：困惑、困难、建议，可不写）；在群里发送时后续转私聊", YOUTH),
-    Usage("/诉求 @<团干部编号> [类别] <内容>", "向指定的团干部提出诉求", YOUTH),
-    Usage("/诉求 列表", "青年：自己的诉求和进展；团干部：负责的诉求（超时的在前）；管理员：待分派的诉求", EVERYONE),
-    Usage("/诉求 <编号>", "查看一件诉求的内容和处理经过", EVERYONE),
-    Usage("/诉求 署名 <编号>", "同意上报时向上级显示你的身份（默认匿名）", YOUTH),
-    Usage("/诉求 匿名 <编号>", "撤回署名，上级只看到内容", YOUTH),
+    "诉求", "列表", roles={
+        YOUTH: "自己提出的诉求和进展", CADRE: "自己负责的诉求（超时的在前）", ADMIN: "所辖组织待分派的诉求",
+    },
+    example="/诉求 列表", private=PRIVATE.format("/诉求 列表"), youth_consent=True,
+)
+async def list_cmd(ctx: CommandContext) -> None:
+    await ctx.reply(await _list_text(ctx.actor))
+
+
+@command(
+    "诉求", "署名", Ref("编号", noun="诉求"), role=YOUTH, summary="同意上报时向上级显示你的身份（默认匿名）",
+    example="/诉求 署名 3", youth_consent=True,
+)
+async def sign_cmd(ctx: CommandContext, number: int) -> None:
+    case = await cases.set_identity(ctx.user_id, number, True)
+    await ctx.reply(f"好的：诉求 {ref(case.id)} 上报时向上级显示你的身份（QQ 号）。发送 /诉求 匿名 {case.id} 可撤回。")
+
+
+@command(
+    "诉求", "匿名", Ref("编号", noun="诉求"), role=YOUTH, summary="撤回署名，上级只看到内容", example="/诉求 匿名 3",
     youth_consent=True,
 )
-async def request_cmd(ctx: CommandContext) -> None:
-    words = ctx.words()
-    if not words:
-        raise ctx.usage_error("请写上诉求内容")
-    first = words[0]
-    if first == "列表" and len(words) == 1:
-        _private_only(ctx, "/诉求 列表")
-        await ctx.reply(await _list_text(await actor_of(ctx)))
-    elif first in ("署名", "匿名") and len(words) == 2 and parse_ref(words[1]) is not None:
-        show = first == "署名"
-        case = await cases.set_identity(ctx.user_id, words[1], show)
-        await ctx.reply(
-            f"好的：诉求 {ref(case.id)} 上报时向上级显示你的身份（QQ 号）。发送 /诉求 匿名 {case.id} 可撤回。"
-            if show
-            else f"好的：诉求 {ref(case.id)} 上报时只显示内容，不显示你是谁。"
-        )
-    elif len(words) == 1 and parse_ref(first) is not None:
-        _private_only(ctx, f"/诉求 {first}")
-        await ctx.reply(await _detail_text(await actor_of(ctx), first))
-    else:
-        await _open(ctx)
+async def unsign_cmd(ctx: CommandContext, number: int) -> None:
+    case = await cases.set_identity(ctx.user_id, number, False)
+    await ctx.reply(f"好的：诉求 {ref(case.id)} 上报时只显示内容，不显示你是谁。")
 
 
-async def _open(ctx: CommandContext) -> None:
-    rest = ctx.text
-    named: Cadre | None = None
-    word, tail = _split(rest)
-    if word[:1] in ("@", "＠") and parse_ref(word[1:]) is not None:
-        named, rest = await find_cadre(word[1:]), tail
-    else:
-        for qq in ctx.mentioned():  # a real @ of a cadre in a group
-            named = await Cadre.get_or_none(qq=qq).prefetch_related("org")
-            if named is not None:
-                break
-    category, rest = split_category(rest)
-    if not rest.strip():
-        raise ctx.usage_error("请写上诉求内容")
-    case, route = await cases.open_case(
-        ctx.user_id, rest, category=category, named=named, group_id=ctx.group_id
-    )
+@command(
+    "诉求", Ref("编号", noun="诉求"), role=EVERYONE, summary="查看一件诉求的内容和处理经过", example="/诉求 3",
+    private=PRIVATE.format("{sent}"), youth_consent=True,
+)
+async def detail_cmd(ctx: CommandContext, number: int) -> None:
+    await ctx.reply(await _detail_text(ctx.actor, number))
+
+
+@command(
+    "诉求", AtCadre("团干部编号"), CATEGORY, Text("内容", what="诉求内容"), role=YOUTH, summary="向指定的团干部提出诉求",
+    example="/诉求 @3 困难 实习单位拖欠补贴", youth_consent=True,
+)
+async def open_named_cmd(ctx: CommandContext, named: Cadre, category: Category | None, text: str) -> None:
+    await _open(ctx, named, category, text)
+
+
+@command(
+    "诉求", CATEGORY, Text("内容", what="诉求内容"), role=YOUTH,
+    summary="提出诉求，由你联系的团干部跟进（类别：困惑、困难、建议，可不写）；在群里发送时后续转私聊",
+    example="/诉求 困难 食堂饭菜太贵", youth_consent=True,
+)
+async def open_cmd(ctx: CommandContext, category: Category | None, text: str) -> None:
+    await _open(ctx, None, category, text)
+
+
+async def _open(ctx: CommandContext, named: Cadre | None, category: Category | None, text: str) -> None:
+    if category is None:
+        category, text = split_category(text)  # "建议：…" with a colon
+    case, route = await cases.open_case(ctx.user_id, text, category=category, named=named, group_id=ctx.group_id)
     if ctx.is_group:
         await ctx.reply(
             f"已收到，编号 {ref(case.id)}，由 {route.handler} 跟进。"
@@ -163,8 +198,8 @@ async def _list_text(actor: Actor) -> str:
     return "\n".join(sections)
 
 
-async def _detail_text(actor: Actor, token: str) -> str:
-    case = await access.viewable_case(actor, token)
+async def _detail_text(actor: Actor, number: int) -> str:
+    case = await access.viewable_case(actor, number)
     now = clock.now()
     flags = [STATUS_LABELS.get(case.status, case.status)]
     if sla.is_overdue(case, now):
@@ -198,44 +233,46 @@ async def _detail_text(actor: Actor, token: str) -> str:
 # ------------------------------------------------------------------ youth: /补充 /评价
 
 
-@command("补充", Usage("/补充 <编号> <内容>", "回答团干部的追问，或补充诉求的情况", YOUTH), youth_consent=True)
-async def supplement_cmd(ctx: CommandContext) -> None:
-    _private_only(ctx, "/补充 <编号> <内容>")
-    token, text = _split(ctx.text)
-    if parse_ref(token) is None:
-        raise ctx.usage_error("请写诉求编号和补充内容")
-    if not text.strip():
-        raise ctx.usage_error("请写上补充内容")
-    case = await cases.supplement(ctx.user_id, token, text)
+@command(
+    "补充", Ref("编号", noun="诉求"), Text("内容", what="补充内容"), role=YOUTH, summary="回答团干部的追问，或补充诉求的情况",
+    example="/补充 3 补贴拖欠了两个月", private=PRIVATE.format("/补充 <编号> <内容>"), youth_consent=True,
+)
+async def supplement_cmd(ctx: CommandContext, number: int, text: str) -> None:
+    case = await cases.supplement(ctx.user_id, number, text)
     await ctx.reply(f"已补充到诉求 {ref(case.id)}，已转告{access.handler_name(case)}。")
 
 
+@dataclass(frozen=True)
+class Score(Param):
+    def parse(self, token: str) -> int:
+        word = token.strip().removesuffix("分")
+        if not (word.isascii() and word.isdigit()) or not 1 <= int(word) <= 5:
+            raise ArgError("评分须为 1 到 5 的整数（5 分最满意）")
+        return int(word)
+
+
 @command(
-    "评价", Usage("/评价 <编号> <1-5> [意见]", "为已办结的诉求打分（5 分最满意，每件只能评价一次）", YOUTH),
-    youth_consent=True,
+    "评价", Ref("编号", noun="诉求"), Score("1-5", what=" 1 到 5 的评分"), Text("意见", optional=True), role=YOUTH,
+    summary="为已办结的诉求打分（5 分最满意，每件只能评价一次）", example="/评价 3 5 很及时",
+    private=PRIVATE.format("/评价 <编号> <1-5> [意见]"), youth_consent=True,
 )
-async def rate_cmd(ctx: CommandContext) -> None:
-    _private_only(ctx, "/评价 <编号> <1-5> [意见]")
-    token, rest = _split(ctx.text)
-    score, comment = _split(rest)
-    if parse_ref(token) is None or not score:
-        raise ctx.usage_error("请写诉求编号和 1–5 的评分")
-    case = await cases.rate(ctx.user_id, token, score, comment)
+async def rate_cmd(ctx: CommandContext, number: int, score: int, comment: str | None) -> None:
+    case = await cases.rate(ctx.user_id, number, score, comment)
     await ctx.reply(f"谢谢你的评价！诉求 {ref(case.id)}：{case.rating} 分。")
 
 
 # ------------------------------------------------------------------ handlers: /回复 /办结 /上报 /转交
 
+HANDLERS = (CADRE, ADMIN)
 
-@command("回复", Usage("/回复 <编号> <内容>", "答复诉求；以问号结尾表示追问，等青年补充期间不计时", CADRE))
-async def reply_cmd(ctx: CommandContext) -> None:
-    _private_only(ctx, "/回复 <编号> <内容>")
-    token, text = _split(ctx.text)
-    if parse_ref(token) is None:
-        raise ctx.usage_error("请写诉求编号和回复内容")
-    if not text.strip():
-        raise ctx.usage_error("请写上回复内容")
-    result = await cases.reply(await actor_of(ctx), token, text)
+
+@command(
+    "回复", Ref("编号", noun="诉求"), Text("内容", what="回复内容"),
+    roles={CADRE: "答复诉求；以问号结尾表示追问，等青年补充期间不计时", ADMIN: "答复所辖组织待分派的诉求"},
+    example="/回复 3 已联系后勤，下周调整", private=PRIVATE.format("/回复 <编号> <内容>"),
+)
+async def reply_cmd(ctx: CommandContext, number: int, text: str) -> None:
+    result = await cases.reply(ctx.actor, number, text)
     n = result.case.id
     if not result.delivered:
         message = f"已记录对诉求 {ref(n)} 的回复；提出人已删除个人信息，无法送达。"
@@ -246,39 +283,35 @@ async def reply_cmd(ctx: CommandContext) -> None:
     await ctx.reply(message)
 
 
-@command("办结", Usage("/办结 <编号> [说明]", "办结诉求，并请青年评价", CADRE))
-async def close_cmd(ctx: CommandContext) -> None:
-    _private_only(ctx, "/办结 <编号> [说明]")
-    token, note = _split(ctx.text)
-    if parse_ref(token) is None:
-        raise ctx.usage_error("请写诉求编号")
-    case = await cases.close(await actor_of(ctx), token, note)
+@command(
+    "办结", Ref("编号", noun="诉求"), Text("说明", optional=True),
+    roles={CADRE: "办结诉求，并请青年评价", ADMIN: "办结所辖组织待分派的诉求"},
+    example="/办结 3 价格已下调", private=PRIVATE.format("/办结 <编号> [说明]"),
+)
+async def close_cmd(ctx: CommandContext, number: int, note: str | None) -> None:
+    case = await cases.close(ctx.actor, number, note)
     told = "已请青年评价。" if case.youth_qq is not None else "提出人已删除个人信息，不再通知。"
     await ctx.reply(f"诉求 {ref(case.id)} 已办结，{told}")
 
 
-@command("上报", Usage("/上报 <编号> [说明]", "把诉求上报组织管理员，列入问题清单", CADRE))
-async def escalate_cmd(ctx: CommandContext) -> None:
-    _private_only(ctx, "/上报 <编号> [说明]")
-    token, note = _split(ctx.text)
-    if parse_ref(token) is None:
-        raise ctx.usage_error("请写诉求编号")
-    case, told = await cases.escalate_by(await actor_of(ctx), token, note)
+@command(
+    "上报", Ref("编号", noun="诉求"), Text("说明", optional=True), role=CADRE,
+    summary="把诉求上报组织管理员，列入问题清单", example="/上报 3 多所学校都有反映",
+    private=PRIVATE.format("/上报 <编号> [说明]"),
+)
+async def escalate_cmd(ctx: CommandContext, number: int, note: str | None) -> None:
+    case, told = await cases.escalate_by(ctx.actor, number, note)
     who = f"已告知 {len(told)} 名管理员" if told else "该组织暂无其他管理员可通知"
     await ctx.reply(f"诉求 {ref(case.id)} 已上报，列入{case.org.name}的问题清单；{who}。你仍负责跟进答复。")
 
 
 @command(
-    "转交",
-    Usage("/转交 <编号> <团干部编号>", "把诉求交给另一名团干部跟进", CADRE),
-    Usage("/转交 <编号> <团干部编号>", "把所辖组织的诉求（包括待分派的）交给团干部", ADMIN),
+    "转交", Ref("编号", noun="诉求"), CadreArg(),
+    roles={CADRE: "把诉求交给另一名团干部跟进", ADMIN: "把所辖组织的诉求（包括待分派的）交给团干部"},
+    example="/转交 3 #5", private=PRIVATE.format("/转交 <编号> <团干部编号>"),
 )
-async def transfer_cmd(ctx: CommandContext) -> None:
-    _private_only(ctx, "/转交 <编号> <团干部编号>")
-    words = ctx.words()
-    if len(words) != 2 or parse_ref(words[0]) is None:
-        raise ctx.usage_error("请写诉求编号和接手的团干部编号")
-    case, target = await cases.transfer(await actor_of(ctx), words[0], words[1])
+async def transfer_cmd(ctx: CommandContext, number: int, target: Cadre) -> None:
+    case, target = await cases.transfer(ctx.actor, number, target)
     await ctx.reply(f"诉求 {ref(case.id)} 已转交{access.handler_name(case)}（{ref(target.id)}），对方和青年都会收到通知。")
 
 
@@ -286,26 +319,25 @@ async def transfer_cmd(ctx: CommandContext) -> None:
 
 
 @command(
-    "清单",
-    Usage("/清单 [期间]", "问题清单：本人负责的诉求按类别统计、超时与上报、共性问题（期间：本月、本季度、2026Q4 等）", CADRE),
-    Usage("/清单 导出 [期间]", "把问题清单导出为 .xlsx 文件（汇总、诉求明细两张表）", CADRE),
-    Usage("/清单 [期间]", "所辖组织的问题清单，列出上报事项", ADMIN),
-    Usage("/清单 导出 [期间]", "导出所辖组织的问题清单 .xlsx", ADMIN),
+    "清单", "导出", PeriodArg("期间", optional=True),
+    roles={CADRE: "把问题清单导出为 .xlsx 文件（汇总、诉求明细两张表）", ADMIN: "导出所辖组织的问题清单 .xlsx"},
+    example="/清单 导出 2026Q4",
 )
-async def problems_cmd(ctx: CommandContext) -> None:
-    words = ctx.words()
-    export = bool(words) and words[0] == "导出"
-    if export:
-        words = words[1:]
-    if len(words) > 1:
-        raise ctx.usage_error("只需写一个期间")
-    period = problems.parse_period(words[0] if words else None)
-    actor = await actor_of(ctx)
-    if export:
-        await _export(ctx, actor, period)
-        return
-    scope = problems.scope_for(actor)
-    await ctx.reply(await _problems_text(scope, period, with_content=not ctx.is_group))
+async def export_cmd(ctx: CommandContext, period: periods.Period | None) -> None:
+    await _export(ctx, ctx.actor, period or periods.parse(None))
+
+
+@command(
+    "清单", PeriodArg("期间", optional=True),
+    roles={
+        CADRE: "问题清单：本人负责的诉求按类别统计、超时与上报、共性问题（期间：本月、本季度、2026Q4 等）",
+        ADMIN: "所辖组织的问题清单，列出上报事项",
+    },
+    example="/清单 本季度",
+)
+async def problems_cmd(ctx: CommandContext, period: periods.Period | None) -> None:
+    scope = problems.scope_for(ctx.actor)
+    await ctx.reply(await _problems_text(scope, period or periods.parse(None), with_content=not ctx.is_group))
 
 
 async def _problems_text(scope: problems.Scope, period: problems.Period, *, with_content: bool) -> str:
@@ -356,59 +388,86 @@ async def _export(ctx: CommandContext, actor: Actor, period: problems.Period) ->
 
 
 @command(
-    "互助",
-    Usage("/互助 需要 <内容>", "在你联系的团干部的联系青年中发布需要的帮助", YOUTH),
-    Usage("/互助 提供 <内容>", "发布你能提供的帮助", YOUTH),
-    Usage("/互助 列表", "查看圈内的互助（不显示发布人）；团干部查看全部及待同意的介绍", EVERYONE),
-    Usage("/互助 匹配 <需要编号> <提供编号>", "为一条需要和一条提供牵线，双方都同意后互换联系方式", CADRE),
-    Usage("/互助 同意 <介绍编号>", "同意与对方互换联系方式", YOUTH),
-    Usage("/互助 拒绝 <介绍编号>", "不同意这次介绍", YOUTH),
-    Usage("/互助 撤回 <编号>", "撤回自己发布的互助", YOUTH),
+    "互助", "需要", Text("内容", what="互助内容"), role=YOUTH, summary="在你联系的团干部的联系青年中发布需要的帮助",
+    example="/互助 需要 找人一起练英语口语", youth_consent=True,
+)
+async def help_need_cmd(ctx: CommandContext, text: str) -> None:
+    await _post_help(ctx, "需要", text)
+
+
+@command(
+    "互助", "提供", Text("内容", what="互助内容"), role=YOUTH, summary="发布你能提供的帮助",
+    example="/互助 提供 可以教高中数学", youth_consent=True,
+)
+async def help_offer_cmd(ctx: CommandContext, text: str) -> None:
+    await _post_help(ctx, "提供", text)
+
+
+async def _post_help(ctx: CommandContext, action: str, text: str) -> None:
+    item, cadre = await mutual_help.post(ctx.user_id, mutual_help.check_kind(action), text, ctx.group_id)
+    await ctx.reply(
+        f"已发布互助 {ref(item.id)}（{action}）到{cadre.org.name}{cadre.name}的联系青年圈："
+        "圈内青年能看到内容，看不到你是谁；团干部牵线、双方都同意后才会互换联系方式。"
+    )
+
+
+@command(
+    "互助", "列表", roles={YOUTH: "查看圈内的互助（不显示发布人）", CADRE: "查看联系青年发布的全部互助及待同意的介绍"},
+    example="/互助 列表", private="互助的内容只在私聊中查看，请私聊机器人发送 /互助 列表", youth_consent=True,
+)
+async def help_list_cmd(ctx: CommandContext) -> None:
+    cadre = ctx.actor.cadre
+    await ctx.reply(await (_cadre_help_text(cadre) if cadre else _youth_help_text(ctx.user_id)))
+
+
+@command(
+    "互助", "匹配", Ref("需要编号", noun="互助"), Ref("提供编号", noun="互助"), role=CADRE,
+    summary="为一条需要和一条提供牵线，双方都同意后互换联系方式", example="/互助 匹配 3 5",
+)
+async def help_match_cmd(ctx: CommandContext, need: int, offer: int) -> None:
+    assert ctx.actor.cadre is not None
+    found = await mutual_help.match(ctx.actor.cadre, need, offer)
+    await ctx.reply(
+        f"已发出互助介绍 {ref(found.id)}：需要 {ref(found.need_id)} ↔ 提供 {ref(found.offer_id)}。"
+        "已分别征求两位青年的同意，双方都同意后才互换联系方式。"
+    )
+
+
+@command(
+    "互助", "同意", Ref("介绍编号", noun="介绍"), role=YOUTH, summary="同意与对方互换联系方式", example="/互助 同意 2",
     youth_consent=True,
 )
-async def help_cmd(ctx: CommandContext) -> None:
-    action, rest = _split(ctx.text)
-    words = rest.split()
-    if action in ("需要", "提供"):
-        if not rest.strip():
-            raise ctx.usage_error("请写上互助内容")
-        item, cadre = await mutual_help.post(ctx.user_id, mutual_help.check_kind(action), rest, ctx.group_id)
-        await ctx.reply(
-            f"已发布互助 {ref(item.id)}（{action}）到{cadre.org.name}{cadre.name}的联系青年圈："
-            "圈内青年能看到内容，看不到你是谁；团干部牵线、双方都同意后才会互换联系方式。"
-        )
-    elif action == "列表" and not words:
-        _private_only(ctx, "/互助 列表")
-        actor = await actor_of(ctx)
-        await ctx.reply(await (_cadre_help_text(actor.cadre) if actor.cadre else _youth_help_text(ctx.user_id)))
-    elif action == "匹配":
-        if len(words) != 2:
-            raise ctx.usage_error("请写需要编号和提供编号")
-        cadre = await require_cadre(ctx)
-        found = await mutual_help.match(cadre, words[0], words[1])
-        await ctx.reply(
-            f"已发出互助介绍 {ref(found.id)}：需要 {ref(found.need_id)} ↔ 提供 {ref(found.offer_id)}。"
-            "已分别征求两位青年的同意，双方都同意后才互换联系方式。"
-        )
-    elif action in ("同意", "拒绝"):
-        if len(words) != 1:
-            raise ctx.usage_error("请写介绍编号")
-        result = await mutual_help.answer(ctx.user_id, words[0], action == "同意")
-        n = result.match.id
-        await ctx.reply(
-            {
-                "waiting": f"已记录你的同意。等对方也同意后，会把双方的联系方式发给你们（介绍 {ref(n)}）。",
-                "introduced": f"双方都同意了！对方的联系方式会私聊发给你（介绍 {ref(n)}）。",
-                "declined": f"好的，已取消介绍 {ref(n)}，不会告知对方你的任何信息。",
-            }[result.outcome]
-        )
-    elif action == "撤回":
-        if len(words) != 1:
-            raise ctx.usage_error("请写要撤回的互助编号")
-        item = await mutual_help.withdraw(ctx.user_id, words[0])
-        await ctx.reply(f"已撤回互助 {ref(item.id)}。")
-    else:
-        raise ctx.usage_error("请写“需要”“提供”“列表”“匹配”“同意”“拒绝”或“撤回”")
+async def help_agree_cmd(ctx: CommandContext, number: int) -> None:
+    await _answer(ctx, number, True)
+
+
+@command(
+    "互助", "拒绝", Ref("介绍编号", noun="介绍"), role=YOUTH, summary="不同意这次介绍", example="/互助 拒绝 2",
+    youth_consent=True,
+)
+async def help_refuse_cmd(ctx: CommandContext, number: int) -> None:
+    await _answer(ctx, number, False)
+
+
+async def _answer(ctx: CommandContext, number: int, agree: bool) -> None:
+    result = await mutual_help.answer(ctx.user_id, number, agree)
+    n = result.match.id
+    await ctx.reply(
+        {
+            "waiting": f"已记录你的同意。等对方也同意后，会把双方的联系方式发给你们（介绍 {ref(n)}）。",
+            "introduced": f"双方都同意了！对方的联系方式会私聊发给你（介绍 {ref(n)}）。",
+            "declined": f"好的，已取消介绍 {ref(n)}，不会告知对方你的任何信息。",
+        }[result.outcome]
+    )
+
+
+@command(
+    "互助", "撤回", Ref("编号", noun="互助"), role=YOUTH, summary="撤回自己发布的互助", example="/互助 撤回 3",
+    youth_consent=True,
+)
+async def help_withdraw_cmd(ctx: CommandContext, number: int) -> None:
+    item = await mutual_help.withdraw(ctx.user_id, number)
+    await ctx.reply(f"已撤回互助 {ref(item.id)}。")
 
 
 async def _youth_help_text(qq: int) -> str:

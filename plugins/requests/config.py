@@ -2,6 +2,8 @@
 
 from pydantic import BaseModel
 
+from plugins.core.settings import Settings
+
 
 class Config(BaseModel):
     requests_first_answer_hours: float = 48.0
@@ -25,3 +27,6 @@ class Config(BaseModel):
     after closing; category, dates and rating stay (the organisation's problem record)."""
     requests_help_keep_days: int = 180
     """Mutual-help posts lose their text and poster this many days after posting."""
+
+
+settings = Settings(Config)

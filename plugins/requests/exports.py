@@ -18,9 +18,10 @@ from openpyxl import Workbook
 
 from models import Case
 from plugins.core import clock
+from plugins.core.actor import Actor
 from plugins.core.files import safe_cell
-from plugins.identity.actor import Actor
 from plugins.requests import access, cases, listing, problems, sla
+from plugins.requests.config import settings
 from plugins.requests.texts import STATUS_LABELS, category_label
 
 SUMMARY_SHEET = "汇总"
@@ -36,18 +37,8 @@ _STAMP = "%Y%m%dT%H%M%S"
 _NAME = re.compile(r"^problem-list-(\d{8}T\d{6})-[0-9a-f]{16}\.xlsx$")
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 
-_dir = Path("data/exports")
-_keep_hours = 24.0
-
-
-def configure(directory: str, keep_hours: float) -> None:
-    global _dir, _keep_hours
-    _dir = Path(directory)
-    _keep_hours = keep_hours
-
-
 def export_dir() -> Path:
-    return _dir.resolve()
+    return Path(settings().requests_export_dir).resolve()
 
 
 def _local(instant: datetime | None) -> datetime | None:
@@ -150,7 +141,7 @@ def remove_old() -> int:
         if m is None:
             continue
         made = datetime.strptime(m.group(1), _STAMP)
-        if (cutoff - made).total_seconds() >= _keep_hours * 3600:
+        if (cutoff - made).total_seconds() >= settings().requests_export_keep_hours * 3600:
             path.unlink(missing_ok=True)
             removed += 1
     return removed

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from models import Cadre, Case, CaseEvent
 from plugins.core import clock
-from plugins.identity.actor import Actor
+from plugins.core.actor import Actor
 from plugins.identity.orgs import subtree_q
 from plugins.requests import sla
 

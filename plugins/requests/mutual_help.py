@@ -20,17 +20,11 @@ from plugins.core.text import clean, parse_ref, ref
 from plugins.identity.orgs import real_name
 from plugins.outbox import enqueue
 from plugins.requests.access import youth_labels
-from plugins.requests.config import Config
+from plugins.requests.config import settings
 from plugins.requests.texts import HELP_KIND_LABELS, HELP_KIND_WORDS, excerpt
 
 HELP_MAX = 500  # column size
 LIST_LIMIT = 30
-_settings = Config()
-
-
-def configure(settings: Config) -> None:
-    global _settings
-    _settings = settings
 
 
 NO_CIRCLE = (
@@ -71,7 +65,7 @@ async def post(qq: int, kind: str, text: str, group_id: int | None = None) -> tu
     content = check_help(text)
     cadre = await circle_of(qq, group_id)
     now = clock.now()
-    limit = _settings.requests_help_daily_limit
+    limit = settings().requests_help_daily_limit
     if await usage.used_today(qq, "help_post") >= limit:
         raise Conflict(f"你今天已经发布了 {limit} 条互助，达到每天的上限，请明天再来")
     async with in_transaction() as conn:
@@ -87,7 +81,7 @@ async def post(qq: int, kind: str, text: str, group_id: int | None = None) -> tu
     return item, cadre
 
 
-async def withdraw(qq: int, token: str | None) -> HelpPost:
+async def withdraw(qq: int, token: str | int | None) -> HelpPost:
     number = _number(token, "互助编号")
     item = await HelpPost.get_or_none(id=number)
     if item is None or item.qq != qq:
@@ -147,14 +141,16 @@ async def for_cadre(cadre: Cadre) -> Listing:
 # ------------------------------------------------------------------ matching
 
 
-def _number(token: str | None, what: str) -> int:
+def _number(token: str | int | None, what: str) -> int:
+    if isinstance(token, int):
+        return token
     number = parse_ref(token or "")
     if number is None:
         raise UsageError(f"请写{what}，例如 3 或 #3")
     return number
 
 
-async def _circle_post(cadre: Cadre, token: str | None, what: str) -> HelpPost:
+async def _circle_post(cadre: Cadre, token: str | int | None, what: str) -> HelpPost:
     number = _number(token, what)
     item = await HelpPost.get_or_none(id=number)
     if item is None or item.cadre_id != cadre.id:
@@ -162,7 +158,7 @@ async def _circle_post(cadre: Cadre, token: str | None, what: str) -> HelpPost:
     return item
 
 
-async def match(cadre: Cadre, need_token: str | None, offer_token: str | None) -> HelpMatch:
+async def match(cadre: Cadre, need_token: str | int | None, offer_token: str | int | None) -> HelpMatch:
     """Propose an introduction and ask both youth; nothing is shared yet."""
     need = await _circle_post(cadre, need_token, "需要编号")
     offer = await _circle_post(cadre, offer_token, "提供编号")
@@ -208,7 +204,7 @@ class Answer:
     """waiting (the other side has not answered) | introduced | declined"""
 
 
-async def answer(qq: int, token: str | None, agree: bool) -> Answer:
+async def answer(qq: int, token: str | int | None, agree: bool) -> Answer:
     number = _number(token, "介绍编号")
     found = await HelpMatch.get_or_none(id=number).prefetch_related("need", "offer", "cadre__org")
     if found is None or qq not in (found.need.qq, found.offer.qq):

@@ -12,7 +12,6 @@ from datetime import timedelta
 from tortoise.transactions import in_transaction
 
 from models import Case, CaseEvent, HelpPost, OutboxMessage
-from plugins.contacts.links import on_erase
 from plugins.core import clock
 from plugins.core.sql import fetch, in_list
 from plugins.requests.access import youth_label
@@ -25,7 +24,6 @@ REMOVED = "（已删除）"
 NOTICES = ("case_new", "case_escalated", "help_post", "help_match", "help_contact", "help_result")
 
 
-@on_erase
 async def anonymise(qq: int, youth_id: int | None) -> bool:
     """Runs inside the erasing transaction (plugins.contacts.links.erase_person)."""
     labels = [await youth_label(qq), f"QQ {qq}"]  # with the nickname first, then without

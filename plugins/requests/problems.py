@@ -8,97 +8,18 @@ GROUP BY; "overdue" there is the same rule as `sla.is_overdue`.
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime
 
 from models import Case
-from plugins.core import clock
-from plugins.core.errors import Forbidden, UsageError
+from plugins.core import clock, periods
+from plugins.core.actor import Actor
+from plugins.core.errors import Forbidden
 from plugins.core.sql import epoch, fetch, subtree_sql
-from plugins.identity.actor import Actor
 from plugins.identity.orgs import real_name, subtree_q
 from plugins.requests import sla
 from plugins.requests.texts import Category
 
-PERIOD_HELP = "期间可写 本月、上月、本季度、上季度、今年、2026Q4、2026-11 或 2026"
-_QUARTER = re.compile(r"^([0-9]{4})\s*[Qq]\s*([1-4])$")
-_MONTH = re.compile(r"^([0-9]{4})[-/.年]([0-9]{1,2})月?$")
-_YEAR = re.compile(r"^([0-9]{4})年?$")
-YEARS = range(2000, 2101)
-
-
-# ------------------------------------------------------------------ periods
-
-
-@dataclass(frozen=True)
-class Period:
-    key: str
-    """How it is shown and named in files: 2026-11, 2026Q4, 2026."""
-    first: date
-    after: date
-    """The local day after the period's last day."""
-
-    @property
-    def start(self) -> datetime:
-        return clock.local_datetime(self.first)
-
-    @property
-    def end(self) -> datetime:
-        return clock.local_datetime(self.after)
-
-    @property
-    def label(self) -> str:
-        if "Q" in self.key:
-            year, quarter = self.key.split("Q")
-            return f"{year}年第{quarter}季度"
-        if "-" in self.key:
-            year, month = self.key.split("-")
-            return f"{year}年{int(month)}月"
-        return f"{self.key}年"
-
-
-def _month(year: int, month: int) -> Period:
-    if not 1 <= month <= 12:
-        raise UsageError(f"月份须在 1–12 之间。{PERIOD_HELP}")
-    after = date(year + (month == 12), month % 12 + 1, 1)
-    return Period(f"{year}-{month:02d}", date(year, month, 1), after)
-
-
-def _quarter(year: int, quarter: int) -> Period:
-    first_month = (quarter - 1) * 3 + 1
-    after = date(year + (quarter == 4), (first_month + 2) % 12 + 1, 1)
-    return Period(f"{year}Q{quarter}", date(year, first_month, 1), after)
-
-
-def _year(year: int) -> Period:
-    return Period(str(year), date(year, 1, 1), date(year + 1, 1, 1))
-
-
-def parse_period(word: str | None, today: date | None = None) -> Period:
-    """本月 (default), 上月, 本季度, 上季度, 今年, 2026Q4, 2026-11, 2026."""
-    today = today or clock.today()
-    text = (word or "本月").strip()
-    quarter = (today.month - 1) // 3 + 1
-    if text == "本月":
-        return _month(today.year, today.month)
-    if text == "上月":
-        return _month(today.year - (today.month == 1), (today.month - 2) % 12 + 1)
-    if text in ("本季度", "本季"):
-        return _quarter(today.year, quarter)
-    if text in ("上季度", "上季"):
-        return _quarter(today.year - (quarter == 1), (quarter - 2) % 4 + 1)
-    if text in ("今年", "本年", "本年度"):
-        return _year(today.year)
-    m = _QUARTER.match(text) or _MONTH.match(text) or _YEAR.match(text)
-    if m is None:
-        raise UsageError(f"看不懂期间“{text[:20]}”。{PERIOD_HELP}")
-    year = int(m.group(1))
-    if year not in YEARS:
-        raise UsageError(f"年份须在 {YEARS.start}–{YEARS.stop - 1} 之间。{PERIOD_HELP}")
-    if m.re is _QUARTER:
-        return _quarter(year, int(m.group(2)))
-    if m.re is _MONTH:
-        return _month(year, int(m.group(2)))
-    return _year(year)
+Period = periods.Period
+parse_period = periods.parse
 
 
 # ------------------------------------------------------------------ scope
@@ -191,8 +112,7 @@ async def summarise(scope: Scope, period: Period) -> Summary:
         f"WHERE c.created_at >= ? AND c.created_at < ? AND {scope.where} "
         "GROUP BY c.category",
         *overdue_params,
-        period.start,
-        period.end,
+        *period.window,
         *scope.params,
     )
     by_category = {
@@ -214,7 +134,7 @@ def ordered_categories(summary: Summary) -> list[tuple[str, Counts]]:
 
 async def escalated(scope: Scope, period: Period, limit: int | None = None) -> list[Case]:
     query = scope.filter(
-        Case.filter(escalated_at__isnull=False, created_at__gte=period.start, created_at__lt=period.end)
+        Case.filter(escalated_at__isnull=False, created_at__gte=period.window[0], created_at__lt=period.window[1])
     ).order_by("-escalated_at")
     if limit is not None:
         query = query.limit(limit)
@@ -222,7 +142,7 @@ async def escalated(scope: Scope, period: Period, limit: int | None = None) -> l
 
 
 async def cases_in(scope: Scope, period: Period, limit: int = 20000) -> list[Case]:
-    query = scope.filter(Case.filter(created_at__gte=period.start, created_at__lt=period.end))
+    query = scope.filter(Case.filter(created_at__gte=period.window[0], created_at__lt=period.window[1]))
     return await query.order_by("id").limit(limit).prefetch_related("cadre__org", "org")
 
 
@@ -271,7 +191,7 @@ def themes(texts: list[str], top: int = 5) -> list[tuple[str, int]]:
 
 
 async def common_themes(scope: Scope, period: Period) -> list[tuple[str, int]]:
-    query = scope.filter(Case.filter(created_at__gte=period.start, created_at__lt=period.end))
+    query = scope.filter(Case.filter(created_at__gte=period.window[0], created_at__lt=period.window[1]))
     texts = await query.order_by("-id").limit(THEME_SCAN).values_list("content", flat=True)
     return themes(list(texts))
 

@@ -3,22 +3,15 @@
 from datetime import datetime, timedelta
 
 from models import Case
-from plugins.requests.config import Config
-
-_settings = Config()
-
-
-def configure(settings: Config) -> None:
-    global _settings
-    _settings = settings
+from plugins.requests.config import settings
 
 
 def first_answer_seconds() -> float:
-    return _settings.requests_first_answer_hours * 3600
+    return settings().requests_first_answer_hours * 3600
 
 
 def escalate_seconds() -> float:
-    return _settings.requests_escalate_days * 86400
+    return settings().requests_escalate_days * 86400
 
 
 def paused_seconds(case: Case, now: datetime) -> float:

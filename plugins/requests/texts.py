@@ -1,27 +1,9 @@
 """Words users type and read for cases and mutual help (documented in the README)."""
 
-from enum import StrEnum
+from models.enums import CaseCategory, CaseEventKind, CaseStatus, HelpKind, HelpStatus
 
-
-class Category(StrEnum):
-    """诉求 categories (glossary); `other` when the youth named none."""
-
-    confusion = "confusion"
-    difficulty = "difficulty"
-    suggestion = "suggestion"
-    other = "other"
-
-    @property
-    def label(self) -> str:
-        return CATEGORY_LABELS[self]
-
-
-CATEGORY_LABELS = {
-    Category.confusion: "思想困惑",
-    Category.difficulty: "实际困难",
-    Category.suggestion: "意见建议",
-    Category.other: "未分类",
-}
+Category = CaseCategory
+CATEGORY_LABELS = CaseCategory.labels()
 
 # What a youth may type as the category word.
 CATEGORY_WORDS = {
@@ -47,27 +29,11 @@ def split_category(text: str) -> tuple[Category, str]:
     return Category.other, text
 
 
-STATUS_LABELS = {
-    "open": "待答复",
-    "waiting": "待青年补充",
-    "answered": "已答复",
-    "closed": "已办结",
-}
-
-EVENT_LABELS = {
-    "reply": "答复",
-    "question": "追问",
-    "supplement": "青年补充",
-    "close": "办结",
-    "escalate": "上报",
-    "transfer": "转交",
-    "rating": "评价",
-    "remind": "超时提醒",
-}
-
-HELP_KIND_WORDS = {"需要": "need", "提供": "offer"}
-HELP_KIND_LABELS = {"need": "需要", "offer": "提供"}
-HELP_STATUS_LABELS = {"open": "等待匹配", "matched": "已匹配", "closed": "已撤回"}
+STATUS_LABELS = CaseStatus.labels()
+EVENT_LABELS = CaseEventKind.labels()
+HELP_KIND_WORDS = {label: kind for kind, label in HelpKind.labels().items()}
+HELP_KIND_LABELS = HelpKind.labels()
+HELP_STATUS_LABELS = HelpStatus.labels()
 
 
 def category_label(value: str) -> str:

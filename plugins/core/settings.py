@@ -1,0 +1,66 @@
+"""One settings holder per plugin, and one registry of in-memory caches.
+
+Each plugin's config.py declares `settings = Settings(Config)`; code reads
+`settings().some_value`. Inside NoneBot the values are NoneBot's
+(`get_plugin_config`); without it (the CLI, scripts) they are read from the same
+files and environment the bot would use (config.database.load_settings).
+Tests change a value for one case with `with settings.override(x=1): ...`.
+
+Modules that keep something in memory (bound groups, opt-out verdicts, counters
+waiting to be written…) register how to forget it with `cache(...)`; tests reset
+them all with `reset_caches()`.
+"""
+
+import contextlib
+from collections.abc import Callable, Iterator
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel
+
+C = TypeVar("C", bound=BaseModel)
+
+
+class Settings(Generic[C]):
+    def __init__(self, cls: type[C]) -> None:
+        self.cls = cls
+        self._value: C | None = None
+
+    def __call__(self) -> C:
+        if self._value is None:
+            self._value = self._load()
+        return self._value
+
+    def _load(self) -> C:
+        import nonebot
+
+        try:
+            nonebot.get_driver()
+        except ValueError:  # NoneBot is not running: read what the bot would read
+            from config.database import load_settings
+
+            return load_settings(self.cls)
+        return nonebot.get_plugin_config(self.cls)
+
+    @contextlib.contextmanager
+    def override(self, **changes: object) -> Iterator[C]:
+        """These values for the duration of the block (tests)."""
+        saved = self()
+        self._value = saved.model_copy(update=changes)
+        try:
+            yield self._value
+        finally:
+            self._value = saved
+
+
+_caches: dict[str, Callable[[], None]] = {}
+
+
+def cache(name: str, clear: Callable[[], None]) -> None:
+    """Register what to call to forget an in-memory cache (called from a plugin's setup)."""
+    _caches[name] = clear
+
+
+def reset_caches() -> None:
+    """Forget everything every plugin keeps in memory (tests start each case clean)."""
+    for clear in _caches.values():
+        clear()
