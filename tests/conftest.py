@@ -65,27 +65,15 @@ DEFAULT_NOW = datetime(2026, 11, 30, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 @pytest.fixture(autouse=True)
 async def clean_state(nonebug_init: None):
     """Every test starts with empty tables, the clock frozen at DEFAULT_NOW and everyone a friend."""
-    from plugins.activities.service import forget_bad_codes
-    from plugins.contacts import cache, consent, consented, optout
-    from plugins.core import clock, flood, schedule
-    from plugins.interaction import recorder, topics
+    from plugins.core import clock
+    from plugins.core.settings import reset_caches
     from plugins.outbox import friends
-    from plugins.outbox.service import reset_pacing
 
     await truncate_all()
-    reset_pacing()
+    reset_caches()
     # Every person is the test account's friend, so deliveries stay plain private
     # messages; tests of other paths seed the friend lists themselves.
     friends.reset(everyone=True)
-    schedule.reset()
-    flood.reset()
-    forget_bad_codes()
-    cache.clear()
-    optout.clear()
-    consent.clear()
-    consented.clear()
-    recorder.reset()
-    topics.clear_index()
     clock.set_now(DEFAULT_NOW)
     yield
     clock.set_now(None)

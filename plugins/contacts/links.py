@@ -18,7 +18,7 @@ from models import (
     OutboxMessage,
     Youth,
 )
-from models.enums import FIELD_LABELS, Field, parse_label
+from models.enums import FIELD_LABELS, Field, LinkStatus, parse_label
 from plugins.contacts import consented, optout
 from plugins.contacts.config import settings
 from plugins.contacts.texts import FIELD_WORDS, INVITATION
@@ -95,12 +95,12 @@ async def join(
         link, created = await ContactLink.get_or_create(
             youth=youth,
             cadre=cadre,
-            defaults={"status": "pending", "source": source, "group_id": group_id, "created_at": now},
+            defaults={"status": LinkStatus.pending, "source": source, "group_id": group_id, "created_at": now},
         )
-        if not created and link.status == "confirmed":
+        if not created and link.status == LinkStatus.confirmed:
             return JoinResult(cadre, link, needs_consent=False, already=True)
         if youth.consented_at is not None:
-            link.status, link.confirmed_at = "confirmed", now
+            link.status, link.confirmed_at = LinkStatus.confirmed, now
             await link.save(update_fields=["status", "confirmed_at"])
     return JoinResult(cadre, link, needs_consent=youth.consented_at is None)
 
@@ -114,7 +114,7 @@ async def consent(qq: int, nickname: str = "") -> list[Cadre]:
         raise Conflict("团干部、管理员不需要同意个人信息告知")
     youth = await Youth.get_or_none(qq=qq)
     pending = (
-        await ContactLink.filter(youth=youth, status="pending").prefetch_related("cadre__org")
+        await ContactLink.filter(youth=youth, status=LinkStatus.pending).prefetch_related("cadre__org")
         if youth is not None
         else []
     )
@@ -127,7 +127,7 @@ async def consent(qq: int, nickname: str = "") -> list[Cadre]:
         elif youth.consented_at is None:
             youth.consented_at = now
             await youth.save(update_fields=["consented_at"])
-        await ContactLink.filter(youth=youth, status="pending").update(status="confirmed", confirmed_at=now)
+        await ContactLink.filter(youth=youth, status=LinkStatus.pending).update(status=LinkStatus.confirmed, confirmed_at=now)
         await optout.opt_back_in(qq)
     consented.add(qq)  # from now on their own counts are kept (see plugins/interaction/recorder.py)
     return [link.cadre for link in pending]
@@ -179,7 +179,7 @@ async def candidate_cadres(qq: int, limit: int = 5) -> list[Cadre]:
 async def confirmed_contacts(cadre: Cadre, limit: int) -> list[ContactLink]:
     """The cadre's confirmed contacts, oldest confirmation first, with the youth loaded."""
     return (
-        await ContactLink.filter(cadre=cadre, status="confirmed")
+        await ContactLink.filter(cadre=cadre, status=LinkStatus.confirmed)
         .order_by("confirmed_at")
         .prefetch_related("youth")
         .limit(limit)
@@ -207,7 +207,7 @@ async def profile_text(qq: int) -> str:
     for link in await links_of(qq):
         state = (
             f"自 {clock.fmt_local(link.confirmed_at, '%Y-%m-%d')} 起"
-            if link.status == "confirmed"
+            if link.status == LinkStatus.confirmed
             else "待你发送 /同意"
         )
         lines.append(f"联系的团干部：{real_name(link.cadre.org, link.cadre.name)}（{ref(link.cadre_id)}），{state}")
@@ -220,7 +220,7 @@ async def invite(cadre: Cadre, qq: int) -> int:
     s = settings()
     if qq == cadre.qq or await is_staff(qq):
         raise Conflict("团干部、管理员和机器人账号不计入联系青年，无需邀请")
-    if await ContactLink.exists(youth__qq=qq, cadre=cadre, status="confirmed"):
+    if await ContactLink.exists(youth__qq=qq, cadre=cadre, status=LinkStatus.confirmed):
         raise Conflict(f"{qq} 已是你的联系青年")
     if await optout.opted_out([qq]):
         raise Conflict(f"无法邀请 {qq}：对方已选择不被记录")
@@ -249,7 +249,7 @@ async def expire_stale() -> tuple[int, int]:
     """Retention: unconfirmed links and old invitation records are deleted."""
     now = clock.now()
     links = await ContactLink.filter(
-        status="pending", created_at__lt=now - timedelta(days=settings().contacts_pending_days)
+        status=LinkStatus.pending, created_at__lt=now - timedelta(days=settings().contacts_pending_days)
     ).delete()
     invitations = await Invitation.filter(
         created_at__lt=now - timedelta(days=settings().contacts_invitation_days)

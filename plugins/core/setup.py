@@ -11,6 +11,7 @@ from nonebot.log import logger
 from plugins.core import clock, db, dispatcher, flood, metrics, schedule
 from plugins.core.bots import remember_bot
 from plugins.core.config import settings
+from plugins.core.settings import cache
 
 
 def setup() -> None:
@@ -27,6 +28,8 @@ def setup() -> None:
         )
     )
     dispatcher.install()
+    cache("core.schedule", schedule.reset)
+    cache("core.flood", flood.reset)
     from plugins.core import help  # noqa: F401  (declares /帮助)
     driver = get_driver()
     driver.on_startup(_open_database)

@@ -1,6 +1,6 @@
 """Chat commands for identity: declared forms whose handlers call a service and reply."""
 
-from models.enums import CadreCategory, OrgLevel
+from models.enums import ApplicationStatus, CadreCategory, OrgLevel
 from plugins.core import clock
 from plugins.core.actor import Actor
 from plugins.core.commands import (
@@ -172,7 +172,7 @@ async def mine_cmd(ctx: CommandContext) -> None:
         app = await registration.latest_application(ctx.user_id)
         if app is None:
             parts.append("你还不是认证团干部。团干部请发送 /注册 <姓名> <组织> <类别> 申请实名认证。")
-        elif app.status == "pending":
+        elif app.status == ApplicationStatus.pending:
             parts.append(
                 f"你的注册申请 {ref(app.id)} 正在等待“{app.org.name}”的管理员审核："
                 f"{orgs.real_name(app.org, app.name)}（{CadreCategory(app.category).label}）。"

@@ -154,4 +154,4 @@ async def latest_application(qq: int) -> Application | None:
 async def forget_decided(days: int) -> int:
     """Retention: rejected applications (name, QQ, reason) are deleted `days` after the decision."""
     cutoff = clock.now() - timedelta(days=days)
-    return await Application.filter(status="rejected", decided_at__lt=cutoff).delete()
+    return await Application.filter(status=ApplicationStatus.rejected, decided_at__lt=cutoff).delete()

@@ -46,6 +46,7 @@ from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
 from models import Admin, BotAccount, BoundGroup, Cadre, GroupMember, InboxMessage, OutboxMessage
+from models.enums import OutboxStatus
 from plugins.core import clock, metrics
 from plugins.core.text import plain
 from plugins.outbox import friends
@@ -171,10 +172,10 @@ async def _deliver(bots: list[Bot]) -> int:
     if in_quiet_hours(now):
         return 0
     s = settings()
-    await OutboxMessage.filter(status="sending", claimed_at__lt=now - STALE_CLAIM).update(
-        status="pending"
+    await OutboxMessage.filter(status=OutboxStatus.sending, claimed_at__lt=now - STALE_CLAIM).update(
+        status=OutboxStatus.pending
     )
-    due = await OutboxMessage.filter(status="pending", not_before__lte=now).order_by("id").limit(SCAN)
+    due = await OutboxMessage.filter(status=OutboxStatus.pending, not_before__lte=now).order_by("id").limit(SCAN)
     if not due:
         return 0
     today = clock.day_start(now)
@@ -206,14 +207,14 @@ async def _deliver(bots: list[Bot]) -> int:
             cap = s.outbox_staff_daily_limit if message.target in staff else s.outbox_youth_daily_limit
             if received.get(message.target, 0) >= cap:
                 # Not again today: skip it cheaply until local midnight.
-                await OutboxMessage.filter(id=message.id, status="pending").update(
+                await OutboxMessage.filter(id=message.id, status=OutboxStatus.pending).update(
                     not_before=clock.day_start(now + timedelta(days=1))
                 )
                 continue
         if not _pace_allows(bot_id, now):
             continue
-        claimed = await OutboxMessage.filter(id=message.id, status="pending").update(
-            status="sending", claimed_at=now
+        claimed = await OutboxMessage.filter(id=message.id, status=OutboxStatus.pending).update(
+            status=OutboxStatus.sending, claimed_at=now
         )
         if not claimed:
             continue  # another process took it
@@ -333,7 +334,7 @@ async def _send(plan: Plan, message: OutboxMessage, now: datetime, shared: list[
         elif plan.via == "mention":
             waiting = await InboxMessage.filter(qq=message.target).count()
             if not waiting:  # read with /消息 before the mention went out
-                await OutboxMessage.filter(id=message.id).update(status="dropped", claimed_at=None)
+                await OutboxMessage.filter(id=message.id).update(status=OutboxStatus.dropped, claimed_at=None)
                 return False
             result = await bot.send_group_msg(
                 group_id=message.group_id, message=mention_message(message.target, waiting)
@@ -417,7 +418,7 @@ async def _mark_sent(message: OutboxMessage, bot_id: int, plan: Plan) -> None:
     if plan.via == "temp":
         changes["group_id"] = plan.group_id
     await OutboxMessage.filter(id=message.id).update(
-        status="sent", sent_at=clock.now(), sent_by=bot_id, attempts=message.attempts + 1,
+        status=OutboxStatus.sent, sent_at=clock.now(), sent_by=bot_id, attempts=message.attempts + 1,
         attempted_at=None, attempted_by=None, claimed_at=None, **changes,
     )
     metrics.OUTBOX_SENT.inc()
@@ -444,7 +445,7 @@ async def _retry_later(
     unknown = attempted_at is not None or message.attempted_at is not None
     metrics.OUTBOX_SEND_FAILURES.inc()
     await OutboxMessage.filter(id=message.id).update(
-        status=("unknown" if unknown else "failed") if exhausted else "pending",
+        status=(OutboxStatus.unknown if unknown else OutboxStatus.failed) if exhausted else OutboxStatus.pending,
         attempts=attempts,
         last_error=repr(error)[:200],
         not_before=now + backoff,
@@ -459,8 +460,8 @@ async def _to_inbox(message: OutboxMessage, shared: list[tuple[int, int]], reaso
     now = clock.now()
     qq = message.target
     async with in_transaction():
-        moved = await OutboxMessage.filter(id=message.id, status__in=("pending", "sending")).update(
-            status="inboxed", via="inbox", claimed_at=None, last_error=reason[:200]
+        moved = await OutboxMessage.filter(id=message.id, status__in=(OutboxStatus.pending, OutboxStatus.sending)).update(
+            status=OutboxStatus.inboxed, via="inbox", claimed_at=None, last_error=reason[:200]
         )
         if not moved:
             return  # another process took it
@@ -489,9 +490,9 @@ async def _settle_unknown(
     bot = by_id.get(message.attempted_by or 0)
     if bot is None:
         if now - message.created_at >= UNKNOWN_AFTER:
-            await OutboxMessage.filter(id=message.id, status="pending").update(status="unknown")
+            await OutboxMessage.filter(id=message.id, status=OutboxStatus.pending).update(status=OutboxStatus.unknown)
         return None  # its account is not connected here: it checks when it is
-    if not await OutboxMessage.filter(id=message.id, status="pending").update(status="sending", claimed_at=now):
+    if not await OutboxMessage.filter(id=message.id, status=OutboxStatus.pending).update(status=OutboxStatus.sending, claimed_at=now):
         return None  # another process is looking
     try:
         found = await _in_history(bot, message)
@@ -499,12 +500,12 @@ async def _settle_unknown(
         await _retry_later(message, now, e)
         return None
     if found is None:
-        await OutboxMessage.filter(id=message.id).update(status="unknown", claimed_at=None)
+        await OutboxMessage.filter(id=message.id).update(status=OutboxStatus.unknown, claimed_at=None)
         logger.warning(f"outbox #{message.id}: outcome unknown and history unavailable; not resent")
         return None
     if found:
         await OutboxMessage.filter(id=message.id).update(
-            status="sent", sent_at=clock.now(), sent_by=int(bot.self_id),
+            status=OutboxStatus.sent, sent_at=clock.now(), sent_by=int(bot.self_id),
             attempted_at=None, attempted_by=None, claimed_at=None,
         )
         logger.warning(f"outbox #{message.id}: the timed-out send had been delivered; not resent")
@@ -514,7 +515,7 @@ async def _settle_unknown(
         await _to_inbox(message, shared, "临时会话未送达")
         return None
     await OutboxMessage.filter(id=message.id).update(
-        status="pending", claimed_at=None, attempted_at=None, attempted_by=None
+        status=OutboxStatus.pending, claimed_at=None, attempted_at=None, attempted_by=None
     )
     message.attempted_at = message.attempted_by = None
     return bot
@@ -577,7 +578,7 @@ async def _counts(
     """Messages sent today, per sending account or per private recipient (one GROUP BY)."""
     if not keys:
         return {}
-    query = OutboxMessage.filter(status="sent", sent_at__gte=since, **{f"{column}__in": keys})
+    query = OutboxMessage.filter(status=OutboxStatus.sent, sent_at__gte=since, **{f"{column}__in": keys})
     if bulk_private:
         query = query.filter(target_type="private", bulk=True)
     rows = await query.annotate(n=Count("id")).group_by(column).values(column, "n")
@@ -595,12 +596,12 @@ async def _staff(qqs: list[int]) -> set[int]:
 async def status_counts() -> dict[str, int]:
     """Queue state for /发件箱: waiting, failed, unknown, sent today, and waiting in inboxes."""
     now = clock.now()
-    rows = await OutboxMessage.filter(status__in=["pending", "sending", "failed", "unknown"]).annotate(
+    rows = await OutboxMessage.filter(status__in=[OutboxStatus.pending, OutboxStatus.sending, OutboxStatus.failed, OutboxStatus.unknown]).annotate(
         n=Count("id")
     ).group_by("status").values("status", "n")
     counts = {r["status"]: r["n"] for r in rows}
     counts["sent_today"] = await OutboxMessage.filter(
-        status="sent", sent_at__gte=clock.day_start(now)
+        status=OutboxStatus.sent, sent_at__gte=clock.day_start(now)
     ).count()
     counts["inbox"] = await InboxMessage.all().count()
     return counts
@@ -610,8 +611,8 @@ async def purge_old(days: int) -> int:
     """Retention: messages sent, failed, of unknown outcome, moved to the inbox or dropped,
     older than `days`, are deleted (text and recipient)."""
     cutoff = clock.now() - timedelta(days=days)
-    sent = await OutboxMessage.filter(status="sent", sent_at__lt=cutoff).delete()
+    sent = await OutboxMessage.filter(status=OutboxStatus.sent, sent_at__lt=cutoff).delete()
     failed = await OutboxMessage.filter(
-        status__in=["failed", "unknown", "inboxed", "dropped"], created_at__lt=cutoff
+        status__in=[OutboxStatus.failed, OutboxStatus.unknown, OutboxStatus.inboxed, OutboxStatus.dropped], created_at__lt=cutoff
     ).delete()
     return sent + failed

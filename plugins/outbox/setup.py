@@ -23,6 +23,7 @@ def setup() -> None:
     schedule.daily("outbox_retention", time(3, 40))(_retention)
     on_notice_type("friend_add")(_friend_added)
     cache("outbox.pacing", service.reset_pacing)
+    cache("outbox.friends", friends.reset)
 
 
 async def _start_worker() -> None:

@@ -10,6 +10,7 @@ from datetime import datetime
 from tortoise.transactions import in_transaction
 
 from models import Cadre, Case, CaseEvent, ContactLink, Organisation
+from models.enums import CaseEventKind, CaseStatus
 from plugins.contacts import usage
 from plugins.contacts.groups import bound_group, find_cadre
 from plugins.contacts.links import candidate_cadres
@@ -63,7 +64,7 @@ def check_note(text: str | None, what: str) -> str | None:
 
 
 def _closed(case: Case) -> None:
-    if case.status == "closed":
+    if case.status == CaseStatus.closed:
         raise Conflict(f"诉求 {ref(case.id)} 已于 {clock.fmt_local(case.closed_at)} 办结")
 
 
@@ -156,7 +157,7 @@ async def open_case(
             content=content,
             cadre=target.cadre,
             org=target.org,
-            status="open",
+            status=CaseStatus.open,
             source_group_id=group_id,
             created_at=now,
         )
@@ -198,14 +199,14 @@ async def reply(actor: Actor, token: str | int | None, text: str) -> ReplyResult
     asks = content.endswith(("？", "?"))
     now = clock.now()
     if asks:
-        changes = {} if case.status == "waiting" else {"status": "waiting", "waiting_since": now}
+        changes = {} if case.status == CaseStatus.waiting else {"status": CaseStatus.waiting, "waiting_since": now}
     else:
-        changes = {**_resume(case, now), "status": "answered", "first_answer_at": case.first_answer_at or now}
+        changes = {**_resume(case, now), "status": CaseStatus.answered, "first_answer_at": case.first_answer_at or now}
     async with in_transaction():
         if changes:
             await _transition(case, **changes)
         event = await CaseEvent.create(
-            case=case, kind="question" if asks else "reply", actor_qq=actor.qq, text=content, created_at=now
+            case=case, kind=CaseEventKind.question if asks else CaseEventKind.reply, actor_qq=actor.qq, text=content, created_at=now
         )
         if case.youth_qq is not None:
             await enqueue(
@@ -222,18 +223,18 @@ async def reply(actor: Actor, token: str | int | None, text: str) -> ReplyResult
 async def supplement(qq: int, token: str | int | None, text: str) -> Case:
     """The youth adds to their case; an answer to a question restarts the clock."""
     case = await own_case(qq, token)
-    if case.status == "closed":
+    if case.status == CaseStatus.closed:
         raise Conflict(f"诉求 {ref(case.id)} 已办结；如有新的问题，请重新发送 /诉求 <内容>")
     content = check_content(text, "补充内容")
     now = clock.now()
     changes = {}
-    if case.status == "waiting":
-        changes = {**_resume(case, now), "status": "answered" if case.first_answer_at else "open"}
+    if case.status == CaseStatus.waiting:
+        changes = {**_resume(case, now), "status": CaseStatus.answered if case.first_answer_at else CaseStatus.open}
     targets = await handler_qqs(case)
     async with in_transaction():
         if changes:
             await _transition(case, **changes)
-        event = await CaseEvent.create(case=case, kind="supplement", actor_qq=qq, text=content, created_at=now)
+        event = await CaseEvent.create(case=case, kind=CaseEventKind.supplement, actor_qq=qq, text=content, created_at=now)
         for person in targets:
             await enqueue(
                 person,
@@ -254,12 +255,12 @@ async def close(actor: Actor, token: str | int | None, note_text: str | None) ->
         await _transition(
             case,
             **_resume(case, now),
-            status="closed",
+            status=CaseStatus.closed,
             closed_at=now,
             close_note=note,
             first_answer_at=case.first_answer_at or now,
         )
-        await CaseEvent.create(case=case, kind="close", actor_qq=actor.qq, text=note, created_at=now)
+        await CaseEvent.create(case=case, kind=CaseEventKind.close, actor_qq=actor.qq, text=note, created_at=now)
         if case.youth_qq is not None:
             await enqueue(
                 case.youth_qq,
@@ -285,7 +286,7 @@ async def rate(qq: int, token: str | int | None, score_text: str | int | None, c
     case = await own_case(qq, token)
     score = parse_score(score_text)
     comment = check_note(comment_text, "评价意见")
-    if case.status != "closed":
+    if case.status != CaseStatus.closed:
         raise Conflict(f"诉求 {ref(case.id)} 还没有办结，办结后再评价")
     if case.rating is not None:
         raise Conflict(f"你已于 {clock.fmt_local(case.rated_at)} 评价过诉求 {ref(case.id)}（{case.rating} 分），每件诉求只能评价一次")
@@ -296,7 +297,7 @@ async def rate(qq: int, token: str | int | None, score_text: str | int | None, c
         )
         if not updated:
             raise Conflict(f"你已评价过诉求 {ref(case.id)}，每件诉求只能评价一次")
-        await CaseEvent.create(case=case, kind="rating", actor_qq=qq, text=f"{score} 分" + (f"：{comment}" if comment else ""), created_at=now)
+        await CaseEvent.create(case=case, kind=CaseEventKind.rating, actor_qq=qq, text=f"{score} 分" + (f"：{comment}" if comment else ""), created_at=now)
     case.rating, case.rating_comment, case.rated_at = score, comment, now
     return case
 
@@ -324,7 +325,7 @@ async def escalate(case: Case, note: str, actor: Actor | None = None) -> list[in
             raise Conflict(f"诉求 {ref(case.id)} 已经上报过了")
         case.escalated_at, case.escalation_note = now, note
         await CaseEvent.create(
-            case=case, kind="escalate", actor_qq=actor.qq if actor else None, text=note, created_at=now
+            case=case, kind=CaseEventKind.escalate, actor_qq=actor.qq if actor else None, text=note, created_at=now
         )
         for person in targets:
             await enqueue(
@@ -383,7 +384,7 @@ async def transfer(actor: Actor, token: str | int | None, cadre_token: str | int
         case.cadre, case.org = target, target.org
         after = handler_name(case)
         event = await CaseEvent.create(
-            case=case, kind="transfer", actor_qq=actor.qq, text=f"{before} → {after}", created_at=now
+            case=case, kind=CaseEventKind.transfer, actor_qq=actor.qq, text=f"{before} → {after}", created_at=now
         )
         await enqueue(
             target.qq,

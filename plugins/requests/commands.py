@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from models import Cadre, Case
+from models.enums import CaseStatus, HelpKind
 from plugins.core import clock, periods
 from plugins.core.actor import Actor
 from plugins.core.commands import (
@@ -154,7 +155,7 @@ async def _open(ctx: CommandContext, named: Cadre | None, category: Category | N
 def _case_line(case: Case, *, show_handler: bool = True, show_org: bool = False) -> str:
     """One line of a list; `show_handler` is the youth's own list (they are the one awaited)."""
     now = clock.now()
-    status = "待你补充" if show_handler and case.status == "waiting" else STATUS_LABELS.get(case.status, case.status)
+    status = "待你补充" if show_handler and case.status == CaseStatus.waiting else STATUS_LABELS.get(case.status, case.status)
     parts = [f"{ref(case.id)} {category_label(case.category)}", status]
     if sla.is_overdue(case, now):
         parts.append("已超时")
@@ -216,7 +217,7 @@ async def _detail_text(actor: Actor, number: int) -> str:
     due = sla.answer_due(case)
     if due is not None:
         lines.append(f"首次答复时限：{clock.fmt_local(due)}")
-    elif case.status == "waiting":
+    elif case.status == CaseStatus.waiting:
         lines.append("正在等青年补充，这段时间不计入答复时限")
     lines.append(f"内容：{case.content}")
     events = await listing.history(case)
@@ -225,7 +226,7 @@ async def _detail_text(actor: Actor, number: int) -> str:
         for event in events:
             text = f"：{excerpt(event.text, 200)}" if event.text else ""
             lines.append(f"{_short(event.created_at)} {EVENT_LABELS.get(event.kind, event.kind)}{text}")
-    if access.is_youth(actor, case) and case.status == "closed" and case.rating is None:
+    if access.is_youth(actor, case) and case.status == CaseStatus.closed and case.rating is None:
         lines.append(f"欢迎评价：/评价 {case.id} <1-5> [意见]")
     return "\n".join(lines)
 
@@ -495,7 +496,7 @@ async def _cadre_help_text(cadre: Cadre) -> str:
     if not listing.posts:
         return "你的联系青年还没有发布互助。青年可发送 /互助 需要 <内容> 或 /互助 提供 <内容>。"
     lines = ["你的联系青年圈里的互助："]
-    for kind in ("need", "offer"):
+    for kind in (HelpKind.need, HelpKind.offer):
         items = [p for p in listing.posts if p.kind == kind]
         if items:
             lines.append(f"{HELP_KIND_LABELS[kind]}：")

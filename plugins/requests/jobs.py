@@ -8,6 +8,7 @@ from nonebot.log import logger
 from tortoise.transactions import in_transaction
 
 from models import Case, CaseEvent
+from models.enums import CaseEventKind
 from plugins.core import clock
 from plugins.core.errors import Conflict
 from plugins.core.sql import epoch, fetch
@@ -42,7 +43,7 @@ async def remind_due() -> int:
         async with in_transaction():
             if not await Case.filter(id=case.id, reminded_at__isnull=True).update(reminded_at=now):
                 continue  # another process reminded
-            await CaseEvent.create(case=case, kind="remind", actor_qq=None, text=None, created_at=now)
+            await CaseEvent.create(case=case, kind=CaseEventKind.remind, actor_qq=None, text=None, created_at=now)
             for person in targets:
                 await enqueue(
                     person,

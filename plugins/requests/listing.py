@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from models import Cadre, Case, CaseEvent
+from models.enums import CaseStatus
 from plugins.core import clock
 from plugins.core.actor import Actor
 from plugins.identity.orgs import subtree_q
@@ -17,7 +18,7 @@ async def history(case: Case, limit: int = 20) -> list[CaseEvent]:
 
 def _sort_key(case: Case, now: datetime) -> tuple:
     """Overdue first, then awaiting an answer, waiting on the youth, answered; oldest first."""
-    rank = {"open": 1, "waiting": 2, "answered": 3, "closed": 4}.get(case.status, 5)
+    rank = {CaseStatus.open: 1, CaseStatus.waiting: 2, CaseStatus.answered: 3, CaseStatus.closed: 4}.get(case.status, 5)
     return (0 if sla.is_overdue(case, now) else rank, case.created_at)
 
 
@@ -30,20 +31,20 @@ def overdue_first(found: list[Case]) -> list[Case]:
 async def youth_cases(qq: int, limit: int = 20) -> list[Case]:
     """The youth's latest cases: overdue, then still open (newest first), then closed."""
     found = await Case.filter(youth_qq=qq).order_by("-id").limit(limit).prefetch_related("cadre__org", "org")
-    return overdue_first(sorted(found, key=lambda c: c.status == "closed"))
+    return overdue_first(sorted(found, key=lambda c: c.status == CaseStatus.closed))
 
 
 async def assigned_cases(cadre: Cadre, closed_limit: int = 5) -> list[Case]:
     """Every case still in hand (overdue first), then the latest closed ones."""
     now = clock.now()
     active = (
-        await Case.filter(cadre_id=cadre.id, status__not="closed")
+        await Case.filter(cadre_id=cadre.id, status__not=CaseStatus.closed)
         .order_by("created_at")
         .limit(IN_HAND_LIMIT)
         .prefetch_related("cadre__org", "org")
     )
     closed = (
-        await Case.filter(cadre_id=cadre.id, status="closed")
+        await Case.filter(cadre_id=cadre.id, status=CaseStatus.closed)
         .order_by("-closed_at")
         .limit(closed_limit)
         .prefetch_related("cadre__org", "org")
@@ -55,7 +56,7 @@ async def unassigned_cases(actor: Actor) -> list[Case]:
     """Open cases without a cadre in the administrator's subtree (overdue first)."""
     if not actor.is_admin:
         return []
-    query = Case.filter(cadre_id__isnull=True, status__not="closed")
+    query = Case.filter(cadre_id__isnull=True, status__not=CaseStatus.closed)
     cond = subtree_q(actor.subtree_roots(), "org__path")
     if cond is not None:
         query = query.filter(cond)

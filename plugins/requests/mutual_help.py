@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from tortoise.transactions import in_transaction
 
 from models import Cadre, ContactLink, HelpMatch, HelpPost
+from models.enums import HelpKind, HelpMatchStatus, HelpStatus
 from plugins.contacts import usage
 from plugins.contacts.groups import bound_group
 from plugins.core import clock
@@ -86,24 +87,24 @@ async def withdraw(qq: int, token: str | int | None) -> HelpPost:
     item = await HelpPost.get_or_none(id=number)
     if item is None or item.qq != qq:
         raise NotFound(f"没有你发布的互助 {ref(number)}，可发送 /互助 列表 查看")
-    if item.status == "closed":
+    if item.status == HelpStatus.closed:
         raise Conflict(f"互助 {ref(number)} 已撤回")
     async with in_transaction():
-        await HelpPost.filter(id=item.id).update(status="closed")
+        await HelpPost.filter(id=item.id).update(status=HelpStatus.closed)
         await cancel_matches([item.id])
-    item.status = "closed"
+    item.status = HelpStatus.closed
     return item
 
 
 async def cancel_matches(post_ids: list[int]) -> None:
     """Matches still asking about these posts are declined; their other posts reopen."""
-    asked = await HelpMatch.filter(status="asked").filter(need_id__in=post_ids).values_list("id", "offer_id")
-    asked += await HelpMatch.filter(status="asked").filter(offer_id__in=post_ids).values_list("id", "need_id")
+    asked = await HelpMatch.filter(status=HelpMatchStatus.asked).filter(need_id__in=post_ids).values_list("id", "offer_id")
+    asked += await HelpMatch.filter(status=HelpMatchStatus.asked).filter(offer_id__in=post_ids).values_list("id", "need_id")
     if not asked:
         return
-    await HelpMatch.filter(id__in=[m for m, _ in asked]).update(status="declined")
+    await HelpMatch.filter(id__in=[m for m, _ in asked]).update(status=HelpMatchStatus.declined)
     others = [p for _, p in asked if p not in post_ids]
-    await HelpPost.filter(id__in=others, status="matched").update(status="open")
+    await HelpPost.filter(id__in=others, status=HelpStatus.matched).update(status=HelpStatus.open)
 
 
 # ------------------------------------------------------------------ listing
@@ -121,19 +122,19 @@ async def for_youth(qq: int) -> Listing:
     """Open posts in the circles the youth belongs to, their own posts, their pending matches."""
     cadre_ids = await ContactLink.filter(youth__qq=qq, status="confirmed").values_list("cadre_id", flat=True)
     open_posts = (
-        await HelpPost.filter(cadre_id__in=list(cadre_ids), status="open").order_by("-id").limit(LIST_LIMIT)
+        await HelpPost.filter(cadre_id__in=list(cadre_ids), status=HelpStatus.open).order_by("-id").limit(LIST_LIMIT)
     )
-    mine = await HelpPost.filter(qq=qq, status__not="closed").order_by("-id").limit(LIST_LIMIT)
+    mine = await HelpPost.filter(qq=qq, status__not=HelpStatus.closed).order_by("-id").limit(LIST_LIMIT)
     posts = {p.id: p for p in [*mine, *open_posts]}
     mine_ids = {p.id for p in mine}
-    matches = await HelpMatch.filter(status="asked").filter(need_id__in=list(mine_ids)) if mine_ids else []
-    matches += await HelpMatch.filter(status="asked").filter(offer_id__in=list(mine_ids)) if mine_ids else []
+    matches = await HelpMatch.filter(status=HelpMatchStatus.asked).filter(need_id__in=list(mine_ids)) if mine_ids else []
+    matches += await HelpMatch.filter(status=HelpMatchStatus.asked).filter(offer_id__in=list(mine_ids)) if mine_ids else []
     return Listing(sorted(posts.values(), key=lambda p: -p.id), mine_ids, matches, {})
 
 
 async def for_cadre(cadre: Cadre) -> Listing:
-    posts = await HelpPost.filter(cadre=cadre, status__in=["open", "matched"]).order_by("-id").limit(LIST_LIMIT * 2)
-    matches = await HelpMatch.filter(cadre=cadre, status="asked").order_by("-id").limit(LIST_LIMIT)
+    posts = await HelpPost.filter(cadre=cadre, status__in=[HelpStatus.open, HelpStatus.matched]).order_by("-id").limit(LIST_LIMIT * 2)
+    matches = await HelpMatch.filter(cadre=cadre, status=HelpMatchStatus.asked).order_by("-id").limit(LIST_LIMIT)
     names = await youth_labels([p.qq for p in posts if p.qq is not None])
     return Listing(posts, set(), matches, names)
 
@@ -164,14 +165,14 @@ async def match(cadre: Cadre, need_token: str | int | None, offer_token: str | i
     offer = await _circle_post(cadre, offer_token, "提供编号")
     if need.id == offer.id:
         raise Conflict(f"不能把互助 {ref(need.id)} 与它自己匹配，请写一条“需要”和一条“提供”")
-    if need.kind != "need" or offer.kind != "offer":
+    if need.kind != HelpKind.need or offer.kind != HelpKind.offer:
         raise UsageError(
             f"互助 {ref(need.id)} 是“{HELP_KIND_LABELS[need.kind]}”，{ref(offer.id)} 是“{HELP_KIND_LABELS[offer.kind]}”；"
             "请先写“需要”的编号，再写“提供”的编号"
         )
     for item in (need, offer):
-        if item.status != "open":
-            state = "已在匹配中" if item.status == "matched" else "已撤回"
+        if item.status != HelpStatus.open:
+            state = "已在匹配中" if item.status == HelpStatus.matched else "已撤回"
             raise Conflict(f"互助 {ref(item.id)} {state}，不能再匹配")
         if item.qq is None:
             raise Conflict(f"互助 {ref(item.id)} 的发布人已删除个人信息，不能匹配")
@@ -180,7 +181,7 @@ async def match(cadre: Cadre, need_token: str | int | None, offer_token: str | i
     now = clock.now()
     name = real_name(cadre.org, cadre.name)
     async with in_transaction():
-        taken = await HelpPost.filter(id__in=[need.id, offer.id], status="open").update(status="matched")
+        taken = await HelpPost.filter(id__in=[need.id, offer.id], status=HelpStatus.open).update(status=HelpStatus.matched)
         if taken != 2:
             raise Conflict("其中一条互助刚刚被匹配或撤回了，请发送 /互助 列表 查看后再试")
         found = await HelpMatch.create(cadre=cadre, need=need, offer=offer, created_at=now)
@@ -210,26 +211,26 @@ async def answer(qq: int, token: str | int | None, agree: bool) -> Answer:
     if found is None or qq not in (found.need.qq, found.offer.qq):
         raise NotFound(f"没有发给你的互助介绍 {ref(number)}")
     side = "need_answer" if found.need.qq == qq else "offer_answer"
-    if found.status != "asked":
-        state = "已经介绍成功" if found.status == "introduced" else "已经取消"
+    if found.status != HelpMatchStatus.asked:
+        state = "已经介绍成功" if found.status == HelpMatchStatus.introduced else "已经取消"
         raise Conflict(f"互助介绍 {ref(number)} {state}")
     if getattr(found, side) is not None:
         raise Conflict(f"你已经回复过互助介绍 {ref(number)} 了")
     other = found.offer if side == "need_answer" else found.need
     async with in_transaction():
-        changed = await HelpMatch.filter(id=found.id, status="asked", **{f"{side}__isnull": True}).update(
-            **{side: agree}, **({} if agree else {"status": "declined"})
+        changed = await HelpMatch.filter(id=found.id, status=HelpMatchStatus.asked, **{f"{side}__isnull": True}).update(
+            **{side: agree}, **({} if agree else {"status": HelpMatchStatus.declined})
         )
         if not changed:
             raise Conflict(f"互助介绍 {ref(number)} 刚刚有了变化，请稍后再试")
         if not agree:
-            await HelpPost.filter(id__in=[found.need_id, found.offer_id], status="matched").update(status="open")
+            await HelpPost.filter(id__in=[found.need_id, found.offer_id], status=HelpStatus.matched).update(status=HelpStatus.open)
             await _tell_declined(found, other)
             return Answer(found, "declined")
         await found.refresh_from_db()
         if not (found.need_answer and found.offer_answer):
             return Answer(found, "waiting")
-        if not await HelpMatch.filter(id=found.id, status="asked").update(status="introduced"):
+        if not await HelpMatch.filter(id=found.id, status=HelpMatchStatus.asked).update(status=HelpMatchStatus.introduced):
             return Answer(found, "waiting")
         await _introduce(found)
     return Answer(found, "introduced")

@@ -12,6 +12,7 @@ from datetime import timedelta
 from tortoise.transactions import in_transaction
 
 from models import Case, CaseEvent, HelpPost, OutboxMessage
+from models.enums import CaseEventKind, HelpStatus
 from plugins.core import clock
 from plugins.core.sql import fetch, in_list
 from plugins.requests.access import youth_label
@@ -28,12 +29,12 @@ async def anonymise(qq: int, youth_id: int | None) -> bool:
     """Runs inside the erasing transaction (plugins.contacts.links.erase_person)."""
     labels = [await youth_label(qq), f"QQ {qq}"]  # with the nickname first, then without
     cases = await Case.filter(youth_qq=qq).update(youth_qq=None, show_identity=False, rating_comment=None)
-    await CaseEvent.filter(actor_qq=qq, kind="rating").update(actor_qq=None, text=None)
-    await CaseEvent.filter(actor_qq=qq, kind="supplement").update(actor_qq=None)
+    await CaseEvent.filter(actor_qq=qq, kind=CaseEventKind.rating).update(actor_qq=None, text=None)
+    await CaseEvent.filter(actor_qq=qq, kind=CaseEventKind.supplement).update(actor_qq=None)
     posts = await HelpPost.filter(qq=qq).values_list("id", "content")
     if posts:
         ids = [p for p, _ in posts]
-        await HelpPost.filter(id__in=ids).update(qq=None, content="", status="closed")
+        await HelpPost.filter(id__in=ids).update(qq=None, content="", status=HelpStatus.closed)
         await cancel_matches(ids)
     replacements = [(label, GONE) for label in labels]
     for _, content in posts:
@@ -87,7 +88,7 @@ async def expire_content(days: int, help_days: int) -> tuple[int, int]:
         chunk = ids[i : i + 500]
         async with in_transaction():
             await CaseEvent.filter(case_id__in=chunk).update(text=None)
-            await CaseEvent.filter(case_id__in=chunk, kind__in=["supplement", "rating"]).update(actor_qq=None)
+            await CaseEvent.filter(case_id__in=chunk, kind__in=[CaseEventKind.supplement, CaseEventKind.rating]).update(actor_qq=None)
             await Case.filter(id__in=chunk).update(
                 content="", close_note=None, escalation_note=None, rating_comment=None,
                 youth_qq=None, show_identity=False, content_deleted_at=now,
@@ -97,6 +98,6 @@ async def expire_content(days: int, help_days: int) -> tuple[int, int]:
     ).values_list("id", flat=True)
     if old_posts:
         async with in_transaction():
-            await HelpPost.filter(id__in=old_posts).update(qq=None, content="", status="closed")
+            await HelpPost.filter(id__in=old_posts).update(qq=None, content="", status=HelpStatus.closed)
             await cancel_matches(old_posts)
     return len(ids), len(old_posts)

@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta
 
 from models import Case
+from models.enums import CaseStatus
 from plugins.requests.config import settings
 
 
@@ -26,7 +27,7 @@ def active_seconds(case: Case, now: datetime) -> float:
 
 
 def awaiting_first_answer(case: Case) -> bool:
-    return case.status == "open" and case.first_answer_at is None
+    return case.status == CaseStatus.open and case.first_answer_at is None
 
 
 def is_overdue(case: Case, now: datetime) -> bool:
