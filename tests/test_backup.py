@@ -95,3 +95,21 @@ def test_backup_and_restore_do_not_boot_nonebot_or_the_plugins(tmp_path) -> None
     env = {"PATH": "/usr/bin:/bin", "ENVIRONMENT": "ci", "DATABASE_URL": url}
     done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert done.stdout.strip().splitlines()[-1] == "0 [] True", done.stdout + done.stderr
+
+
+def test_migrate_and_import_start_no_nonebot_and_no_plugin(tmp_path) -> None:
+    """`python -m cli migrate` and `import` call the services directly: NoneBot is never
+    initialised, no plugin is loaded, nothing is registered (issue 14, no work at import)."""
+    roster = tmp_path / "orgs.csv"
+    roster.write_text("组织名称,上级组织,层级\n浙江省委,,省\n", encoding="utf-8")
+    url = f"sqlite://{tmp_path / 'bot.sqlite3'}"
+    probe = (
+        "import nonebot, cli.__main__ as m\n"
+        "from plugins.core.commands import all_commands\n"
+        "from plugins.core import schedule\n"
+        f"codes = [m.main(['migrate']), m.main(['import', {str(roster)!r}])]\n"
+        "print(codes, nonebot._driver is None, nonebot.get_loaded_plugins(), len(all_commands()), len(schedule._tasks))\n"
+    )
+    env = {"PATH": "/usr/bin:/bin", "ENVIRONMENT": "ci", "DATABASE_URL": url}
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip().splitlines()[-1] == "[0, 0] True set() 0 0", done.stdout + done.stderr

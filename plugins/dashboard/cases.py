@@ -11,8 +11,8 @@ from tortoise.expressions import Q
 from models import Case, CaseEvent
 from plugins.core import clock
 from plugins.core.actor import Actor
+from plugins.core.periods import Period
 from plugins.core.sql import fetch, subtree_sql
-from plugins.dashboard.periods import Period
 from plugins.identity.orgs import subtree_q
 from plugins.requests.access import can_see_identity, can_view
 from plugins.requests.problems import overdue_sql
@@ -60,6 +60,8 @@ def scope_q(actor: Actor) -> Q | None:
 @dataclass
 class CaseFilter:
     period: Period
+    period_key: str = "quarter"
+    """How the period is named in the URL (relative keys stay relative)."""
     category: str = ""
     status: str = ""
     escalated: str = ""  # "" | "yes" | "no"

@@ -20,8 +20,11 @@ def parse(values: Mapping) -> CaseFilter:
     category = str(values.get("category") or "")
     status = str(values.get("status") or "")
     escalated = str(values.get("escalated") or "")
+    key = str(values.get("period") or periods.DEFAULT)
+    period = periods.parse(key)
     return CaseFilter(
-        period=periods.parse(str(values.get("period") or "")),
+        period=period,
+        period_key=key if key in periods.WORDS else period.key,
         category=category if category in cases.CATEGORY_LABELS else "",
         status=status if status in cases.STATUS_FILTERS else "",
         escalated=escalated if escalated in ("yes", "no") else "",
@@ -30,7 +33,7 @@ def parse(values: Mapping) -> CaseFilter:
 
 
 def params(f: CaseFilter) -> dict[str, str]:
-    out = {"period": f.period.key}
+    out = {"period": f.period_key}
     for name in ("category", "status", "escalated"):
         if getattr(f, name):
             out[name] = getattr(f, name)

@@ -1,25 +1,25 @@
 """Confirming a period: the subtree's results are frozen as a snapshot."""
 
-import re
-
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from models import EvaluationPeriod, EvaluationResult, Organisation
-from plugins.core import clock
+from plugins.core import clock, periods
 from plugins.core.actor import Actor
 from plugins.core.errors import Conflict, Forbidden, UsageError
 from plugins.evaluation.evaluate import aggregate, evaluate
 from plugins.evaluation.inputs import Scope
 
-_PERIOD = re.compile(r"^(\d{4})(Q[1-4])?$")
-
 
 def parse_period(text: str) -> str:
-    period = text.strip().upper()
-    if not _PERIOD.match(period):
+    """A quarter or a year (2026Q4, 上季度, 2026, 今年…) as its key; months and 全部 are not periods."""
+    try:
+        period = periods.parse(text)
+    except UsageError:
+        period = None
+    if period is None or period.span not in (periods.Span.quarter, periods.Span.year):
         raise UsageError("周期写作 2026Q4（季度）或 2026（年度）")
-    return period
+    return period.key
 
 
 async def confirm(actor: Actor, period_text: str, org: Organisation) -> tuple[EvaluationPeriod, int]:

@@ -105,6 +105,10 @@ def run_cli(database_url: str, *args: str) -> subprocess.CompletedProcess:
     )
 
 
+SPAWNED: list[subprocess.Popen] = []
+"""Every bot process started by this test process (tests/e2e/conftest.py checks none outlives)."""
+
+
 def spawn_bot(
     database_url: str, port: int, access_token: str | None, clock_at: datetime | None = None,
     **extra: str,
@@ -119,6 +123,7 @@ def spawn_bot(
             env=bot_env(database_url, port, access_token, clock_path, **extra),
             stdout=log, stderr=subprocess.STDOUT,
         )
+    SPAWNED.append(process)
     return BotProcess(process, port, database_url, access_token, log_path, clock_path)
 
 

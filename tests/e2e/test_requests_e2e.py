@@ -1,8 +1,12 @@
 """Requests end to end through the OneBot simulator: submit → acknowledge → cadre notified →
 reply → close → rate; a group submission; escalation after the deadline (the bot's clock is
-moved); the problem list against the database; the .xlsx upload; mutual help with consent."""
+moved); the problem list against the database; the .xlsx upload; mutual help with consent.
+
+Every test starts its own bot on its own database and creates what it checks: none relies
+on numbers made by another."""
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -20,7 +24,7 @@ Y1, Y2, Y3 = 50001, 50002, 50003
 G = 830001
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 async def world(tmp_path_factory):
     url = e2e_database_url("lianqing_e2e_requests")
     folder = tmp_path_factory.mktemp("roster")
@@ -34,7 +38,7 @@ async def world(tmp_path_factory):
     stop_bot(process)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 async def sim(world):
     sim = OneBotSimulator(world["bot"].ws_url, access_token=world["bot"].access_token)
     sim.add_group(G, "杭州青年群", [(ZHANG, "张三", "owner"), (Y1, "小一"), (Y2, "小二"), (Y3, "小三")])
@@ -57,6 +61,30 @@ async def told(sim: OneBotSimulator, user: int, fragment: str, start: int) -> st
     return call.text
 
 
+def number(text: str) -> int:
+    """The record number a reply names first (#N)."""
+    return int(re.search(r"#(\d+)", text).group(1))
+
+
+async def three_cases(world, sim: OneBotSimulator) -> dict[str, int]:
+    """What the other tests check: a closed difficulty (Y1), a confusion raised in the group
+    (Y3, routed to the administrators), a suggestion escalated after five days (Y2)."""
+    await link(sim, Y1)
+    closed = number(await ask(sim, Y1, "/诉求 困难 食堂饭菜太贵了", "已收到"))
+    await ask(sim, ZHANG, f"/回复 {closed} 已向后勤反映，下周调整", "诉求")
+    await ask(sim, ZHANG, f"/办结 {closed} 价格已下调", "已办结")
+    await sim.ask_group(G, ZHANG, "/绑定本群")
+    await ask(sim, Y3, "/同意", "已记录你的同意")
+    group = number((await sim.ask_group(G, Y3, "/诉求 困惑 毕业后留杭还是回老家")).text)
+    await ask(sim, HANGZHOU_ADMIN, f"/回复 {group} 欢迎来团委面谈", f"已答复诉求 #{group}")
+    await link(sim, Y2)
+    start = len(sim.calls)
+    late = number(await ask(sim, Y2, "/诉求 建议 希望多办志愿活动", "已收到"))
+    world["bot"].set_clock(DEFAULT_NOW + timedelta(days=5, hours=1))
+    await told(sim, HANGZHOU_ADMIN, f"【诉求上报 #{late}】", start)
+    return {"closed": closed, "group": group, "late": late}
+
+
 async def link(sim: OneBotSimulator, youth: int) -> None:
     await ask(sim, youth, "/加入 1", "个人信息告知")
     await ask(sim, youth, "/同意", "已确认你与共青团杭州市委张三的联系")
@@ -66,25 +94,26 @@ async def test_submit_reply_close_rate(world, sim: OneBotSimulator) -> None:
     await link(sim, Y1)
     start = len(sim.calls)
     ack = await ask(sim, Y1, "/诉求 困难 食堂饭菜太贵了", "已收到")
-    assert "已收到，编号 #1，由 共青团杭州市委张三 跟进" in ack
-    assert db_rows(world["url"], 'SELECT youth_qq, category, status FROM "case" WHERE id = 1') == [(Y1, "difficulty", "open")]
-    notice = await told(sim, ZHANG, "【新诉求 #1】", start)
-    assert "食堂饭菜太贵了" in notice and "/回复 1" in notice
+    n = number(ack)
+    assert f"已收到，编号 #{n}，由 共青团杭州市委张三 跟进" in ack
+    assert db_rows(world["url"], f'SELECT youth_qq, category, status FROM "case" WHERE id = {n}') == [(Y1, "difficulty", "open")]
+    notice = await told(sim, ZHANG, f"【新诉求 #{n}】", start)
+    assert "食堂饭菜太贵了" in notice and f"/回复 {n}" in notice
 
     start = len(sim.calls)
-    assert "已答复诉求 #1" in await ask(sim, ZHANG, "/回复 1 已向后勤反映，下周调整", "诉求 #1")
-    answer = await told(sim, Y1, "【诉求 #1 的答复】", start)
+    assert f"已答复诉求 #{n}" in await ask(sim, ZHANG, f"/回复 {n} 已向后勤反映，下周调整", f"诉求 #{n}")
+    answer = await told(sim, Y1, f"【诉求 #{n} 的答复】", start)
     assert "共青团杭州市委张三" in answer and "已向后勤反映" in answer
 
     start = len(sim.calls)
-    assert "已办结" in await ask(sim, ZHANG, "/办结 1 价格已下调", "诉求 #1")
-    closing = await told(sim, Y1, "【诉求 #1 已办结】", start)
-    assert "价格已下调" in closing and "/评价 1" in closing
+    assert "已办结" in await ask(sim, ZHANG, f"/办结 {n} 价格已下调", f"诉求 #{n}")
+    closing = await told(sim, Y1, f"【诉求 #{n} 已办结】", start)
+    assert "价格已下调" in closing and f"/评价 {n}" in closing
 
-    assert "评分须为 1 到 5 的整数" in await ask(sim, Y1, "/评价 1 6", "评分")
-    assert "诉求 #1：5 分" in await ask(sim, Y1, "/评价 1 5 很及时", "评价")
-    assert "只能评价一次" in await ask(sim, Y1, "/评价 1 4", "评价")
-    assert db_rows(world["url"], 'SELECT status, rating, rating_comment FROM "case" WHERE id = 1') == [("closed", 5, "很及时")]
+    assert "评分须为 1 到 5 的整数" in await ask(sim, Y1, f"/评价 {n} 6", "评分")
+    assert f"诉求 #{n}：5 分" in await ask(sim, Y1, f"/评价 {n} 5 很及时", "评价")
+    assert "只能评价一次" in await ask(sim, Y1, f"/评价 {n} 4", "评价")
+    assert db_rows(world["url"], f'SELECT status, rating, rating_comment FROM "case" WHERE id = {n}') == [("closed", 5, "很及时")]
 
 
 async def test_group_submission_stays_private(world, sim: OneBotSimulator) -> None:
@@ -92,38 +121,40 @@ async def test_group_submission_stays_private(world, sim: OneBotSimulator) -> No
     await ask(sim, Y3, "/同意", "已记录你的同意")  # nothing about a youth is stored before this
     start = len(sim.calls)
     ack = await sim.ask_group(G, Y3, "/诉求 困惑 毕业后留杭还是回老家")
-    assert "已收到，编号 #2，由 共青团杭州市委管理员 跟进" in ack.text
+    n = number(ack.text)
+    assert f"已收到，编号 #{n}，由 共青团杭州市委管理员 跟进" in ack.text
     assert "留杭" not in ack.text
     assert all("留杭" not in c.text for c in sim.calls[start:] if is_group_to(c, G))
     assert "毕业后留杭还是回老家" in await told(sim, Y3, "你在群里提出的诉求已记录", start)
-    admin_notice = await told(sim, HANGZHOU_ADMIN, "【新诉求 #2】", start)
+    admin_notice = await told(sim, HANGZHOU_ADMIN, f"【新诉求 #{n}】", start)
     assert "匿名" in admin_notice and str(Y3) not in admin_notice
     start = len(sim.calls)
-    await ask(sim, HANGZHOU_ADMIN, "/回复 2 欢迎来团委面谈", "已答复诉求 #2")
-    assert "欢迎来团委面谈" in await told(sim, Y3, "【诉求 #2 的答复】", start)
+    await ask(sim, HANGZHOU_ADMIN, f"/回复 {n} 欢迎来团委面谈", f"已答复诉求 #{n}")
+    assert "欢迎来团委面谈" in await told(sim, Y3, f"【诉求 #{n} 的答复】", start)
 
 
 async def test_escalation_after_the_deadline(world, sim: OneBotSimulator) -> None:
     await link(sim, Y2)
     start = len(sim.calls)
-    await ask(sim, Y2, "/诉求 建议 希望多办志愿活动", "编号 #3")
-    await told(sim, ZHANG, "【新诉求 #3】", start)
+    n = number(await ask(sim, Y2, "/诉求 建议 希望多办志愿活动", "已收到"))
+    await told(sim, ZHANG, f"【新诉求 #{n}】", start)
 
     start = len(sim.calls)
     world["bot"].set_clock(DEFAULT_NOW + timedelta(days=5, hours=1))
-    escalated = await told(sim, HANGZHOU_ADMIN, "【诉求上报 #3】", start)
+    escalated = await told(sim, HANGZHOU_ADMIN, f"【诉求上报 #{n}】", start)
     assert "希望多办志愿活动" in escalated and "匿名" in escalated and str(Y2) not in escalated
-    assert "超过 48 小时未答复" in await told(sim, ZHANG, "【提醒】诉求 #3", start)
-    assert "/诉求 署名 3" in await told(sim, Y2, "你的诉求 #3 已上报", start)
-    rows = db_rows(world["url"], 'SELECT escalated_at IS NOT NULL, reminded_at IS NOT NULL FROM "case" WHERE id = 3')
+    assert "超过 48 小时未答复" in await told(sim, ZHANG, f"【提醒】诉求 #{n}", start)
+    assert f"/诉求 署名 {n}" in await told(sim, Y2, f"你的诉求 #{n} 已上报", start)
+    rows = db_rows(world["url"], f'SELECT escalated_at IS NOT NULL, reminded_at IS NOT NULL FROM "case" WHERE id = {n}')
     assert [tuple(bool(v) for v in r) for r in rows] == [(True, True)]
-    # Cases answered in time were neither reminded nor escalated.
-    assert db_rows(world["url"], 'SELECT COUNT(*) FROM "case" WHERE escalated_at IS NOT NULL') == [(1,)]
 
 
 async def test_problem_list_counts_match_the_cases(world, sim: OneBotSimulator) -> None:
+    made = await three_cases(world, sim)
     by_category = dict(db_rows(world["url"], 'SELECT category, COUNT(*) FROM "case" GROUP BY category'))
     assert by_category == {"difficulty": 1, "confusion": 1, "suggestion": 1}
+    # Cases answered in time were neither reminded nor escalated.
+    assert db_rows(world["url"], 'SELECT COUNT(*) FROM "case" WHERE escalated_at IS NOT NULL') == [(1,)]
     mine = await ask(sim, ZHANG, "/清单 2026Q4", "【问题清单】")
     assert "【问题清单】共青团杭州市委张三｜2026年第4季度" in mine
     assert "诉求 2 件：未办结 1，超时未答复 1，已上报 1，已办结 1" in mine
@@ -132,12 +163,14 @@ async def test_problem_list_counts_match_the_cases(world, sim: OneBotSimulator) 
     admin = await ask(sim, HANGZHOU_ADMIN, "/清单 2026Q4", "【问题清单】")
     assert "诉求 3 件：未办结 2，超时未答复 1，已上报 1，已办结 1" in admin
     assert "思想困惑：1 件（未办结 1，超时 0，上报 0，办结 0）" in admin
-    assert "上报事项（1 件）：" in admin and "#3 意见建议｜杭州市委" in admin and "匿名｜希望多办志愿活动" in admin
+    late = made["late"]
+    assert "上报事项（1 件）：" in admin and f"#{late} 意见建议｜杭州市委" in admin and "匿名｜希望多办志愿活动" in admin
     ningbo = await ask(sim, 30003, "/清单 2026Q4", "【问题清单】")
     assert "诉求 0 件" in ningbo and "志愿" not in ningbo
 
 
 async def test_export_uploads_an_xlsx(world, sim: OneBotSimulator) -> None:
+    made = await three_cases(world, sim)
     start = len(sim.calls)
     reply = await ask(sim, HANGZHOU_ADMIN, "/清单 导出 2026Q4", "问题清单")
     assert "已发送问题清单文件" in reply and "3 件诉求" in reply
@@ -150,7 +183,7 @@ async def test_export_uploads_an_xlsx(world, sim: OneBotSimulator) -> None:
     book = load_workbook(io.BytesIO(sim.files[-1].data))
     assert book.sheetnames == ["汇总", "诉求"]
     rows = list(book["诉求"].iter_rows(values_only=True))
-    assert [r[0] for r in rows[1:]] == [3, 1, 2]  # the overdue case first
+    assert [r[0] for r in rows[1:]] == [made["late"], made["closed"], made["group"]]  # the overdue case first
     contents = [r[rows[0].index("内容")] for r in rows[1:]]
     assert contents == ["希望多办志愿活动", "食堂饭菜太贵了", "毕业后留杭还是回老家"]
     assert all(r[rows[0].index("提出人")] == "匿名" for r in rows[1:])
@@ -160,6 +193,8 @@ async def test_export_uploads_an_xlsx(world, sim: OneBotSimulator) -> None:
 
 
 async def test_mutual_help_with_consent_on_both_sides(world, sim: OneBotSimulator) -> None:
+    await link(sim, Y1)
+    await link(sim, Y2)
     start = len(sim.calls)
     assert "已发布互助 #1（需要）" in await ask(sim, Y1, "/互助 需要 想找人练英语口语", "互助")
     assert "已发布互助 #2（提供）" in await ask(sim, Y2, "/互助 提供 可以陪练英语口语", "互助")

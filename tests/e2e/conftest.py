@@ -1,0 +1,43 @@
+"""End-to-end tests leave nothing running: a bot process that outlives its test fails the run."""
+
+import pytest
+
+from tests.e2e.botproc import SPAWNED
+
+
+@pytest.fixture(autouse=True)
+def no_bot_outlives_its_test(request):
+    before = len(SPAWNED)
+    yield
+    alive = [p for p in SPAWNED[before:] if p.poll() is None]
+    # Module-scoped fixtures stop their bot after the module's last test: only what this
+    # test started by itself must be gone now.
+    shared = {id(p) for p in _module_bots(request)}
+    leftover = [p for p in alive if id(p) not in shared]
+    for p in leftover:
+        p.kill()
+        p.wait()
+    assert not leftover, f"{len(leftover)} bot process(es) outlived {request.node.name}"
+
+
+def _module_bots(request) -> list:
+    bots = []
+    for name in request.fixturenames:
+        fixture = request._fixturemanager.getfixturedefs(name, request.node)
+        if fixture and fixture[-1].scope == "module":
+            value = request.getfixturevalue(name)
+            if isinstance(value, dict) and "bot" in value:
+                bots.append(value["bot"].process)
+            elif hasattr(value, "process"):
+                bots.append(value.process)
+    return bots
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    alive = [p for p in SPAWNED if p.poll() is None]
+    for p in alive:
+        p.kill()
+        p.wait()
+    if alive:
+        print(f"\n{len(alive)} bot process(es) were still running at the end of the session")
+        session.exitstatus = 1
