@@ -30,4 +30,4 @@ def choices(today: date | None = None) -> list[tuple[str, str]]:
     """(key, label) pairs for the period selector."""
     today = today or clock.today()
     fixed = [(key, word) for key, word in WORDS.items() if key != "last_year"]
-    return fixed + [(str(today.year - 1), f"{today.year - 1}年")]
+    return [*fixed, (str(today.year - 1), f"{today.year - 1}年")]
