@@ -187,8 +187,8 @@ async def test_any_event_payload_is_handled_without_an_uncaught_error(payload: d
         found = split_command(event.get_message())
         if found is not None:
             await run_command(CommandContext(bot=bot, event=event, command=found[0], args=found[1]))
-    elif events.wants_notice(event):
-        await events.handle_notice(bot, event)
+    elif events.wants(event):
+        await events.handle(bot, event)
     for message in bot.sent:
         assert message.extract_plain_text() != FAILED
     assert caplog_errors() == []

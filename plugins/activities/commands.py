@@ -6,19 +6,8 @@ from models.enums import ActivityKind
 from plugins.activities import reminders, service
 from plugins.activities.config import settings
 from plugins.core import clock, periods
-from plugins.core.commands import (
-    ADMIN,
-    CADRE,
-    EVERYONE,
-    Choice,
-    DateArg,
-    Int,
-    Org,
-    Ref,
-    Text,
-    Word,
-    command,
-)
+from plugins.core.actor import ADMIN, CADRE, EVERYONE
+from plugins.core.commands import Choice, DateArg, Int, Org, Ref, Text, Word, command
 from plugins.core.context import CommandContext
 from plugins.core.text import ref
 from plugins.identity.orgs import real_name
@@ -26,19 +15,15 @@ from plugins.identity.orgs import real_name
 KIND = Choice("类型", options=tuple((label, kind) for kind, label in ActivityKind.labels().items()))
 
 
-def _cadre(ctx: CommandContext):
-    assert ctx.actor.cadre is not None
-    return ctx.actor.cadre
-
 
 @command("活动", "列表", role=CADRE, summary="最近记录的活动及参加人数", example="/活动 列表")
 async def list_cmd(ctx: CommandContext) -> None:
-    await ctx.reply(await _list_text(_cadre(ctx)))
+    await ctx.reply(await _list_text(ctx.cadre))
 
 
 @command("活动", "进度", role=CADRE, summary="本季度、本年度的活动完成情况", example="/活动 进度")
 async def progress_cmd(ctx: CommandContext) -> None:
-    await ctx.reply(await _progress_text(_cadre(ctx)))
+    await ctx.reply(await _progress_text(ctx.cadre))
 
 
 @command(
@@ -46,7 +31,7 @@ async def progress_cmd(ctx: CommandContext) -> None:
     summary="补记未签到的参加人数", example="/活动 人数 3 25",
 )
 async def head_count_cmd(ctx: CommandContext, number: int, count: int) -> None:
-    activity = await service.set_head_count(_cadre(ctx), number, count)
+    activity = await service.set_head_count(ctx.cadre, number, count)
     await ctx.reply(f"已记录活动 {ref(activity.id)} 另有 {activity.head_count} 人参加（未签到）。")
 
 
@@ -63,7 +48,7 @@ async def overview_cmd(ctx: CommandContext, org) -> None:
     private="签到名单只在私聊中查看，请私聊我发送 {sent}",
 )
 async def detail_cmd(ctx: CommandContext, number: int) -> None:
-    await ctx.reply(await _detail_text(_cadre(ctx), number))
+    await ctx.reply(await _detail_text(ctx.cadre, number))
 
 
 @command(
@@ -71,7 +56,7 @@ async def detail_cmd(ctx: CommandContext, number: int) -> None:
     summary="记录活动并获得签到码（类型：线下活动、面对面、调研）", example="/活动 线下活动 12-05 社区志愿服务 文三路社区",
 )
 async def record_cmd(ctx: CommandContext, kind: ActivityKind, day: date, title: str, place: str | None) -> None:
-    activity = await service.record(_cadre(ctx), kind, day, title, place)
+    activity = await service.record(ctx.cadre, kind, day, title, place)
     where = f"，地点：{activity.place}" if activity.place else ""
     await ctx.reply(
         f"已记录活动 {ref(activity.id)}：{service.KIND_LABELS[activity.kind]}「{activity.title}」，"

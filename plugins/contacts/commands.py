@@ -8,7 +8,8 @@ from models.enums import FIELD_LABELS, Field
 from plugins.contacts import consent, groups, links, stats
 from plugins.contacts.texts import FIELD_WORDS, consent_notice, group_notice
 from plugins.core import clock
-from plugins.core.commands import ADMIN, CADRE, EVERYONE, QQ, YOUTH, CadreArg, Choice, Org, command
+from plugins.core.actor import ADMIN, CADRE, EVERYONE, YOUTH
+from plugins.core.commands import QQ, CadreArg, Choice, Org, command
 from plugins.core.context import CommandContext
 from plugins.core.dispatcher import run_command
 from plugins.core.errors import Conflict, Forbidden, UsageError
@@ -200,8 +201,7 @@ async def leave_cmd(ctx: CommandContext, cadre) -> None:
 
 @command("邀请", QQ("QQ"), role=CADRE, summary="私信邀请一位青年确认联系（每天有限额）", example="/邀请 12345678")
 async def invite_cmd(ctx: CommandContext, qq: int) -> None:
-    assert ctx.actor.cadre is not None
-    left = await links.invite(ctx.actor.cadre, qq)
+    left = await links.invite(ctx.cadre, qq)
     note = ""
     if not await reachable(qq):
         note = (
@@ -215,8 +215,7 @@ async def invite_cmd(ctx: CommandContext, qq: int) -> None:
 
 @command("联系人", role=CADRE, summary="已确认联系人数与目标、可联系人数、领域分布、趋势", example="/联系人")
 async def contacts_cmd(ctx: CommandContext) -> None:
-    cadre = ctx.actor.cadre
-    assert cadre is not None
+    cadre = ctx.cadre
     info = await stats.cadre_contacts(cadre, await target_for(cadre))
     await ctx.reply(_summary_text(real_name(cadre.org, cadre.name), info))
 
@@ -226,8 +225,7 @@ async def contacts_cmd(ctx: CommandContext) -> None:
     private="联系青年名单只在私聊中查看，请私聊我发送 /联系人 明细",
 )
 async def contacts_detail_cmd(ctx: CommandContext) -> None:
-    assert ctx.actor.cadre is not None
-    await ctx.reply(await _detail_text(ctx.actor.cadre))
+    await ctx.reply(await _detail_text(ctx.cadre))
 
 
 def _field_label(value: str | None) -> str:

@@ -18,14 +18,14 @@ from models import (
     OutboxMessage,
     Youth,
 )
-from models.enums import FIELD_LABELS, Field, LinkStatus, parse_label
+from models.enums import FIELD_LABELS, Field, LinkStatus
 from plugins.contacts import consented, optout
 from plugins.contacts.config import settings
-from plugins.contacts.texts import FIELD_WORDS, INVITATION
+from plugins.contacts.texts import INVITATION
 from plugins.core import clock
-from plugins.core.errors import Conflict, NotFound, UsageError
+from plugins.core.errors import Conflict, NotFound
 from plugins.core.sql import execute
-from plugins.core.text import clean, ref
+from plugins.core.text import choose, clean, ref
 from plugins.identity.orgs import real_name
 from plugins.outbox import enqueue
 
@@ -44,10 +44,7 @@ def on_erase(eraser: Eraser) -> Eraser:
 
 
 def parse_field(text: str) -> Field:
-    field = parse_label(Field, FIELD_LABELS, text)
-    if field is None:
-        raise UsageError(f"领域须为 {FIELD_WORDS} 之一")
-    return field
+    return choose(FIELD_LABELS, text, "领域")
 
 
 async def is_staff(qq: int) -> bool:

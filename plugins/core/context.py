@@ -11,10 +11,12 @@ from nonebot.adapters.onebot.v11 import (
 )
 from nonebot.log import logger
 
+from models import Cadre
 from plugins.core import flood
 from plugins.core.actor import Actor
 from plugins.core.bots import is_superuser
 from plugins.core.commands import Command, Form
+from plugins.core.errors import Forbidden
 from plugins.core.text import is_number, plain
 
 
@@ -32,6 +34,13 @@ class CommandContext:
 
     def __post_init__(self) -> None:
         self.text = self.args.extract_plain_text().strip()
+
+    @property
+    def cadre(self) -> Cadre:
+        """The sender's cadre record; the dispatcher let only cadres reach a cadre form."""
+        if self.actor.cadre is None:
+            raise Forbidden("这条指令只供已认证的团干部使用。团干部请先发送 /注册 <姓名> <组织> <类别>")
+        return self.actor.cadre
 
     @property
     def user_id(self) -> int:

@@ -87,10 +87,8 @@ async def _wanted(event: Event) -> bool:
     if isinstance(event, MessageEvent):
         events.observe(event)
         return split_command(event.get_message()) is not None or events.wants_private_text(event)
-    if isinstance(event, NoticeEvent):
-        return events.wants_notice(event)
-    if isinstance(event, RequestEvent):
-        return events.wants_request(event)
+    if isinstance(event, NoticeEvent | RequestEvent):
+        return events.wants(event)
     return False
 
 
@@ -100,11 +98,8 @@ def install() -> None:
 
 
 async def _dispatch(bot: Bot, event: Event) -> None:
-    if isinstance(event, NoticeEvent):
-        await events.handle_notice(bot, event)
-        return
-    if isinstance(event, RequestEvent):
-        await events.handle_request(bot, event)
+    if isinstance(event, NoticeEvent | RequestEvent):
+        await events.handle(bot, event)
         return
     if not isinstance(event, MessageEvent):
         return

@@ -16,7 +16,7 @@ plugins/core/dispatcher.py calls these subscribers itself:
 """
 
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from nonebot.adapters.onebot.v11 import (
     Bot,
@@ -33,13 +33,14 @@ if TYPE_CHECKING:
 MessageObserver = Callable[[MessageEvent], None]
 NoticeHandler = Callable[[Bot, NoticeEvent], Awaitable[None]]
 RequestHandler = Callable[[Bot, RequestEvent], Awaitable[None]]
+Handler = Callable[[Bot, Any], Awaitable[None]]
 
 PrivateTextHandler = Callable[[Bot, PrivateMessageEvent], Awaitable[bool]]
 ConsentGate = Callable[["CommandContext"], Awaitable[bool]]
 
 _observers: list[MessageObserver] = []
-_notice_handlers: dict[str, list[NoticeHandler]] = {}
-_request_handlers: dict[str, list[RequestHandler]] = {}
+_handlers: dict[tuple[str, str], list[Handler]] = {}
+"""(post type, notice or request type) -> handlers."""
 _private_text: list[tuple[Callable[[int], bool], PrivateTextHandler]] = []
 _consent_gate: ConsentGate | None = None
 
@@ -62,22 +63,39 @@ def observe_messages(observer: MessageObserver) -> MessageObserver:
     return observer
 
 
-def on_notice_type(*notice_types: str) -> Callable[[NoticeHandler], NoticeHandler]:
-    def decorator(handler: NoticeHandler) -> NoticeHandler:
-        for notice_type in notice_types:
-            _notice_handlers.setdefault(notice_type, []).append(handler)
+def _subscribe(post_type: str, kinds: tuple[str, ...]) -> Callable[[Handler], Handler]:
+    def decorator(handler: Handler) -> Handler:
+        for kind in kinds:
+            _handlers.setdefault((post_type, kind), []).append(handler)
         return handler
 
     return decorator
+
+
+def on_notice_type(*notice_types: str) -> Callable[[NoticeHandler], NoticeHandler]:
+    return _subscribe("notice", notice_types)
 
 
 def on_request_type(*request_types: str) -> Callable[[RequestHandler], RequestHandler]:
-    def decorator(handler: RequestHandler) -> RequestHandler:
-        for request_type in request_types:
-            _request_handlers.setdefault(request_type, []).append(handler)
-        return handler
+    return _subscribe("request", request_types)
 
-    return decorator
+
+def _key(event: NoticeEvent | RequestEvent) -> tuple[str, str]:
+    if isinstance(event, NoticeEvent):
+        return "notice", event.notice_type
+    return "request", event.request_type
+
+
+def wants(event: NoticeEvent | RequestEvent) -> bool:
+    return _key(event) in _handlers
+
+
+async def handle(bot: Bot, event: NoticeEvent | RequestEvent) -> None:
+    for handler in _handlers.get(_key(event), ()):
+        try:
+            await handler(bot, event)
+        except Exception as e:
+            logger.opt(exception=e).warning(f"{event.post_type} handler {handler.__qualname__} failed")
 
 
 def on_private_text(wants: Callable[[int], bool]) -> Callable[[PrivateTextHandler], PrivateTextHandler]:
@@ -117,27 +135,3 @@ def observe(event: MessageEvent) -> None:
             observer(event)
         except Exception as e:  # an observer must never disturb the chat
             logger.opt(exception=e).warning(f"message observer {observer.__qualname__} failed")
-
-
-def wants_notice(event: NoticeEvent) -> bool:
-    return event.notice_type in _notice_handlers
-
-
-async def handle_notice(bot: Bot, event: NoticeEvent) -> None:
-    for handler in _notice_handlers.get(event.notice_type, ()):
-        try:
-            await handler(bot, event)
-        except Exception as e:
-            logger.opt(exception=e).warning(f"notice handler {handler.__qualname__} failed")
-
-
-def wants_request(event: RequestEvent) -> bool:
-    return event.request_type in _request_handlers
-
-
-async def handle_request(bot: Bot, event: RequestEvent) -> None:
-    for handler in _request_handlers.get(event.request_type, ()):
-        try:
-            await handler(bot, event)
-        except Exception as e:
-            logger.opt(exception=e).warning(f"request handler {handler.__qualname__} failed")

@@ -1,6 +1,7 @@
 """/帮助: what the sender may type, from the declarations of every command."""
 
-from plugins.core.commands import EVERYONE, Word, command, command_help, help_text, lookup
+from plugins.core.actor import EVERYONE
+from plugins.core.commands import Word, command, command_help, help_text, lookup
 from plugins.core.context import CommandContext
 from plugins.core.errors import NotFound
 

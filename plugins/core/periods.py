@@ -58,13 +58,7 @@ class Period:
     @property
     def label(self) -> str:
         """How a person reads it: 2026年11月, 2026年第4季度, 2026年, 全部."""
-        if self.first is None:
-            return "全部"
-        if self.span is Span.month:
-            return f"{self.first.year}年{self.first.month}月"
-        if self.span is Span.quarter:
-            return f"{self.first.year}年第{quarter_of(self.first)}季度"
-        return f"{self.first.year}年"
+        return _written(self, 1)
 
     @property
     def start(self) -> datetime | None:
@@ -139,14 +133,23 @@ def month_after_quarter(day: date) -> date:
     return after
 
 
-def format_key(period: Period) -> str:
+_WRITTEN = {
+    Span.month: ("{y}-{m:02d}", "{y}年{m}月"),
+    Span.quarter: ("{y}Q{q}", "{y}年第{q}季度"),
+    Span.year: ("{y}", "{y}年"),
+}
+
+
+def _written(period: Period, form: int) -> str:
+    """The key (form 0) or the label (form 1) of a period."""
     if period.first is None:
         return "全部"
-    if period.span is Span.month:
-        return f"{period.first.year}-{period.first.month:02d}"
-    if period.span is Span.quarter:
-        return f"{period.first.year}Q{quarter_of(period.first)}"
-    return str(period.first.year)
+    first = period.first
+    return _WRITTEN[period.span][form].format(y=first.year, m=first.month, q=quarter_of(first))
+
+
+def format_key(period: Period) -> str:
+    return _written(period, 0)
 
 
 def parse(text: str | None, today: date | None = None, *, default: str = "本月") -> Period:

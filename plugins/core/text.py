@@ -8,6 +8,8 @@ import re
 
 from nonebot.adapters.onebot.v11 import Message, MessageSegment
 
+from plugins.core.errors import UsageError
+
 _REF = re.compile(r"^[#＃]?(\d{1,9})$", re.ASCII)
 _QQ = re.compile(r"^[1-9]\d{4,11}$", re.ASCII)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
@@ -42,3 +44,13 @@ def parse_qq(token: str) -> int | None:
 def clean(text: str, limit: int) -> str:
     """Strip control and bidi characters and surrounding space; cut to `limit`."""
     return _CONTROL.sub("", text).strip()[:limit]
+
+
+def choose(labels: dict, text: str, what: str):
+    """The member of an enum whose Chinese label (or glossary name) is `text`, else the
+    one-line answer naming every label, e.g. 领域须为 学生、企业职工… 之一."""
+    word = text.strip()
+    for member, label in labels.items():
+        if word in (label, member.value):
+            return member
+    raise UsageError(f"{what}须为 {'、'.join(labels.values())} 之一")

@@ -1,6 +1,7 @@
 """/登录 and /退出登录: the chat side of the dashboard's sign-in."""
 
-from plugins.core.commands import ADMIN, CADRE, command
+from plugins.core.actor import ADMIN, CADRE
+from plugins.core.commands import command
 from plugins.core.context import CommandContext
 from plugins.dashboard import tokens
 from plugins.dashboard.config import settings

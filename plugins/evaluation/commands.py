@@ -2,18 +2,8 @@
 
 from models import Cadre, Organisation
 from plugins.contacts.stats import cadre_contacts
-from plugins.core.commands import (
-    ADMIN,
-    CADRE,
-    EVERYONE,
-    CadreArg,
-    Choice,
-    Int,
-    Org,
-    Word,
-    command,
-    resolver,
-)
+from plugins.core.actor import ADMIN, CADRE, EVERYONE
+from plugins.core.commands import CadreArg, Choice, Int, Org, Word, command, resolver
 from plugins.core.context import CommandContext
 from plugins.core.errors import Forbidden, UsageError
 from plugins.core.files import send_file

@@ -2,20 +2,8 @@
 
 from models.enums import ApplicationStatus, CadreCategory, OrgLevel
 from plugins.core import clock
-from plugins.core.actor import Actor
-from plugins.core.commands import (
-    ADMIN,
-    CADRE,
-    EVERYONE,
-    QQ,
-    YOUTH,
-    Int,
-    Org,
-    Ref,
-    Text,
-    Word,
-    command,
-)
+from plugins.core.actor import ADMIN, CADRE, EVERYONE, YOUTH, Actor
+from plugins.core.commands import QQ, Int, Org, Ref, Text, Word, command
 from plugins.core.context import CommandContext
 from plugins.core.text import ref
 from plugins.identity import admins, orgs, registration
@@ -24,11 +12,6 @@ from plugins.outbox import enqueue
 
 LIST_LIMIT = 60
 
-
-def _cadre(ctx: CommandContext):
-    """The sender's cadre record (the dispatcher checked the role)."""
-    assert ctx.actor.cadre is not None
-    return ctx.actor.cadre
 
 
 # ------------------------------------------------------------------ /注册
@@ -130,7 +113,7 @@ async def _pending_text(actor: Actor) -> str:
 
 @command("联系方式", role=CADRE, summary="查看你公开的联系方式", example="/联系方式")
 async def channels_cmd(ctx: CommandContext) -> None:
-    await ctx.reply(channels_text(_cadre(ctx)))
+    await ctx.reply(channels_text(ctx.cadre))
 
 
 @command(
@@ -150,7 +133,7 @@ async def weibo_cmd(ctx: CommandContext, value: str) -> None:
 
 
 async def _set_channel(ctx: CommandContext, kind: str, value: str) -> None:
-    stored = await set_channel(_cadre(ctx), kind, value)
+    stored = await set_channel(ctx.cadre, kind, value)
     if stored is None:
         await ctx.reply(f"已撤下你的{kind}。")
     else:
@@ -159,7 +142,7 @@ async def _set_channel(ctx: CommandContext, kind: str, value: str) -> None:
 
 @command("名片", role=CADRE, summary="在本群亮明团干部身份和联系方式", example="/名片")
 async def card_cmd(ctx: CommandContext) -> None:
-    await ctx.reply(await card_text(_cadre(ctx)))
+    await ctx.reply(await card_text(ctx.cadre))
 
 
 @command("我的", role=EVERYONE, summary="查看自己的身份、编号和状态", example="/我的")

@@ -13,12 +13,11 @@ from models.enums import (
     ApplicationStatus,
     CadreCategory,
     CadreSource,
-    parse_label,
 )
 from plugins.core import clock
 from plugins.core.actor import Actor
 from plugins.core.errors import Conflict, Forbidden, NotFound, UsageError
-from plugins.core.text import clean, ref
+from plugins.core.text import choose, clean, ref
 from plugins.identity.orgs import find_org, real_name, subtree_q
 
 CATEGORY_WORDS = "、".join(CADRE_CATEGORY_LABELS.values())
@@ -37,10 +36,7 @@ def validate_person_name(text: str) -> str:
 
 
 def parse_category(text: str) -> CadreCategory:
-    category = parse_label(CadreCategory, CADRE_CATEGORY_LABELS, text)
-    if category is None:
-        raise UsageError(f"类别须为 {CATEGORY_WORDS} 之一")
-    return category
+    return choose(CADRE_CATEGORY_LABELS, text, "类别")
 
 
 @dataclass

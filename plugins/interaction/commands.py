@@ -3,7 +3,8 @@
 from nonebot.log import logger
 
 from plugins.core import clock
-from plugins.core.commands import CADRE, Ref, Text, command
+from plugins.core.actor import CADRE
+from plugins.core.commands import Ref, Text, command
 from plugins.core.context import CommandContext
 from plugins.core.errors import Conflict, UsageError
 from plugins.core.text import plain, ref
@@ -12,19 +13,14 @@ from plugins.interaction import activity, topics
 from plugins.outbox import enqueue
 
 
-def _cadre(ctx: CommandContext):
-    assert ctx.actor.cadre is not None
-    return ctx.actor.cadre
-
-
 @command("话题", "列表", role=CADRE, summary="最近的话题及回复、参与人数", example="/话题 列表")
 async def topic_list_cmd(ctx: CommandContext) -> None:
-    await ctx.reply(await _list_text(_cadre(ctx)))
+    await ctx.reply(await _list_text(ctx.cadre))
 
 
 @command("话题", "结束", Ref("编号", noun="话题"), role=CADRE, summary="结束话题，之后的发言不再计入", example="/话题 结束 3")
 async def topic_close_cmd(ctx: CommandContext, number: int) -> None:
-    topic = await topics.close_topic(_cadre(ctx), number)
+    topic = await topics.close_topic(ctx.cadre, number)
     await ctx.reply(f"话题 {ref(topic.id)} 已结束，之后的发言不再计入讨论。")
 
 
@@ -33,12 +29,12 @@ async def topic_close_cmd(ctx: CommandContext, number: int) -> None:
     example="/话题 全部 周末志愿服务去哪儿？",
 )
 async def topic_everywhere_cmd(ctx: CommandContext, text: str) -> None:
-    await _post_everywhere(ctx, _cadre(ctx), text)
+    await _post_everywhere(ctx, ctx.cadre, text)
 
 
 @command("话题", Ref("编号", noun="话题"), role=CADRE, summary="一个话题的回复数、参与人数、是否已答复", example="/话题 3")
 async def topic_summary_cmd(ctx: CommandContext, number: int) -> None:
-    await ctx.reply(_summary_text(await topics.summary(_cadre(ctx), number)))
+    await ctx.reply(_summary_text(await topics.summary(ctx.cadre, number)))
 
 
 @command(
@@ -47,7 +43,7 @@ async def topic_summary_cmd(ctx: CommandContext, number: int) -> None:
     example="/话题 周末志愿服务去哪儿？",
 )
 async def topic_post_cmd(ctx: CommandContext, text: str) -> None:
-    await _post_here(ctx, _cadre(ctx), text)
+    await _post_here(ctx, ctx.cadre, text)
 
 
 async def _post_here(ctx: CommandContext, cadre, text: str) -> None:
@@ -128,7 +124,7 @@ def _summary_text(s: topics.TopicSummary) -> str:
 
 @command("互动", role=CADRE, summary="近 30 天的线上互动：发言天数、话题、回复、答复青年的次数和用时", example="/互动")
 async def activity_cmd(ctx: CommandContext) -> None:
-    cadre = _cadre(ctx)
+    cadre = ctx.cadre
     a = await activity.activity(cadre)
     median = activity.fmt_duration(a.median_seconds) if a.median_seconds is not None else "—"
     await ctx.reply(

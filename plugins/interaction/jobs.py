@@ -7,35 +7,27 @@ from datetime import timedelta
 from models import Exchange, MessageCount
 from plugins.core import clock
 from plugins.core.config import settings as core_settings
+from plugins.core.loops import Loop
 from plugins.interaction import recorder, topics
-from plugins.interaction.config import Config
-
-_task: asyncio.Task | None = None
+from plugins.interaction.config import Config, settings
 
 
-async def _loop(seconds: float) -> None:
+async def _loop() -> None:
     while True:
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(recorder.urgent.wait(), seconds)
+            await asyncio.wait_for(recorder.urgent.wait(), settings().interaction_flush_seconds)
         # Shielded: cancelling the loop at shutdown must not cut a flush between taking the
         # counters out of memory and writing them (stop() then waits for it on the lock).
         await asyncio.shield(recorder.flush_quietly())
 
 
-def start(seconds: float) -> None:
-    global _task
-    if _task is None:
-        _task = asyncio.create_task(_loop(seconds), name="lianqing-interaction-flush")
+_flusher = Loop("lianqing-interaction-flush", _loop)
+start = _flusher.start
 
 
 async def stop() -> None:
     """Stop the loop and write what is still in memory."""
-    global _task
-    if _task is not None:
-        _task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await _task
-        _task = None
+    await _flusher.stop()
     await recorder.flush_quietly()
 
 

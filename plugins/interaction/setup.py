@@ -36,7 +36,7 @@ def setup() -> None:
 async def _start() -> None:
     await topics.load_index()
     if settings().interaction_flush_worker:
-        jobs.start(settings().interaction_flush_seconds)
+        jobs.start()
 
 
 async def _retention() -> None:

@@ -1,7 +1,8 @@
 """/发件箱: the queue's state, for administrators who wonder why a message is late.
 /消息: what the bot kept for someone it could not reach privately."""
 
-from plugins.core.commands import ADMIN, EVERYONE, command
+from plugins.core.actor import ADMIN, EVERYONE
+from plugins.core.commands import command
 from plugins.core.context import CommandContext
 from plugins.outbox import inbox, service
 from plugins.outbox.config import settings

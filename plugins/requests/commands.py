@@ -11,12 +11,8 @@ from typing import Any
 from models import Cadre, Case
 from models.enums import CaseStatus, HelpKind
 from plugins.core import clock, periods
-from plugins.core.actor import Actor
+from plugins.core.actor import ADMIN, CADRE, EVERYONE, YOUTH, Actor
 from plugins.core.commands import (
-    ADMIN,
-    CADRE,
-    EVERYONE,
-    YOUTH,
     ArgError,
     CadreArg,
     Choice,
@@ -426,8 +422,7 @@ async def help_list_cmd(ctx: CommandContext) -> None:
     summary="为一条需要和一条提供牵线，双方都同意后互换联系方式", example="/互助 匹配 3 5",
 )
 async def help_match_cmd(ctx: CommandContext, need: int, offer: int) -> None:
-    assert ctx.actor.cadre is not None
-    found = await mutual_help.match(ctx.actor.cadre, need, offer)
+    found = await mutual_help.match(ctx.cadre, need, offer)
     await ctx.reply(
         f"已发出互助介绍 {ref(found.id)}：需要 {ref(found.need_id)} ↔ 提供 {ref(found.offer_id)}。"
         "已分别征求两位青年的同意，双方都同意后才互换联系方式。"

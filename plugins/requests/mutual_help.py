@@ -17,10 +17,10 @@ from plugins.contacts import usage
 from plugins.contacts.groups import bound_group
 from plugins.core import clock
 from plugins.core.errors import Conflict, NotFound, UsageError
-from plugins.core.text import clean, parse_ref, ref
+from plugins.core.text import clean, ref
 from plugins.identity.orgs import real_name
 from plugins.outbox import enqueue
-from plugins.requests.access import youth_labels
+from plugins.requests.access import parse_number, youth_labels
 from plugins.requests.config import settings
 from plugins.requests.texts import HELP_KIND_LABELS, HELP_KIND_WORDS, excerpt
 
@@ -83,7 +83,7 @@ async def post(qq: int, kind: str, text: str, group_id: int | None = None) -> tu
 
 
 async def withdraw(qq: int, token: str | int | None) -> HelpPost:
-    number = _number(token, "互助编号")
+    number = parse_number(token, "互助编号")
     item = await HelpPost.get_or_none(id=number)
     if item is None or item.qq != qq:
         raise NotFound(f"没有你发布的互助 {ref(number)}，可发送 /互助 列表 查看")
@@ -142,17 +142,8 @@ async def for_cadre(cadre: Cadre) -> Listing:
 # ------------------------------------------------------------------ matching
 
 
-def _number(token: str | int | None, what: str) -> int:
-    if isinstance(token, int):
-        return token
-    number = parse_ref(token or "")
-    if number is None:
-        raise UsageError(f"请写{what}，例如 3 或 #3")
-    return number
-
-
 async def _circle_post(cadre: Cadre, token: str | int | None, what: str) -> HelpPost:
-    number = _number(token, what)
+    number = parse_number(token, what)
     item = await HelpPost.get_or_none(id=number)
     if item is None or item.cadre_id != cadre.id:
         raise NotFound(f"你的联系青年中没有互助 {ref(number)}，可发送 /互助 列表 查看")
@@ -206,7 +197,7 @@ class Answer:
 
 
 async def answer(qq: int, token: str | int | None, agree: bool) -> Answer:
-    number = _number(token, "介绍编号")
+    number = parse_number(token, "介绍编号")
     found = await HelpMatch.get_or_none(id=number).prefetch_related("need", "offer", "cadre__org")
     if found is None or qq not in (found.need.qq, found.offer.qq):
         raise NotFound(f"没有发给你的互助介绍 {ref(number)}")
@@ -247,12 +238,7 @@ async def _introduce(found: HelpMatch) -> None:
             bulk=False,
             dedup_key=f"help:{found.id}:contact:{mine.qq}",
         )
-    await enqueue(
-        found.cadre.qq,
-        f"互助介绍 {ref(found.id)}（需要 {ref(found.need_id)} ↔ 提供 {ref(found.offer_id)}）双方都已同意，已互相告知联系方式。",
-        category="help_result",
-        dedup_key=f"help:{found.id}:result",
-    )
+    await _tell_cadre(found, "双方都已同意，已互相告知联系方式。")
 
 
 async def _tell_declined(found: HelpMatch, other: HelpPost) -> None:
@@ -264,9 +250,13 @@ async def _tell_declined(found: HelpMatch, other: HelpPost) -> None:
             bulk=False,
             dedup_key=f"help:{found.id}:declined:{other.qq}",
         )
+    await _tell_cadre(found, "有一方不同意，已取消，两条互助重新等待匹配。")
+
+
+async def _tell_cadre(found: HelpMatch, outcome: str) -> None:
     await enqueue(
         found.cadre.qq,
-        f"互助介绍 {ref(found.id)}（需要 {ref(found.need_id)} ↔ 提供 {ref(found.offer_id)}）有一方不同意，已取消，两条互助重新等待匹配。",
+        f"互助介绍 {ref(found.id)}（需要 {ref(found.need_id)} ↔ 提供 {ref(found.offer_id)}）{outcome}",
         category="help_result",
         dedup_key=f"help:{found.id}:result",
     )
