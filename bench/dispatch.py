@@ -97,7 +97,7 @@ async def child(variant: str, n: int) -> float:
 
     adapter = Adapter(driver)
     bot = Bot(adapter, "10000")
-    events = [adapter.json_to_event(e) for e in make_events(n, 10000)]
+    events = [e for e in (adapter.json_to_event(raw) for raw in make_events(n, 10000)) if e is not None]
     async with driver._lifespan:
         await asyncio.gather(*(bot.handle_event(e) for e in events[:200]))  # warm-up
         started = time.perf_counter()

@@ -48,7 +48,7 @@ def sizes(scale: float) -> dict[str, int]:
 
 def orgs() -> list[tuple]:
     """(id, name, level, parent_id, path): 1 province, 11 cities, 88 counties, 880 grassroots."""
-    rows = [(1, "浙江省委", "province", None, "1/")]
+    rows: list[tuple[int, str, str, int | None, str]] = [(1, "浙江省委", "province", None, "1/")]
     next_id = 2
     for c in range(11):
         city = next_id

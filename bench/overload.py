@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.interaction import CADRE_BASE, CHAT, GROUP_BASE, YOUTH_BASE, prepare  # noqa: E402
-from tests.e2e.botproc import db_rows, free_port, start_bot, stop_bot  # noqa: E402
+from tests.e2e.botproc import BotProcess, db_rows, free_port, start_bot, stop_bot  # noqa: E402
 from tests.simulator import OneBotSimulator  # noqa: E402
 from tests.simulator.onebot import is_private_to  # noqa: E402
 
@@ -96,7 +96,7 @@ class Server:
     port: int
     stats_path: Path
     url: str | None = None  # the bot's database
-    bot: object = None
+    bot: BotProcess | None = None
 
     @property
     def ws_url(self) -> str:

@@ -9,6 +9,7 @@ class Activity(Model):
 
     id = fields.IntField(primary_key=True)
     cadre = fields.ForeignKeyField("models.Cadre", related_name="activities", on_delete=fields.CASCADE)
+    cadre_id: int
     kind = fields.CharField(max_length=16, description="offline | face_to_face | survey_visit")
     title = fields.CharField(max_length=80)
     place = fields.CharField(max_length=80, null=True)
@@ -31,6 +32,7 @@ class CheckIn(Model):
 
     id = fields.IntField(primary_key=True)
     activity = fields.ForeignKeyField("models.Activity", related_name="check_ins", on_delete=fields.CASCADE)
+    activity_id: int
     qq = fields.BigIntField(null=True)
     created_at = fields.DatetimeField()
 

@@ -23,6 +23,7 @@ class BoundGroup(Model):
     group_id = fields.BigIntField(unique=True)
     name = fields.CharField(max_length=100, default="")
     cadre = fields.ForeignKeyField("models.Cadre", related_name="groups", on_delete=fields.CASCADE)
+    cadre_id: int
     bot_id = fields.BigIntField(description="the QQ account that is in the group")
     bound_by = fields.BigIntField()
     bound_at = fields.DatetimeField()
@@ -67,7 +68,9 @@ class ContactLink(Model):
 
     id = fields.IntField(primary_key=True)
     youth = fields.ForeignKeyField("models.Youth", related_name="links", on_delete=fields.CASCADE)
+    youth_id: int
     cadre = fields.ForeignKeyField("models.Cadre", related_name="links", on_delete=fields.CASCADE)
+    cadre_id: int
     status = fields.CharField(max_length=12, default="pending", description="pending | confirmed")
     source = fields.CharField(max_length=12, description="group | private | invite")
     group_id = fields.BigIntField(null=True, description="the bound group it was made in")
@@ -85,6 +88,7 @@ class ContactSnapshot(Model):
 
     id = fields.IntField(primary_key=True)
     cadre = fields.ForeignKeyField("models.Cadre", related_name="snapshots", on_delete=fields.CASCADE)
+    cadre_id: int
     month = fields.CharField(max_length=7, description="YYYY-MM, local time")
     confirmed = fields.IntField()
     updated_at = fields.DatetimeField()
@@ -99,6 +103,7 @@ class Invitation(Model):
 
     id = fields.IntField(primary_key=True)
     cadre = fields.ForeignKeyField("models.Cadre", related_name="invitations", on_delete=fields.CASCADE)
+    cadre_id: int
     qq = fields.BigIntField()
     created_at = fields.DatetimeField(db_index=True)
 

@@ -9,6 +9,7 @@ class SpotCheck(Model):
 
     id = fields.IntField(primary_key=True)
     cadre = fields.ForeignKeyField("models.Cadre", related_name="spot_checks", on_delete=fields.CASCADE)
+    cadre_id: int
     requested_by = fields.BigIntField()
     sample_size = fields.IntField()
     quarter = fields.CharField(max_length=8)
@@ -23,7 +24,9 @@ class SpotCheckQuestion(Model):
 
     id = fields.IntField(primary_key=True)
     check = fields.ForeignKeyField("models.SpotCheck", related_name="questions", on_delete=fields.CASCADE)
+    check_id: int
     cadre = fields.ForeignKeyField("models.Cadre", related_name="spot_questions", on_delete=fields.CASCADE)
+    cadre_id: int
     youth_qq = fields.BigIntField(null=True, description="NULL once the youth asked to be forgotten")
     quarter = fields.CharField(max_length=8)
     answer = fields.CharField(max_length=4, null=True, description="yes | no")
@@ -41,6 +44,7 @@ class Survey(Model):
 
     id = fields.IntField(primary_key=True)
     org = fields.ForeignKeyField("models.Organisation", related_name="surveys", on_delete=fields.CASCADE)
+    org_id: int
     requested_by = fields.BigIntField()
     per_cadre = fields.IntField()
     created_at = fields.DatetimeField()
@@ -55,7 +59,9 @@ class SurveyQuestion(Model):
 
     id = fields.IntField(primary_key=True)
     survey = fields.ForeignKeyField("models.Survey", related_name="questions", on_delete=fields.CASCADE)
+    survey_id: int
     cadre = fields.ForeignKeyField("models.Cadre", related_name="survey_questions", on_delete=fields.CASCADE)
+    cadre_id: int
     youth_qq = fields.BigIntField(null=True, description="NULL once the youth asked to be forgotten")
     rating = fields.IntField(null=True)
     asked_at = fields.DatetimeField()
@@ -72,6 +78,7 @@ class EvaluationPeriod(Model):
     id = fields.IntField(primary_key=True)
     period = fields.CharField(max_length=8, description="2026Q4 or 2026")
     org = fields.ForeignKeyField("models.Organisation", related_name="evaluation_periods", on_delete=fields.CASCADE)
+    org_id: int
     confirmed_by = fields.BigIntField()
     confirmed_at = fields.DatetimeField()
 
@@ -85,8 +92,11 @@ class EvaluationResult(Model):
 
     id = fields.IntField(primary_key=True)
     period = fields.ForeignKeyField("models.EvaluationPeriod", related_name="results", on_delete=fields.CASCADE)
+    period_id: int
     cadre = fields.ForeignKeyField("models.Cadre", related_name="results", null=True, on_delete=fields.CASCADE)
+    cadre_id: int | None
     org = fields.ForeignKeyField("models.Organisation", related_name="results", null=True, on_delete=fields.CASCADE)
+    org_id: int | None
     realization = fields.FloatField(null=True)
     activeness = fields.FloatField(null=True)
     satisfaction = fields.FloatField(null=True)

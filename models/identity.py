@@ -13,6 +13,7 @@ class Organisation(Model):
     parent = fields.ForeignKeyField(
         "models.Organisation", related_name="children", null=True, on_delete=fields.RESTRICT
     )
+    parent_id: int | None
     path = fields.CharField(max_length=255, db_index=True, default="")
     part_time_target = fields.IntField(null=True, description="raised target for part_time")
     created_at = fields.DatetimeField()
@@ -27,6 +28,7 @@ class Admin(Model):
     id = fields.IntField(primary_key=True)
     qq = fields.BigIntField(db_index=True)
     org = fields.ForeignKeyField("models.Organisation", related_name="admins", on_delete=fields.CASCADE)
+    org_id: int
     created_at = fields.DatetimeField()
 
     class Meta:
@@ -42,6 +44,7 @@ class Cadre(Model):
     qq = fields.BigIntField(unique=True)
     name = fields.CharField(max_length=32)
     org = fields.ForeignKeyField("models.Organisation", related_name="cadres", on_delete=fields.RESTRICT)
+    org_id: int
     category = fields.CharField(max_length=16, description="CadreCategory value")
     wechat = fields.CharField(max_length=64, null=True)
     weibo = fields.CharField(max_length=64, null=True)
@@ -66,6 +69,7 @@ class Application(Model):
     org = fields.ForeignKeyField(
         "models.Organisation", related_name="applications", on_delete=fields.CASCADE
     )
+    org_id: int
     category = fields.CharField(max_length=16)
     status = fields.CharField(max_length=16, default="pending", db_index=True)
     reason = fields.CharField(max_length=200, null=True)
@@ -74,6 +78,7 @@ class Application(Model):
     cadre = fields.ForeignKeyField(
         "models.Cadre", related_name="applications", null=True, on_delete=fields.SET_NULL
     )
+    cadre_id: int | None
     created_at = fields.DatetimeField()
 
     class Meta:

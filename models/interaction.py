@@ -12,6 +12,7 @@ class MessageCount(Model):
     qq = fields.BigIntField(description="0 once the member asked to be forgotten")
     day = fields.DateField()
     cadre = fields.ForeignKeyField("models.Cadre", related_name="message_counts", on_delete=fields.CASCADE)
+    cadre_id: int
     is_cadre = fields.BooleanField(default=False, description="the member is the group's cadre")
     count = fields.IntField(default=0)
 
@@ -26,6 +27,7 @@ class Topic(Model):
 
     id = fields.IntField(primary_key=True)
     cadre = fields.ForeignKeyField("models.Cadre", related_name="topics", on_delete=fields.CASCADE)
+    cadre_id: int
     title = fields.CharField(max_length=80)
     body = fields.TextField(null=True)
     status = fields.CharField(max_length=8, default="open", description="open | closed")
@@ -43,6 +45,7 @@ class TopicPost(Model):
 
     id = fields.IntField(primary_key=True)
     topic = fields.ForeignKeyField("models.Topic", related_name="posts", on_delete=fields.CASCADE)
+    topic_id: int
     group_id = fields.BigIntField()
     message_id = fields.BigIntField()
     bot_id = fields.BigIntField()
@@ -58,11 +61,12 @@ class TopicReply(Model):
 
     id = fields.BigIntField(primary_key=True)
     topic = fields.ForeignKeyField("models.Topic", related_name="replies", on_delete=fields.CASCADE)
+    topic_id: int
     group_id = fields.BigIntField()
     qq = fields.BigIntField(description="0 once the member asked to be forgotten")
     message_id = fields.BigIntField()
     is_cadre = fields.BooleanField(default=False)
-    text = fields.TextField(null=True)
+    text: str | None = fields.TextField(null=True)  # type: ignore[assignment]  # None once erased
     created_at = fields.DatetimeField(db_index=True)
 
     class Meta:
@@ -76,6 +80,7 @@ class Exchange(Model):
 
     id = fields.BigIntField(primary_key=True)
     cadre = fields.ForeignKeyField("models.Cadre", related_name="exchanges", on_delete=fields.CASCADE)
+    cadre_id: int
     group_id = fields.BigIntField()
     youth_qq = fields.BigIntField(description="0 once the youth asked to be forgotten")
     youth_message_id = fields.BigIntField()

@@ -14,10 +14,12 @@ class Case(Model):
     cadre = fields.ForeignKeyField(
         "models.Cadre", related_name="cases", null=True, on_delete=fields.SET_NULL
     )
+    cadre_id: int | None
     org = fields.ForeignKeyField(
         "models.Organisation", related_name="cases", on_delete=fields.RESTRICT,
         description="the organisation responsible (the cadre's, or the group's)",
     )
+    org_id: int
     status = fields.CharField(max_length=10, default="open", description="open | waiting | answered | closed")
     source_group_id = fields.BigIntField(null=True)
     show_identity = fields.BooleanField(default=False, description="the youth agreed to be named upward")
@@ -47,6 +49,7 @@ class CaseEvent(Model):
 
     id = fields.IntField(primary_key=True)
     case = fields.ForeignKeyField("models.Case", related_name="events", on_delete=fields.CASCADE)
+    case_id: int
     kind = fields.CharField(max_length=12)
     actor_qq = fields.BigIntField(null=True)
     text = fields.TextField(null=True)
@@ -62,6 +65,7 @@ class HelpPost(Model):
 
     id = fields.IntField(primary_key=True)
     cadre = fields.ForeignKeyField("models.Cadre", related_name="help_posts", on_delete=fields.CASCADE)
+    cadre_id: int
     qq = fields.BigIntField(null=True)
     kind = fields.CharField(max_length=8, description="need | offer")
     content = fields.CharField(max_length=500)
@@ -78,8 +82,11 @@ class HelpMatch(Model):
 
     id = fields.IntField(primary_key=True)
     cadre = fields.ForeignKeyField("models.Cadre", related_name="help_matches", on_delete=fields.CASCADE)
+    cadre_id: int
     need = fields.ForeignKeyField("models.HelpPost", related_name="as_need", on_delete=fields.CASCADE)
+    need_id: int
     offer = fields.ForeignKeyField("models.HelpPost", related_name="as_offer", on_delete=fields.CASCADE)
+    offer_id: int
     need_answer = fields.BooleanField(null=True)
     offer_answer = fields.BooleanField(null=True)
     status = fields.CharField(max_length=10, default="asked", description="asked | introduced | declined")

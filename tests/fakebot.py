@@ -56,6 +56,11 @@ class FakeBot:
         return {"group_id": group_id, "group_name": f"群{group_id}"}
 
     async def call_api(self, api: str, **params: Any) -> Any:
+        # The adapter's typed methods are call_api underneath: either spelling sends.
+        if api == "send_private_msg":
+            return await self.send_private_msg(**params)
+        if api == "send_group_msg":
+            return await self.send_group_msg(**params)
         self.calls.append((api, params))
         if api == "get_friend_list":
             if self.friends is None:

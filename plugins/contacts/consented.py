@@ -13,7 +13,7 @@ consenting youth ≈ 60 MB); a province deployment has far fewer.
 """
 
 from models import Youth
-from plugins.core.sql import fetch, in_list
+from plugins.core.sql import fetch, in_list, values
 
 _consented: set[int] = set()
 _CHUNK = 900  # under SQLite's oldest limit of 999 bound parameters
@@ -32,7 +32,7 @@ def discard(qq: int) -> None:
 
 
 async def refresh() -> None:
-    fresh = set(await Youth.filter(consented_at__isnull=False).values_list("qq", flat=True))
+    fresh = set(await values(Youth.filter(consented_at__isnull=False), "qq"))
     _consented.clear()
     _consented.update(fresh)
 

@@ -11,6 +11,7 @@ from models import BoundGroup
 from plugins.contacts import groups, links, stats, usage
 from plugins.core import clock
 from plugins.core.bots import connected_bots
+from plugins.core.sql import values
 
 
 async def sync_bot_groups(bot: Bot, *, stale_only: bool = False) -> int:
@@ -20,7 +21,7 @@ async def sync_bot_groups(bot: Bot, *, stale_only: bool = False) -> int:
         cutoff = clock.now() - timedelta(days=1)
         query = query.filter(Q(synced_at__isnull=True) | Q(synced_at__lt=cutoff))
     done = 0
-    for group_id in await query.values_list("group_id", flat=True):
+    for group_id in await values(query, "group_id"):
         if await groups.sync_group(bot, group_id) is not None:
             done += 1
     return done

@@ -5,6 +5,7 @@ import hmac
 
 from models import OptOut
 from plugins.core import clock
+from plugins.core.sql import values
 
 _secret = b"lianqing"
 _known: set[str] = set()  # all opt-out hashes, for per-message checks without a query
@@ -34,7 +35,7 @@ async def opt_back_in(qq: int) -> None:
 
 async def refresh() -> None:
     """Reload the opt-out hashes (other processes may have added some)."""
-    fresh = set(await OptOut.all().values_list("qq_hash", flat=True))
+    fresh = set(await values(OptOut.all(), "qq_hash"))
     _known.clear()
     _known.update(fresh)
     _verdicts.clear()
@@ -61,7 +62,7 @@ async def opted_out(qqs: list[int]) -> set[int]:
     keys = list(hashes)
     found: set[int] = set()
     for i in range(0, len(keys), 500):
-        rows = await OptOut.filter(qq_hash__in=keys[i : i + 500]).values_list("qq_hash", flat=True)
+        rows = await values(OptOut.filter(qq_hash__in=keys[i : i + 500]), "qq_hash")
         found.update(hashes[h] for h in rows)
     return found
 

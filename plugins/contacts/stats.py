@@ -44,7 +44,8 @@ class _Fragment:
     def __format__(self, spec: str) -> str:
         return self.build()
 
-    __str__ = __format__
+    def __str__(self) -> str:
+        return self.build()
 
 
 COUNTED = _Fragment(lambda: not_staff("y.qq"))

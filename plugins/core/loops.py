@@ -2,11 +2,12 @@
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 
 class Loop:
-    def __init__(self, name: str, body: Callable[[], Awaitable[None]]) -> None:
+    def __init__(self, name: str, body: Callable[[], Coroutine[Any, Any, None]]) -> None:
         self.name = name
         self.body = body
         self.task: asyncio.Task | None = None

@@ -26,6 +26,6 @@ async def owned(
 ) -> M:
     """As `numbered`, and it must belong to the cadre (its `cadre_id`); `verb` e.g. 记录."""
     record = await numbered(model, token, noun, example)
-    if record.cadre_id != cadre_id:
-        raise Forbidden(f"{noun} {ref(record.id)} 不是你{verb}的")
+    if getattr(record, "cadre_id", None) != cadre_id:
+        raise Forbidden(f"{noun} {ref(record.pk)} 不是你{verb}的")
     return record

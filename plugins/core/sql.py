@@ -70,3 +70,8 @@ def epoch(column: str) -> str:
     if dialect() == "postgres":
         return f"CAST(EXTRACT(EPOCH FROM {column}) AS BIGINT)"
     return f"CAST(strftime('%s', {column}) AS INTEGER)"
+
+
+async def values(query: Any, field: str) -> list[Any]:
+    """One column of an ORM query as a plain list (Tortoise types flat values_list as tuples)."""
+    return list(await query.values_list(field, flat=True))

@@ -209,7 +209,8 @@ def classify(data: dict[str, Any]) -> int | None:
     text = plain_text(message)
     if text is None or _addressed(text) or user_id == data["self_id"]:
         return BULK
-    return None if handler(group_id, user_id, message_id, sent_at, text) else BULK
+    counted = handler(cast(int, group_id), cast(int, user_id), cast(int, message_id), cast(int, sent_at), text)
+    return None if counted else BULK
 
 
 # ------------------------------------------------------------------ waiting frames

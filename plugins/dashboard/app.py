@@ -40,5 +40,5 @@ def route_table() -> set[tuple[str, str]]:
         for part in PARTS
         for route in part.router.routes
         if isinstance(route, APIRoute)
-        for method in route.methods
+        for method in route.methods or ()
     }

@@ -107,7 +107,8 @@ def require_admin(viewer: Viewer) -> None:
 async def checked_form(request: Request, viewer: Viewer) -> FormData:
     """The POSTed form, after checking its CSRF token against the session."""
     form = await request.form()
-    if not tokens.csrf_ok(viewer.secret, form.get("csrf")):
+    sent = form.get("csrf")
+    if not tokens.csrf_ok(viewer.secret, sent if isinstance(sent, str) else None):
         raise PageError(403, "表单已失效（可能打开太久或来自其他网站），请刷新页面后重试。")
     return form
 
@@ -120,7 +121,9 @@ def secure(response: Response) -> Response:
 
 def render(template: str, viewer: Viewer | None = None, status: int = 200, **context: Any) -> HTMLResponse:
     html = env.get_template(template).render(viewer=viewer, **context)
-    return secure(HTMLResponse(html, status_code=status))
+    response = HTMLResponse(html, status_code=status)
+    secure(response)
+    return response
 
 
 def set_session_cookie(response: Response, secret: str) -> None:

@@ -5,6 +5,7 @@ questions are sent and reloaded periodically (other processes send too).
 """
 
 from datetime import timedelta
+from typing import cast
 
 from models import SpotCheckQuestion, SurveyQuestion
 from plugins.core import clock
@@ -29,8 +30,8 @@ async def refresh(days: int) -> None:
     spot = await SpotCheckQuestion.filter(answered_at__isnull=True, asked_at__gte=since, youth_qq__isnull=False).values_list("youth_qq", flat=True)
     survey = await SurveyQuestion.filter(answered_at__isnull=True, asked_at__gte=since, youth_qq__isnull=False).values_list("youth_qq", flat=True)
     _waiting.clear()
-    _waiting.update(spot)
-    _waiting.update(survey)
+    _waiting.update(cast(list[int], spot))
+    _waiting.update(cast(list[int], survey))
 
 
 def clear() -> None:

@@ -4,6 +4,7 @@ from models import Admin, Organisation
 from plugins.core import clock
 from plugins.core.actor import Actor
 from plugins.core.errors import Forbidden, NotFound
+from plugins.core.sql import values
 from plugins.identity.orgs import ancestors
 
 
@@ -38,7 +39,7 @@ async def remove_admin(actor: Actor, qq: int, org: Organisation | None = None) -
 async def admins_of(org: Organisation) -> list[int]:
     """QQs of the nearest administrators: the organisation's own, else the closest above."""
     for node in await ancestors(org):
-        qqs = await Admin.filter(org=node).values_list("qq", flat=True)
+        qqs = await values(Admin.filter(org=node), "qq")
         if qqs:
             return sorted(set(qqs))
     return []

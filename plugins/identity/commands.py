@@ -64,6 +64,7 @@ async def approve_cmd(ctx: CommandContext, number: int) -> None:
     app = await registration.review(ctx.actor, number, True, None)
     name = orgs.real_name(app.org, app.name)
     cadre = app.cadre
+    assert cadre is not None  # an approved application made the cadre
     await ctx.reply(f"已通过申请 {ref(app.id)}：{name}，团干部编号 {ref(cadre.id)}。")
     await enqueue(
         app.qq,

@@ -1,6 +1,7 @@
 """The organisation tree: naming, levels, lookup, creation and the real-name form."""
 
 import difflib
+from typing import Any
 
 from tortoise.expressions import Q
 from tortoise.functions import Count
@@ -11,6 +12,7 @@ from models.enums import ORG_LEVEL_LABELS, CadreCategory, OrgLevel, parse_label
 from plugins.core import clock
 from plugins.core.actor import Actor
 from plugins.core.errors import Conflict, Forbidden, NotFound, UsageError
+from plugins.core.sql import values
 from plugins.core.text import clean, parse_ref, ref
 
 LEAGUE = "共青团"
@@ -44,17 +46,14 @@ def parse_level(text: str) -> OrgLevel:
     return level
 
 
-def check_parent_level(level: OrgLevel, parent: Organisation | None) -> None:
+def check_parent_level(level: OrgLevel, parent_name: str, parent_level: OrgLevel) -> None:
     """A child sits below its parent; grassroots may nest (团委 → 团总支 → 团支部)."""
-    if parent is None:
-        return
-    parent_level = OrgLevel(parent.level)
     if level.rank > parent_level.rank:
         return
     if level == parent_level == OrgLevel.grassroots:
         return
     raise UsageError(
-        f"{level.label}级组织不能设在{parent_level.label}级组织“{parent.name}”之下"
+        f"{level.label}级组织不能设在{parent_level.label}级组织“{parent_name}”之下"
     )
 
 
@@ -79,7 +78,7 @@ async def find_org(token: str) -> Organisation:
 
 
 async def _not_found_message(name: str) -> str:
-    names: list[str] = await Organisation.all().values_list("name", flat=True)
+    names: list[str] = await values(Organisation.all(), "name")
     close = [n for n in names if name and (name in n or n in name)][:3]
     for n in difflib.get_close_matches(name, names, n=3, cutoff=0.4):
         if n not in close:
@@ -117,7 +116,8 @@ async def create_org(
             raise Forbidden("只有超级用户可以新建顶级组织，请写明上级组织")
     elif not actor.administers(parent):
         raise Forbidden(f"你不是“{parent.name}”或其上级组织的管理员，不能在其下新建组织")
-    check_parent_level(level, parent)
+    if parent is not None:
+        check_parent_level(level, parent.name, OrgLevel(parent.level))
     async with in_transaction():
         if await Organisation.exists(name=name):
             raise Conflict(f"组织“{name}”已存在")
@@ -170,7 +170,8 @@ def subtree_q(roots: list[Organisation] | None, field: str = "path") -> Q | None
     if roots is None:
         return None
     if not roots:
-        return Q(**{f"{field}__in": []})
+        nothing: dict[str, Any] = {f"{field}__in": []}
+        return Q(**nothing)
     cond = Q()
     for r in roots:
         cond |= Q(**{f"{field}__startswith": r.path})

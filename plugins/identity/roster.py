@@ -320,7 +320,7 @@ async def _resolve_orgs(plan: RosterPlan, actor: Actor, titles: dict[int, str]) 
             parent_level = level_of(row.parent)
             try:
                 if parent_level is not None:
-                    check_parent_level(row.level, _Shadow(row.parent, parent_level))
+                    check_parent_level(row.level, row.parent, parent_level)
             except UserFacingError as e:
                 fail(row, str(e))
                 return
@@ -340,14 +340,6 @@ async def _resolve_orgs(plan: RosterPlan, actor: Actor, titles: dict[int, str]) 
     for row in list(plan.orgs):
         visit(row, ())
     plan.orgs = ordered
-
-
-class _Shadow:
-    """Just enough of an Organisation for `check_parent_level` before it exists."""
-
-    def __init__(self, name: str, level: OrgLevel) -> None:
-        self.name = name
-        self.level = level.value
 
 
 def _check_rights(

@@ -340,8 +340,9 @@ async def _send(plan: Plan, message: OutboxMessage, now: datetime, shared: list[
                 group_id=message.group_id, message=mention_message(message.target, waiting)
             )
         elif plan.via == "temp":
-            result = await bot.send_private_msg(
-                user_id=message.target, group_id=plan.group_id, message=plain(message.text)
+            # The adapter's typed method has no group_id; the call is the same action.
+            result = await bot.call_api(
+                "send_private_msg", user_id=message.target, group_id=plan.group_id, message=plain(message.text)
             )
         else:
             result = await bot.send_private_msg(user_id=message.target, message=plain(message.text))
@@ -503,7 +504,7 @@ async def _settle_unknown(
         await OutboxMessage.filter(id=message.id).update(status=OutboxStatus.unknown, claimed_at=None)
         logger.warning(f"outbox #{message.id}: outcome unknown and history unavailable; not resent")
         return None
-    if found:
+    if isinstance(found, dict):
         await OutboxMessage.filter(id=message.id).update(
             status=OutboxStatus.sent, sent_at=clock.now(), sent_by=int(bot.self_id),
             attempted_at=None, attempted_by=None, claimed_at=None,
@@ -556,7 +557,9 @@ def _as_message(raw: Any) -> Message:
 
 
 def _is_this(item: dict[str, Any], message: OutboxMessage, self_id: int, since: float) -> bool:
-    sender = item.get("sender") if isinstance(item.get("sender"), dict) else {}
+    sender = item.get("sender")
+    if not isinstance(sender, dict):
+        sender = {}
     author = item.get("user_id") or sender.get("user_id")
     try:
         if int(author or 0) != self_id or float(item.get("time") or 0) < since:
@@ -588,8 +591,8 @@ async def _counts(
 async def _staff(qqs: list[int]) -> set[int]:
     if not qqs:
         return set()
-    cadres = await Cadre.filter(qq__in=qqs).values_list("qq", flat=True)
-    admins = await Admin.filter(qq__in=qqs).values_list("qq", flat=True)
+    cadres: list[int] = await Cadre.filter(qq__in=qqs).values_list("qq", flat=True)  # type: ignore[assignment]
+    admins: list[int] = await Admin.filter(qq__in=qqs).values_list("qq", flat=True)  # type: ignore[assignment]
     return set(cadres) | set(admins)
 
 

@@ -334,7 +334,7 @@ async def escalate(case: Case, note: str, actor: Actor | None = None) -> list[in
                 category="case_escalated",
                 dedup_key=f"case:{case.id}:escalated:{person}",
             )
-        if actor is None and case.cadre_id is not None:
+        if actor is None and case.cadre is not None:
             await enqueue(
                 case.cadre.qq,
                 notices.escalated_to_cadre(case, settings().requests_escalate_days),
@@ -361,7 +361,9 @@ async def escalate_by(actor: Actor, token: str | int | None, note_text: str | No
     return case, await escalate(case, note, actor)
 
 
-async def transfer(actor: Actor, token: str | int | None, cadre_token: str | int | None) -> tuple[Case, Cadre]:
+async def transfer(
+    actor: Actor, token: str | int | None, cadre_token: "str | int | Cadre | None"
+) -> tuple[Case, Cadre]:
     """Hand the case to another cadre (by its cadre, or an administrator of its organisation)."""
     case = await load_case(parse_number(token))
     if not (can_handle(actor, case) or actor.administers(case.org)):
@@ -369,7 +371,7 @@ async def transfer(actor: Actor, token: str | int | None, cadre_token: str | int
     _closed(case)
     if not cadre_token:
         raise UsageError("请写接手的团干部编号，例如 /转交 3 #5")
-    target = cadre_token if isinstance(cadre_token, Cadre) else await find_cadre(cadre_token)
+    target = cadre_token if isinstance(cadre_token, Cadre) else await find_cadre(str(cadre_token))
     if target.id == case.cadre_id:
         raise Conflict(f"诉求 {ref(case.id)} 已由{real_name(target.org, target.name)}负责")
     if target.qq == case.youth_qq:

@@ -18,7 +18,8 @@ async def history(case: Case, limit: int = 20) -> list[CaseEvent]:
 
 def _sort_key(case: Case, now: datetime) -> tuple:
     """Overdue first, then awaiting an answer, waiting on the youth, answered; oldest first."""
-    rank = {CaseStatus.open: 1, CaseStatus.waiting: 2, CaseStatus.answered: 3, CaseStatus.closed: 4}.get(case.status, 5)
+    order = {CaseStatus.open: 1, CaseStatus.waiting: 2, CaseStatus.answered: 3, CaseStatus.closed: 4}
+    rank = order.get(CaseStatus(case.status), 5)
     return (0 if sla.is_overdue(case, now) else rank, case.created_at)
 
 

@@ -14,7 +14,7 @@ from tortoise.transactions import in_transaction
 from models import Case, CaseEvent, HelpPost, OutboxMessage
 from models.enums import CaseEventKind, HelpStatus
 from plugins.core import clock
-from plugins.core.sql import fetch, in_list
+from plugins.core.sql import fetch, in_list, values
 from plugins.requests.access import youth_label
 from plugins.requests.mutual_help import cancel_matches
 from plugins.requests.texts import excerpt
@@ -93,9 +93,7 @@ async def expire_content(days: int, help_days: int) -> tuple[int, int]:
                 content="", close_note=None, escalation_note=None, rating_comment=None,
                 youth_qq=None, show_identity=False, content_deleted_at=now,
             )
-    old_posts = await HelpPost.filter(
-        created_at__lt=now - timedelta(days=help_days), qq__isnull=False
-    ).values_list("id", flat=True)
+    old_posts = await values(HelpPost.filter(created_at__lt=now - timedelta(days=help_days), qq__isnull=False), "id")
     if old_posts:
         async with in_transaction():
             await HelpPost.filter(id__in=old_posts).update(qq=None, content="", status=HelpStatus.closed)

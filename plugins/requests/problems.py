@@ -13,7 +13,7 @@ from models import Case
 from plugins.core import clock, periods
 from plugins.core.actor import Actor
 from plugins.core.errors import Forbidden
-from plugins.core.sql import epoch, fetch, subtree_sql
+from plugins.core.sql import epoch, fetch, subtree_sql, values
 from plugins.identity.orgs import real_name, subtree_q
 from plugins.requests import sla
 from plugins.requests.texts import Category
@@ -192,7 +192,7 @@ def themes(texts: list[str], top: int = 5) -> list[tuple[str, int]]:
 
 async def common_themes(scope: Scope, period: Period) -> list[tuple[str, int]]:
     query = scope.filter(Case.filter(created_at__gte=period.window[0], created_at__lt=period.window[1]))
-    texts = await query.order_by("-id").limit(THEME_SCAN).values_list("content", flat=True)
+    texts = await values(query.order_by("-id").limit(THEME_SCAN), "content")
     return themes(list(texts))
 
 
