@@ -7,13 +7,16 @@ as NapCat does for the case under test (see tests/simulator/onebot.py).
 
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from nonebot.adapters.onebot.v11 import ActionFailed, NetworkError
+from nonebot.adapters.onebot.v11 import ActionFailed, Bot, NetworkError
+
+# For the type checker it is a Bot (the services take one); at run time a plain object.
+_Base = Bot if TYPE_CHECKING else object
 
 
 @dataclass
-class FakeBot:
+class FakeBot(_Base):
     self_id: str = "10000"
     fail_with: Exception | None = None
     sent: list[tuple[str, int, str]] = field(default_factory=list)
