@@ -19,6 +19,8 @@ from nonebot.adapters.onebot.v11 import (
 from nonebot.adapters.onebot.v11.event import Reply, Sender
 from nonebug import App
 
+from plugins.core.pages import fits
+
 BOT_ID = 10000
 _ids = itertools.count(1)
 
@@ -91,20 +93,32 @@ def quoting(message_id: int, sender: int, sent_at: int, text: str = "") -> Reply
 
 
 class Contains:
-    """Equals a message made only of text (and a quoting reply) containing every fragment."""
+    """Equals a message made only of text (and a quoting reply) containing every fragment.
 
-    def __init__(self, *fragments: str) -> None:
+    `converse` and `deliver` tell it which kind of chat the message goes to; a message
+    over that chat's length budget (plugins/core/pages.py) then fails the test outright."""
+
+    chat: str | None = None
+    """"group" or "private" once known; `own_text=True` exempts a cadre's topic or activity post."""
+
+    def __init__(self, *fragments: str, own_text: bool = False) -> None:
         self.fragments = fragments
+        self.own_text = own_text
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, str):
             other = Message(MessageSegment.text(other))
         if not isinstance(other, Message):
             return NotImplemented
-        if any(seg.type not in ("text", "reply") for seg in other):
+        if any(seg.type not in ("text", "reply", "at") for seg in other):
             return False
         text = other.extract_plain_text()
-        return all(f in text for f in self.fragments)
+        found = all(f in text for f in self.fragments)
+        if found and self.chat is not None and not self.own_text:
+            assert fits(text, group=self.chat == "group"), (
+                f"over the {self.chat} message budget ({text.count(chr(10)) + 1} lines, {len(text)} characters):\n{text}"
+            )
+        return found
 
     def __ne__(self, other: object) -> bool:
         result = self.__eq__(other)
@@ -112,6 +126,17 @@ class Contains:
 
     def __repr__(self) -> str:
         return f"Contains{self.fragments!r}"
+
+
+class Lacks(Contains):
+    """Equals a text message containing none of the fragments."""
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, str):
+            other = Message(MessageSegment.text(other))
+        if not isinstance(other, Message):
+            return NotImplemented
+        return not any(f in other.extract_plain_text() for f in self.fragments)
 
 
 @dataclass
@@ -147,6 +172,9 @@ async def converse(
     """Deliver `event`; require exactly the `expected` replies and API calls in order, then
     that the outbox sends exactly the expected notices (messages the bot sends on its own).
     With then_deliver=False the outbox is left for a later `deliver` call."""
+    for item in expected:
+        if isinstance(item, Contains):
+            item.chat = "group" if isinstance(event, GroupMessageEvent) else "private"
     async with app.test_matcher() as ctx:
         bot = ctx.create_bot(base=Bot, self_id=str(BOT_ID))
         ctx.receive_event(bot, event)
@@ -166,6 +194,7 @@ async def deliver(app: App, *notices: Notice | GroupNotice) -> None:
     async with app.test_api() as ctx:
         bot = ctx.create_bot(base=Bot, self_id=str(BOT_ID))
         for notice in notices:
+            notice.text.chat = "group" if isinstance(notice, GroupNotice) else "private"
             if isinstance(notice, GroupNotice):
                 ctx.should_call_api(
                     "send_group_msg",

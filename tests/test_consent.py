@@ -17,12 +17,12 @@ from models import (
 )
 from plugins.core import clock
 from plugins.evaluation import awaiting
-from tests.helpers import BOT_ID, Contains, converse, group, private
+from tests.helpers import BOT_ID, Contains, Notice, converse, group, private
 from tests.seed import HANGZHOU_ADMIN, consenting, make_cadre, seed_tree
 
 ZHANG = 20001
 KID = 50077
-NOTICE = ("【个人信息告知】", "已满 14 周岁并同意，请发送 /同意")
+NOTICE = ("【个人信息说明】", "年满 14 周岁、同意的话，发 /同意")
 
 
 async def setup():
@@ -54,7 +54,7 @@ async def test_a_request_from_someone_who_never_consented_is_held_until_they_agr
     from plugins.contacts.links import join
 
     request = private(KID, "/诉求 困难 宿舍没有热水")
-    await converse(app, request, Contains("办理 /诉求 需要保存你的 QQ 号", *NOTICE, "接着办理刚才的 /诉求"))
+    await converse(app, request, Contains("办理 /诉求 要保存你的 QQ 号", *NOTICE, "接着办理刚才的 /诉求"))
     assert await stored_about(KID) == []
     # /同意 carries the held request out, in the chat it came from.
     from models import Cadre
@@ -65,7 +65,7 @@ async def test_a_request_from_someone_who_never_consented_is_held_until_they_agr
         bot = ctx.create_bot(base=Bot, self_id=str(BOT_ID))
         agree = private(KID, "/同意")
         ctx.receive_event(bot, agree)
-        ctx.should_call_send(agree, Contains("已确认你与共青团杭州市委张三的联系"), result={"message_id": 1})
+        ctx.should_call_send(agree, Contains("谢谢！你已和团干部张三（杭州市委）建立联系。"), result={"message_id": 1})
         ctx.should_call_send(request, Contains("已收到，编号 #1"), result={"message_id": 2})
     case = await Case.get(id=1)
     assert (case.youth_qq, case.content) == (KID, "宿舍没有热水")
@@ -74,8 +74,13 @@ async def test_a_request_from_someone_who_never_consented_is_held_until_they_agr
 async def test_a_check_in_before_consent_stores_nothing_and_runs_after_consent(app: App) -> None:
     _, activity = await setup()
     check_in = group(800, KID, f"/签到 {activity.code}")
-    await converse(app, check_in, Contains("办理 /签到 需要保存你的 QQ 号", *NOTICE))
-    assert await stored_about(KID) == []
+    # From a group: two lines there, the notice in private (the outbox holds only that).
+    await converse(
+        app, check_in, Contains("办理 /签到 前，请先看个人信息说明：已私聊你。", "同意发 /同意"),
+        Notice(KID, Contains("办理 /签到 要保存你的 QQ 号", *NOTICE, "接着办理刚才的 /签到")),
+    )
+    assert await stored_about(KID) == ["outbox"]
+    assert await OutboxMessage.filter(target=KID).values_list("category", flat=True) == ["consent_notice"]
     async with app.test_matcher() as ctx:
         bot = ctx.create_bot(base=Bot, self_id=str(BOT_ID))
         agree = private(KID, "/同意")
@@ -89,22 +94,23 @@ async def test_a_held_command_expires_and_under_14_drops_it(app: App) -> None:
     _, activity = await setup()
     await converse(app, private(KID, f"/签到 {activity.code}"), Contains(*NOTICE))
     clock.set_now(clock.now() + timedelta(minutes=11))
-    await converse(app, private(KID, "/同意"), Contains("已记录你的同意", "请重新发送"))
+    await converse(app, private(KID, "/同意"), Contains("已记下你的同意", "请再发一次"))
     assert await CheckIn.all().count() == 0
 
     other = 50078
     await converse(app, private(other, f"/签到 {activity.code}"), Contains(*NOTICE))
-    await converse(app, private(other, "/未满14"), Contains("不会记录你的任何信息"))
+    await converse(app, private(other, "/未满14"), Contains("不记你的任何信息"))
     assert await stored_about(other) == []
 
 
 async def test_under_14_and_those_who_left_are_refused_politely_and_a_request_gets_the_hotline(app: App) -> None:
     _, activity = await setup()
-    await converse(app, private(KID, "/未满14"), Contains("不会记录你的任何信息"))
+    await converse(app, private(KID, "/未满14"), Contains("不记你的任何信息"))
     await converse(app, private(KID, "/诉求 有同学一直欺负我"), Contains("未满 14 周岁", "12355 青少年服务台"))
     await converse(app, private(KID, f"/签到 {activity.code}"), Contains("未满 14 周岁"))
     await consenting(50079)
-    await converse(app, private(50079, "/退出 全部"), Contains("已删除你的全部个人信息"))
+    await converse(app, private(50079, "/退出 全部"), Contains("要删除的是"))
+    await converse(app, private(50079, "/退出 全部 确认"), Contains("已删除你的全部个人信息"))
     await converse(app, private(50079, "/互助 需要 找家教"), Contains("/退出 全部", "想重新开始，发送 /同意"))
     await converse(app, private(50079, "/评价 1 5"), Contains("/退出 全部"))
     for qq in (KID, 50079):

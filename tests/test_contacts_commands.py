@@ -46,13 +46,18 @@ async def bind(app: App, group_id: int, cadre_qq: int, *members: int) -> None:
         app,
         group(group_id, cadre_qq, "/绑定本群", role="owner"),
         *sync_calls(group_id, cadre_qq, *members),
-        Contains("本群已绑定为团干部联系群", "【团干部名片】", "不保存普通聊天内容", "/加入", "/退出 全部"),
+        Contains("【联青】本群的团干部：共青团", "不存聊天内容", "/加入", "/退出 全部"),
+        Notice(cadre_qq, Contains(f"群 {group_id} 已交给你联系", "下一步：请群友发 /加入", "/联系人")),
     )
 
 
 async def join_and_consent(app: App, group_id: int, qq: int, field: str = "") -> None:
-    await converse(app, group(group_id, qq, f"/加入 {field}".strip()), Contains("个人信息告知", "/同意"))
-    await converse(app, private(qq, "/同意"), Contains("已确认你与"))
+    await converse(
+        app, group(group_id, qq, f"/加入 {field}".strip()),
+        Contains("请先看个人信息说明：已私聊你", "/同意", "/未满14"),
+        Notice(qq, Contains("【个人信息说明】", "/同意")),
+    )
+    await converse(app, private(qq, "/同意"), Contains("谢谢！你已和团干部"))
 
 
 # ------------------------------------------------------------------ binding
@@ -71,7 +76,7 @@ async def test_bind_refusals_change_nothing(app: App) -> None:
     await converse(app, group(G1, Y1, "/绑定本群"), Contains("这条指令只供已认证的团干部使用"))
     await converse(app, private(ZHANG, "/绑定本群"), Contains("请在要绑定的 QQ 群里发送"))
     await bind(app, G1, ZHANG, Y1)
-    await converse(app, group(G1, WANG, "/绑定本群", role="admin"), Contains("本群已绑定团干部共青团杭州市委张三", "一个群只能绑定一名团干部"))
+    await converse(app, group(G1, WANG, "/绑定本群", role="admin"), Contains("本群已绑定团干部张三（杭州市委，#1）", "一个群只能绑定一名团干部"))
     await converse(app, group(G1, ZHANG, "/绑定本群", role="owner"), Contains("无需重复绑定"))
     assert await BoundGroup.filter(group_id=G1).count() == 1
     assert (await BoundGroup.get(group_id=G1)).cadre_id == 1
@@ -90,7 +95,8 @@ async def test_admin_binds_for_cadre_in_subtree_only(app: App) -> None:
     )
     await converse(
         app, group(G2, HANGZHOU_ADMIN, f"/绑定本群 {ZHANG}"),
-        *sync_calls(G2, Y1), Contains("共青团杭州市委张三"),
+        *sync_calls(G2, Y1), Contains("共青团杭州市委张三（#1）"),
+        Notice(ZHANG, Contains(f"群 {G2} 已交给你联系")),
     )
     assert (await BoundGroup.get(group_id=G2)).cadre_id == 1
 
@@ -100,7 +106,8 @@ async def test_failed_member_list_keeps_binding_and_membership(app: App) -> None
     await converse(
         app, group(G1, ZHANG, "/绑定本群", role="admin"),
         Api("get_group_member_list", {"group_id": G1}, exception=TimeoutError()),
-        Contains("本群已绑定", "成员名单暂时无法获取"),
+        Contains("本群的团干部", "成员名单暂时拿不到"),
+        Notice(ZHANG, Contains("下一步")),
     )
     assert await BoundGroup.exists(group_id=G1)
     assert await GroupMember.all().count() == 0
@@ -123,22 +130,28 @@ async def test_unbind(app: App) -> None:
 async def test_join_consent_and_counts(app: App) -> None:
     await setup_cadres()
     await bind(app, G1, ZHANG, Y1, Y2)
-    await converse(app, group(G1, Y1, "/加入 学生"), Contains("你申请与共青团杭州市委张三（#1）建立联系", "已满 14 周岁并同意，请发送 /同意"))
+    # In the group: two lines @-mentioning the youth; the notice goes to them privately.
+    await converse(
+        app, group(G1, Y1, "/加入 学生"),
+        Contains("想和团干部张三（杭州市委）建立联系，请先看个人信息说明：已私聊你。", "同意发 /同意，未满 14 周岁发 /未满14"),
+        Notice(Y1, Contains("你想和团干部张三（杭州市委）建立联系。", "【个人信息说明】", "年满 14 周岁、同意的话，发 /同意")),
+    )
     link = await ContactLink.get(youth__qq=Y1)
     assert link.status == "pending"
-    await converse(app, private(ZHANG, "/联系人"), Contains("已确认联系：0 / 目标 100"))
-    await converse(app, group(G1, Y1, "/同意"), Contains("已确认你与共青团杭州市委张三的联系"))
+    await converse(app, private(ZHANG, "/联系人"), Contains("【联系人】已确认 0/100"))
+    await converse(app, group(G1, Y1, "/同意"), Contains("谢谢！你已和团干部张三（杭州市委）建立联系。"))
     await converse(
         app,
         private(ZHANG, "/联系人"),
-        Contains("已确认联系：1 / 目标 100（还差 99 名", "可联系（绑定群成员，不计入目标）：2 人，来自 1 个绑定群", "领域分布：学生 1", "2026-11 1"),
+        Contains("已确认 1/100（还差 99 名", "可联系（绑定群成员，不计入目标）：2 人，来自 1 个绑定群", "领域分布：学生 1", "2026-11 1",
+                 "下一步：请群友发 /加入"),
     )
     await converse(app, private(ZHANG, "/联系人 明细"), Contains("1. 用户50001　学生　自 2026-11-30"))
     # Names of youth never go into a group chat.
     await converse(app, group(G1, ZHANG, "/联系人 明细"), Contains("只在私聊中查看", "/联系人 明细"))
     # A second cadre: consent is not asked again.
-    await converse(app, private(Y1, "/加入 2"), Contains("已确认你与共青团宁波市委王五（#2）的联系"))
-    await converse(app, private(Y1, "/加入 2"), Contains("你已与共青团宁波市委王五建立联系"))
+    await converse(app, private(Y1, "/加入 #2"), Contains("好了！你已和团干部王五（宁波市委）建立联系。"))
+    await converse(app, private(Y1, "/加入 2"), Contains("你已经和团干部王五（宁波市委）建立了联系"))
 
 
 async def test_youth_counts_once_across_a_cadres_groups(app: App) -> None:
@@ -146,8 +159,8 @@ async def test_youth_counts_once_across_a_cadres_groups(app: App) -> None:
     await bind(app, G1, ZHANG, Y1, Y2)
     await bind(app, G2, ZHANG, Y1, Y3)
     await join_and_consent(app, G1, Y1)
-    await converse(app, group(G2, Y1, "/加入"), Contains("你已与共青团杭州市委张三建立联系"))
-    await converse(app, private(ZHANG, "/联系人"), Contains("已确认联系：1 / 目标 100", "可联系（绑定群成员，不计入目标）：3 人，来自 2 个绑定群"))
+    await converse(app, group(G2, Y1, "/加入"), Contains("你已经和团干部张三（杭州市委）建立了联系"))
+    await converse(app, private(ZHANG, "/联系人"), Contains("已确认 1/100", "可联系（绑定群成员，不计入目标）：3 人，来自 2 个绑定群"))
 
 
 async def test_staff_never_count(app: App) -> None:
@@ -162,9 +175,10 @@ async def test_staff_never_count(app: App) -> None:
 async def test_join_in_unbound_group_lists_choices(app: App) -> None:
     await setup_cadres()
     await bind(app, G1, ZHANG, Y1)
-    await converse(app, group(G3, Y1, "/加入"), Contains("本群还没有绑定团干部", "你可以加入：共青团杭州市委张三：/加入 1"))
-    await converse(app, private(Y2, "/加入"), Contains("请写上团干部编号", "请向团干部要他的团干部编号"))
-    await converse(app, group(G1, Y1, "/加入 火星人"), Contains("领域须为 学生、企业职工、机关事业、农村青年、新兴领域、社会组织、自由职业、其他 之一"))
+    await converse(app, group(G3, Y1, "/加入"), Contains("本群还没有团干部", "你可以加入：团干部张三（杭州市委）：/加入 #1"))
+    await converse(app, private(Y2, "/加入"), Contains("请写上团干部编号", "请向团干部要他的编号"))
+    # A word that is neither a field nor a number: the number that works in this group.
+    await converse(app, group(G1, Y1, "/加入 张三"), Contains("“张三”不是领域，也不是团干部编号。请发送 /加入 #1"))
     await converse(app, private(Y1, "/加入 99"), Contains("没有找到团干部 99"))
     assert await ContactLink.all().count() == 0
 
@@ -172,8 +186,8 @@ async def test_join_in_unbound_group_lists_choices(app: App) -> None:
 async def test_under_14_is_not_recorded(app: App) -> None:
     await setup_cadres()
     await bind(app, G1, ZHANG, Y1)
-    await converse(app, group(G1, Y1, "/加入"), Contains("/未满14"))
-    await converse(app, private(Y1, "/未满14"), Contains("我们不会记录你的任何信息"))
+    await converse(app, group(G1, Y1, "/加入"), Contains("/未满14"), Notice(Y1, Contains("/未满14")))
+    await converse(app, private(Y1, "/未满 14"), Contains("我们不记你的任何信息"))
     assert await Youth.all().count() == 0
     assert not await GroupMember.exists(qq=Y1)
     assert await OptOut.filter(reason="under14").count() == 1
@@ -189,19 +203,26 @@ async def test_leave_one_and_leave_all(app: App) -> None:
     await setup_cadres()
     await bind(app, G1, ZHANG, Y1)
     await join_and_consent(app, G1, Y1, "学生")
-    await converse(app, private(Y1, "/加入 2"), Contains("已确认"))
-    await converse(app, private(Y1, "/退出"), Contains("你与多位团干部有联系，请写编号", "/退出 #1", "/退出 #2"))
-    await converse(app, group(G1, Y1, "/退出"), Contains("已解除你与共青团杭州市委张三的联系"))
+    await converse(app, private(Y1, "/加入 #2"), Contains("好了！"))
+    await converse(app, private(Y1, "/退出"), Contains("你和几位团干部都有联系，请写编号", "/退出 #1", "/退出 #2"))
+    await converse(app, group(G1, Y1, "/退出"), Contains("已解除你和团干部张三（杭州市委）的联系"))
     assert await ContactLink.filter(youth__qq=Y1).count() == 1
-    await converse(app, private(Y1, "/资料"), Contains("QQ：50001", "领域：学生", "共青团宁波市委王五（#2）"))
-    await converse(app, private(Y1, "/退出 全部"), Contains("已删除你的全部个人信息"))
+    await converse(app, private(Y1, "/资料"), Contains("QQ 50001", "领域 学生", "团干部王五（宁波市委，#2）"))
+    # Erasing everything lists what goes and waits for the confirmation.
+    await converse(
+        app, private(Y1, "/退出 全部"),
+        Contains("要删除的是：你的昵称和领域、你和 1 位团干部的联系", "群的成员记录", "10 分钟内发 /退出 全部 确认"),
+    )
+    assert await Youth.filter(qq=Y1).exists()
+    await converse(app, private(Y1, "/退出 全部 确认"), Contains("已删除你的全部个人信息"))
     assert await Youth.all().count() == 0
     assert await ContactLink.all().count() == 0
     assert not await GroupMember.exists(qq=Y1)
-    await converse(app, private(Y1, "/资料"), Contains("我们没有保存你的个人信息"))
+    await converse(app, private(Y1, "/资料"), Contains("我们没有存你的个人信息"))
+    await converse(app, private(Y1, "/退出 全部 确认"), Contains("请先发 /退出 全部"))
     # Joining again is an explicit choice: consent is asked again and the opt-out lifted.
-    await converse(app, group(G1, Y1, "/加入"), Contains("个人信息告知"))
-    await converse(app, private(Y1, "/同意"), Contains("已确认"))
+    await converse(app, group(G1, Y1, "/加入"), Contains("个人信息说明"), Notice(Y1, Contains("个人信息说明")))
+    await converse(app, private(Y1, "/同意"), Contains("谢谢！"))
     assert not await OptOut.exists()
 
 
@@ -209,7 +230,15 @@ async def test_profile_field(app: App) -> None:
     await setup_cadres()
     await converse(app, private(Y1, "/资料 领域 学生"), Contains("你还没有建立任何联系"))
     await converse(app, private(Y1, "/加入 1"), Contains("/同意"))
-    await converse(app, private(Y1, "/资料 领域 农村青年"), Contains("已将你的领域设为农村青年"))
+    await converse(app, private(Y1, "/资料 领域 农村青年"), Contains("好了，你的领域是：务农。"))
+    # The words youth use, and their synonyms.
+    await converse(app, private(Y1, "/资料 领域 大学生"), Contains("好了，你的领域是：学生。"))
+    await converse(app, private(Y1, "/资料 领域 上班"), Contains("好了，你的领域是：上班。"))
+    assert (await Youth.get(qq=Y1)).field == "enterprise"
+    await converse(
+        app, private(Y1, "/资料 领域 火星人"),
+        Contains("领域须为 学生、上班、机关事业单位、务农、新职业、公益组织、自己创业、其他 之一"),
+    )
     await converse(app, private(Y1, "/资料 年龄 20"), Contains("用法：/资料"))
 
 
@@ -220,8 +249,8 @@ async def test_invite_is_rationed_and_goes_through_outbox(app: App) -> None:
     await setup_cadres()
     await converse(
         app, private(ZHANG, f"/邀请 {Y1}"),
-        Contains(f"已安排向 {Y1} 发送邀请", "今天还可邀请 19 人"),
-        Notice(Y1, Contains("共青团杭州市委张三（杭州市委团干部）邀请你建立直接联系", "/加入 1")),
+        Contains(f"已安排给 {Y1} 发邀请", "今天还可以邀请 19 人"),
+        Notice(Y1, Contains("团干部张三（杭州市委）想和你建立联系", "/加入 #1")),
     )
     await converse(app, private(ZHANG, f"/邀请 {Y1}"), Contains("30 天内已邀请过"))
     await converse(app, private(ZHANG, f"/邀请 {WANG}"), Contains("无需邀请"))
@@ -246,14 +275,14 @@ async def test_overlap_field_flag_and_overview(app: App) -> None:
     await join(Y2, "青年", wang, source="private")
     await converse(
         app, private(ZHANG, "/联系人"),
-        Contains("已确认联系：5 / 目标 100", "提示：学生占 100%", "重复联系：其中 1 人同时是 3 名以上其他团干部的联系青年"),
+        Contains("已确认 5/100", "提示：学生占 100%", "重复联系：其中 1 人同时是 3 名以上其他团干部的联系青年"),
     )
     await converse(
         app, private(HANGZHOU_ADMIN, "/联系概况"),
         Contains("【联系概况】杭州市委（含下级组织）", "团干部 4 人：达标 0 人，未达标 4 人", "已确认联系 8 人次，涉及青年 5 人",
-                 "被 3 名以上团干部联系的青年 1 人", "偏少的领域：企业职工 0%", "#1 共青团杭州市委张三：5/100"),
+                 "被 3 名以上团干部联系的青年 1 人", "偏少的领域：企业职工 0%", "#1 团干部张三（杭州市委）：5/100"),
     )
-    await converse(app, private(PROVINCE_ADMIN, "/联系概况 宁波市委"), Contains("团干部 1 人：达标 0 人", "#2 共青团宁波市委王五：1/10"))
+    await converse(app, private(PROVINCE_ADMIN, "/联系概况 宁波市委"), Contains("团干部 1 人：达标 0 人", "#2 团干部王五（宁波市委）：1/10"))
     await converse(app, private(NINGBO_ADMIN, "/联系概况 杭州市委"), Contains("你不是“杭州市委”或其上级组织的管理员"))
     await converse(app, private(Y1, "/联系概况"), Contains("只供组织管理员使用"))
 

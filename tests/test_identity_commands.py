@@ -1,21 +1,24 @@
 """Chat commands of 亮身份, one user action at a time (nonebug)."""
 
 import asyncio
+from datetime import timedelta
 
 import pytest
 from nonebug import App
 
 from models import Admin, Application, Cadre, Organisation
+from plugins.core import clock
 from plugins.core.actor import load_actor
 from plugins.core.errors import Conflict
 from plugins.identity.registration import review
 from tests.conftest import SUPERUSER
-from tests.helpers import Contains, Notice, converse, group, private
+from tests.helpers import Contains, Lacks, Notice, converse, group, private
 from tests.seed import (
     HANGZHOU_ADMIN,
     NINGBO_ADMIN,
     PROVINCE_ADMIN,
     XIHU_ADMIN,
+    consenting,
     make_cadre,
     seed_tree,
 )
@@ -100,16 +103,23 @@ async def test_roster_cadre_is_recognised_without_application(app: App) -> None:
 
 
 async def test_full_width_slash_starts_a_command(app: App) -> None:
-    await converse(app, private(ZHANG, "／我的"), Contains("你还不是认证团干部"))
+    await converse(app, private(ZHANG, "／我的"), Contains("我们没有存你的个人信息"))
+    # Full-width letters and digits, as Chinese input methods type them, are understood.
+    await converse(app, private(ZHANG, "／帮助　全部"), Contains("联青可用指令"))
 
 
-async def test_unknown_command_and_plain_chat_are_silent(app: App) -> None:
-    await converse(app, private(ZHANG, "/不存在的指令"))
+async def test_a_private_message_not_understood_gets_one_short_answer_and_groups_stay_silent(app: App) -> None:
+    await converse(app, private(ZHANG, "/不存在的指令"), Contains("没看懂这句话，发送 /帮助 看看能做什么。"))
+    await converse(app, private(ZHANG, "在吗"))  # at most once in 10 minutes
     await converse(app, group(500, ZHANG, "大家好"))
+    await converse(app, group(500, ZHANG, "/不存在的指令"))
+    clock.set_now(clock.now() + timedelta(minutes=11))
+    await converse(app, private(ZHANG, "在吗"), Contains("没看懂这句话"))
+    # "帮助" without the slash is understood in private chat.
+    await converse(app, private(LI, "帮助"), Contains("联青常用指令（青年）"))
 
 
 async def test_command_glued_to_argument(app: App) -> None:
-    await converse(app, private(ZHANG, "/帮助"), Contains("/注册"))
     await converse(app, private(ZHANG, "/我的吗"), Contains("多写了“吗”", "用法：/我的"))
 
 
@@ -132,11 +142,12 @@ async def test_admin_approves_and_applicant_is_told(app: App) -> None:
         app,
         private(XIHU_ADMIN, "/审核 #1 通过"),
         Contains("已通过申请 #1", "共青团杭州市西湖区委李四", "团干部编号 #1"),
-        Notice(ZHANG, Contains("已通过", "共青团杭州市西湖区委李四", "团干部编号 #1", "/名片")),
+        Notice(ZHANG, Contains("通过了！", "共青团杭州市西湖区委李四", "团干部编号 #1",
+                               "下一步：① 在你的青年群里发 /绑定本群 ② 请群友发 /加入 ③ 发 /联系人 看进度（现在 0/100）")),
     )
     cadre = await Cadre.get(qq=ZHANG)
     assert (cadre.name, cadre.source) == ("李四", "application")
-    await converse(app, private(ZHANG, "/我的"), Contains("团干部编号：#1", "不少于 100 名"))
+    await converse(app, private(ZHANG, "/我的"), Contains("团干部编号 #1", "不少于 100 名"))
 
 
 async def test_parent_org_admin_may_approve(app: App) -> None:
@@ -146,7 +157,7 @@ async def test_parent_org_admin_may_approve(app: App) -> None:
         app,
         private(PROVINCE_ADMIN, "/审核 1 通过"),
         Contains("已通过申请 #1"),
-        Notice(ZHANG, Contains("已通过")),
+        Notice(ZHANG, Contains("通过了")),
     )
 
 
@@ -154,7 +165,7 @@ async def test_approving_twice_is_refused(app: App) -> None:
     await seed_tree()
     await _apply(app)
     await converse(
-        app, private(XIHU_ADMIN, "/审核 1 通过"), Contains("已通过"), Notice(ZHANG, Contains("已通过"))
+        app, private(XIHU_ADMIN, "/审核 1 通过"), Contains("已通过"), Notice(ZHANG, Contains("通过了"))
     )
     await converse(app, private(HANGZHOU_ADMIN, "/审核 1 驳回 重复"), Contains("申请 #1 已于", "已通过，无需再次审核"))
     assert await Cadre.all().count() == 1
@@ -184,11 +195,11 @@ async def test_reject_needs_reason_and_reason_is_sent_as_plain_text(app: App) ->
         private(XIHU_ADMIN, f"/审核 1 驳回 {hostile}"),
         Contains("已驳回申请 #1"),
         # Contains accepts text segments only: no at / image segment may appear.
-        Notice(ZHANG, Contains("未通过", f"理由：{hostile}")),
+        Notice(ZHANG, Contains("没有通过", f"理由：{hostile}")),
     )
     rejected = await Application.get(id=1)
     assert (rejected.status, rejected.reason) == ("rejected", hostile)
-    await converse(app, private(ZHANG, "/我的"), Contains("未通过", hostile))
+    await converse(app, private(ZHANG, "/我的"), Contains("没有通过", hostile))
 
 
 async def test_review_list_shows_only_own_subtree(app: App) -> None:
@@ -224,7 +235,7 @@ async def test_channels_and_card_in_group(app: App) -> None:
     await converse(
         app,
         group(700, ZHANG, "/名片"),
-        Contains("【团干部名片】", "共青团浙江省委张三", "专职团干部", f"QQ：{ZHANG}", "微信：zhangsan_cyl", "微博：@浙江团干张三", "/加入 1"),
+        Contains("【团干部名片】共青团浙江省委张三", "专职团干部", f"QQ {ZHANG}", "微信 zhangsan_cyl", "微博 @浙江团干张三", "/加入 #1"),
     )
     await converse(app, private(ZHANG, "/联系方式 微信 删除"), Contains("已撤下你的微信"))
     assert (await Cadre.get(qq=ZHANG)).wechat is None
@@ -250,20 +261,31 @@ async def test_part_time_target_follows_org_setting(app: App) -> None:
 async def test_help_differs_by_role(app: App) -> None:
     tree = await seed_tree()
     await make_cadre(ZHANG, "张三", tree.province)
-    await converse(app, private(LI, "/帮助"), Contains("【青年】", "/注册"))
-    await converse(app, private(ZHANG, "/帮助"), Contains("【团干部】", "/名片", "/联系方式"))
-    await converse(app, private(PROVINCE_ADMIN, "/帮助"), Contains("【管理员】", "/审核", "/组织 新建"))
-
-    class Lacks(Contains):
-        def __eq__(self, other):  # type: ignore[override]
-            return not any(f in other.extract_plain_text() for f in self.fragments)
-
-    await converse(app, private(LI, "/帮助"), Lacks("/审核", "/名片"))
+    # Five commands as real examples, then where to find more: at most 8 lines.
+    await converse(app, private(LI, "/帮助"), Contains("联青常用指令（青年）", "/加入 学生", "/诉求 困难 食堂饭菜太贵", "更多：/帮助 诉求｜互助｜签到｜全部"))
+    await converse(app, private(ZHANG, "/帮助"), Contains("联青常用指令（团干部）", "/联系人", "/话题 周末志愿服务去哪儿？", "更多：/帮助 诉求｜活动｜话题｜全部"))
+    await converse(app, private(PROVINCE_ADMIN, "/帮助"), Contains("联青常用指令（管理员）", "/审核", "/联系概况 杭州市委"))
+    await make_cadre(HANGZHOU_ADMIN, "赵六", tree.hangzhou)
+    await converse(app, private(HANGZHOU_ADMIN, "/帮助"), Contains("联青常用指令（团干部、管理员）", "/联系人", "/联系概况 杭州市委"))
+    await converse(app, private(LI, "/帮助"), Lacks("/审核", "/名片", "/注册"))
+    # In a group: at most 4 lines, pointing to private chat.
+    await converse(app, group(700, LI, "/帮助"), Contains("在群里常用：", "/加入 学生", "更多用法请私聊我发送 /帮助"))
+    # Everything, in pages: the first page now, /下一页 for the next.
+    await converse(app, private(PROVINCE_ADMIN, "/帮助 全部"), Contains("联青可用指令", "（第 1/", "回复 /下一页 看后面）"))
+    await converse(app, private(PROVINCE_ADMIN, "/下一页"), Contains("（第 2/"))
+    await converse(app, private(LI, "/下一页"), Contains("没有下一页了"))
+    await converse(app, private(LI, "/帮助 诉求"), Contains("/诉求 的用法", "例：/诉求 困难 食堂饭菜太贵"))
 
 
 async def test_mine_shows_admin_roles(app: App) -> None:
     await seed_tree()
-    await converse(app, private(HANGZHOU_ADMIN, "/我的"), Contains("你是以下组织的管理员：杭州市委（#2）"))
+    await converse(app, private(HANGZHOU_ADMIN, "/我的"), Contains("你是这些组织的管理员：杭州市委（#2）"))
+
+
+async def test_mine_shows_a_youth_what_profile_shows(app: App) -> None:
+    await converse(app, private(LI, "/我的"), Contains("我们没有存你的个人信息", "/加入"))
+    await consenting(LI)
+    await converse(app, private(LI, "/我的"), Contains("我们存的你的信息", f"QQ {LI}"))
 
 
 # ------------------------------------------------------------------ /组织 /管理员

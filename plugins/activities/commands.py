@@ -10,7 +10,7 @@ from plugins.core.actor import ADMIN, CADRE, EVERYONE
 from plugins.core.commands import Choice, DateArg, Int, Org, Ref, Text, Word, command
 from plugins.core.context import CommandContext
 from plugins.core.text import ref
-from plugins.identity.orgs import real_name
+from plugins.identity.orgs import chat_name
 
 KIND = Choice("类型", options=tuple((label, kind) for kind, label in ActivityKind.labels().items()))
 
@@ -69,7 +69,7 @@ async def _list_text(cadre) -> str:
     items = await service.recent(cadre)
     if not items:
         return "你还没有记录活动。举办后发送 /活动 线下活动 <日期> <标题> [地点]。"
-    lines = [f"{real_name(cadre.org, cadre.name)}最近的活动："]
+    lines = [f"{chat_name(cadre.org, cadre.name)}最近的活动："]
     for a, checked in items:
         lines.append(
             f"{ref(a.id)} {periods.fmt_day(a.day)} {service.KIND_LABELS[a.kind]}「{a.title}」"
@@ -97,7 +97,7 @@ async def _progress_text(cadre) -> str:
     p = await service.progress(cadre)
     today = clock.today()
     lines = [
-        f"【活动进度】{real_name(cadre.org, cadre.name)}",
+        f"【活动进度】{chat_name(cadre.org, cadre.name)}",
         f"{periods.quarter_label(today)}（至 {periods.fmt_day(p.quarter_end)}）："
         + (f"已开展 {p.quarter_done} 次活动 ✓" if p.quarter_done else "还没有算数的线下活动 ✗"),
         f"{today.year} 年面对面交流：" + (f"已 {p.face_to_face_done} 次 ✓" if p.face_to_face_done else "还没有 ✗"),
@@ -141,7 +141,7 @@ async def _overview_text(ctx: CommandContext, org) -> str:
 async def check_in_cmd(ctx: CommandContext, code: str) -> None:
     activity, count = await service.check_in(ctx.user_id, code)
     await ctx.reply(
-        f"签到成功！{real_name(activity.cadre.org, activity.cadre.name)}的"
+        f"签到成功！{chat_name(activity.cadre.org, activity.cadre.name)}的"
         f"「{activity.title}」已有 {count} 人签到。"
     )
 

@@ -1,29 +1,37 @@
 """Chat commands for contacts: declared forms over groups.py, links.py and stats.py."""
 
 import dataclasses
+from datetime import datetime
 
 import nonebot
 
-from models.enums import FIELD_LABELS, Field
+from models.enums import Field
 from plugins.contacts import consent, groups, links, stats
-from plugins.contacts.texts import FIELD_WORDS, consent_notice, group_notice
-from plugins.core import clock
+from plugins.contacts.texts import (
+    FIELD_CHOICES,
+    FIELD_SYNONYMS,
+    FIELD_WORDS,
+    consent_notice,
+    group_notice,
+)
+from plugins.core import clock, periods
 from plugins.core.actor import ADMIN, CADRE, EVERYONE, YOUTH
 from plugins.core.commands import QQ, CadreArg, Choice, Org, command
 from plugins.core.context import CommandContext
 from plugins.core.dispatcher import run_command
 from plugins.core.errors import Conflict, Forbidden, UsageError
 from plugins.core.text import ref
-from plugins.identity.cards import card_text
-from plugins.identity.orgs import real_name, target_for
+from plugins.identity.orgs import chat_name, real_name, target_for
 from plugins.outbox.service import reachable
 
 DETAIL_LIMIT = 100
-FIELD_OPTIONS = tuple((label, f) for f, label in FIELD_LABELS.items()) + tuple((f.value, f) for f in Field)
+ERASE_WINDOW = 600
+"""Seconds within which /退出 全部 确认 must follow /退出 全部."""
+FIELD_OPTIONS = tuple(FIELD_SYNONYMS.items()) + FIELD_CHOICES
 
 
-def FieldArg(optional: bool = True) -> Choice:
-    return Choice("领域", optional, options=FIELD_OPTIONS, shown=FIELD_WORDS)
+def FieldArg(optional: bool = True, problem: str = "") -> Choice:
+    return Choice("领域", optional, options=FIELD_OPTIONS, shown=FIELD_WORDS, problem=problem)
 
 
 # ------------------------------------------------------------------ groups
@@ -31,7 +39,7 @@ def FieldArg(optional: bool = True) -> Choice:
 
 @command(
     "绑定本群", role=CADRE, summary="把当前群绑定为自己的联系群（须是群主或群管理员）", example="/绑定本群",
-    group="请在要绑定的 QQ 群里发送这条指令",
+    group="请在要绑定的 QQ 群里发送这条指令", aliases=("绑定",),
 )
 async def bind_cmd(ctx: CommandContext) -> None:
     actor = ctx.actor
@@ -61,22 +69,21 @@ async def _bind(ctx: CommandContext, cadre) -> None:
     assert group_id is not None
     await groups.bind(ctx.actor, group_id, int(ctx.bot.self_id), cadre)
     result = await groups.sync_group(ctx.bot, group_id)
-    notice = group_notice(await card_text(cadre))
+    notice = group_notice(f"{real_name(cadre.org, cadre.name)}（{ref(cadre.id)}）")
     if result is None:
-        notice += "\n（成员名单暂时无法获取，稍后会自动同步。）"
+        notice += "\n（成员名单暂时拿不到，稍后自动同步。）"
     await ctx.reply(notice)
 
 
 @command(
     "解绑本群", roles={CADRE: "解除当前群与团干部的绑定", ADMIN: "解除所辖组织团干部的群绑定"},
-    example="/解绑本群", group="请在要解绑的 QQ 群里发送这条指令",
+    example="/解绑本群", group="请在要解绑的 QQ 群里发送这条指令", aliases=("解绑",),
 )
 async def unbind_cmd(ctx: CommandContext) -> None:
     assert ctx.group_id is not None
     group = await groups.unbind(ctx.actor, ctx.group_id)
     await ctx.reply(
-        f"本群已解除与{real_name(group.cadre.org, group.cadre.name)}的绑定，"
-        "成员名单已删除；已确认的联系不受影响。"
+        f"本群已解除与{chat_name(group.cadre.org, group.cadre.name)}的绑定，成员名单已删除；已确认的联系不受影响。"
     )
 
 
@@ -86,26 +93,35 @@ async def unbind_cmd(ctx: CommandContext) -> None:
 async def _join_choices(qq: int) -> str:
     choices = await links.candidate_cadres(qq)
     if not choices:
-        return "请向团干部要他的团干部编号，然后私聊我发送 /加入 <团干部编号>。"
-    names = "；".join(f"{real_name(c.org, c.name)}：/加入 {c.id}" for c in choices)
+        return "请向团干部要他的编号，然后发 /加入 #编号（如 /加入 #3）。"
+    names = "；".join(f"{chat_name(c.org, c.name)}：/加入 {ref(c.id)}" for c in choices)
     return f"你可以加入：{names}"
 
 
+async def _join_hint(ctx: CommandContext) -> str | None:
+    """/加入 with the cadre number that works here: this group's cadre, or one of theirs."""
+    if ctx.group_id is not None and (bound := await groups.bound_group(ctx.group_id)):
+        return f"/加入 {ref(bound.cadre_id)}"
+    choices = await links.candidate_cadres(ctx.user_id, limit=1)
+    return f"/加入 {ref(choices[0].id)}" if choices else None
+
+
 @command(
-    "加入", FieldArg(), role=YOUTH, summary="在团干部的群里确认与他建立联系（领域如 学生、企业职工）",
-    example="/加入 学生",
+    "加入", FieldArg(problem="“{token}”不是领域，也不是团干部编号"), role=YOUTH, summary="在团干部的群里和他建立联系（可加领域，如 学生、上班）",
+    example="/加入 学生", hint=_join_hint,
 )
 async def join_here_cmd(ctx: CommandContext, field: Field | None) -> None:
     if ctx.group_id is None:
         raise UsageError("请写上团干部编号，例如 /加入 #3。" + await _join_choices(ctx.user_id))
     bound = await groups.bound_group(ctx.group_id)
     if bound is None:
-        raise UsageError("本群还没有绑定团干部。" + await _join_choices(ctx.user_id))
+        raise UsageError("本群还没有团干部。" + await _join_choices(ctx.user_id))
     await _join(ctx, bound.cadre, "group", field)
 
 
 @command(
-    "加入", CadreArg(), FieldArg(), role=YOUTH, summary="私聊确认与某位团干部建立联系", example="/加入 #3 学生",
+    "加入", CadreArg(), FieldArg(), role=YOUTH, summary="和某位团干部建立联系", example="/加入 #3 学生",
+    hint=_join_hint,
 )
 async def join_cadre_cmd(ctx: CommandContext, cadre, field: Field | None) -> None:
     await _join(ctx, cadre, "group" if ctx.group_id else "private", field)
@@ -113,20 +129,48 @@ async def join_cadre_cmd(ctx: CommandContext, cadre, field: Field | None) -> Non
 
 async def _join(ctx: CommandContext, cadre, source: str, field: Field | None) -> None:
     nickname = ctx.event.sender.nickname or ""
-    result = await links.join(ctx.user_id, nickname, cadre, source=source, group_id=ctx.group_id, field=field)
-    name = real_name(cadre.org, cadre.name)
+    name = chat_name(cadre.org, cadre.name)
+    notice = None
+    if ctx.group_id is not None:  # the notice goes to them in private, not into the group
+        notice = links.PrivateNotice(f"你想和{name}建立联系。\n{consent_notice()}", ctx.group_id, int(ctx.bot.self_id))
+    result = await links.join(
+        ctx.user_id, nickname, cadre, source=source, group_id=ctx.group_id, field=field, notice=notice
+    )
     if result.already:
         await ctx.reply(
-            f"你已与{name}建立联系（自 {clock.fmt_local(result.link.confirmed_at, '%Y-%m-%d')} 起）。"
-            + (f"领域已更新为{field.label}。" if field else "")
+            f"你已经和{name}建立了联系（{clock.fmt_local(result.link.confirmed_at, '%Y-%m-%d')} 起）。"
+            + (f"领域已改为{field_word(field)}。" if field else ""),
+            at=ctx.user_id if ctx.is_group else None,
         )
+    elif result.needs_consent and ctx.is_group:
+        await ctx.reply(consent.group_lines(f"想和{name}建立联系"), at=ctx.user_id)
     elif result.needs_consent:
-        await ctx.reply(f"你申请与{name}（{ref(cadre.id)}）建立联系。\n" + consent_notice())
+        await ctx.reply(f"你想和{name}建立联系。\n{consent_notice()}")
     else:
-        await ctx.reply(f"已确认你与{name}（{ref(cadre.id)}）的联系。发送 /退出 可随时解除。")
+        await ctx.reply(
+            f"好了！你已和{name}建立联系。{_field_tip(field)}",
+            at=ctx.user_id if ctx.is_group else None,
+        )
 
 
-@command("同意", role=YOUTH, summary="同意个人信息告知，确认待确认的联系", example="/同意")
+def field_word(field: Field) -> str:
+    """The word youth know a field by (学生, 上班…)."""
+    return next(word for word, f in FIELD_CHOICES if f == field)
+
+
+def _field_tip(field: Field | None) -> str:
+    return "" if field else "可以发 /资料 领域 学生 补上你的领域。"
+
+
+@command(
+    "告知", role=EVERYONE, summary="看个人信息说明：记下什么、保存多久、怎么删除", example="/告知",
+    private="个人信息说明比较长，请私聊我发送 /告知",
+)
+async def notice_cmd(ctx: CommandContext) -> None:
+    await ctx.reply(consent_notice())
+
+
+@command("同意", role=YOUTH, summary="同意个人信息说明，确认和团干部的联系", example="/同意")
 async def consent_cmd(ctx: CommandContext) -> None:
     held = consent.take_held(ctx.user_id)
     try:
@@ -135,11 +179,13 @@ async def consent_cmd(ctx: CommandContext) -> None:
         if held is None:
             raise
         cadres = []  # consented meanwhile (another chat): just carry the command out
-    names = "、".join(real_name(c.org, c.name) for c in cadres)
+    at = ctx.user_id if ctx.is_group else None
     if cadres:
-        await ctx.reply(f"谢谢！已确认你与{names}的联系。发送 /资料 领域 <领域> 可补填领域，/退出 可随时解除。")
+        names = "、".join(chat_name(c.org, c.name) for c in cadres)
+        tip = "" if await links.has_field(ctx.user_id) else "可以发 /资料 领域 学生 补上你的领域。"
+        await ctx.reply(f"谢谢！你已和{names}建立联系。{tip}", at=at)
     elif held is None:
-        await ctx.reply("谢谢，已记录你的同意。如果刚才有指令没办成，请重新发送。")
+        await ctx.reply("谢谢，已记下你的同意。刚才没办成的指令请再发一次。", at=at)
     if held is not None:
         # The account that saw the held command may have reconnected since (a new Bot).
         if nonebot.get_bots().get(held.bot.self_id) is not held.bot:
@@ -151,10 +197,13 @@ async def consent_cmd(ctx: CommandContext) -> None:
 async def under14_cmd(ctx: CommandContext) -> None:
     consent.drop_held(ctx.user_id)
     await links.erase_person(ctx.user_id, "under14")
-    await ctx.reply("好的，我们不会记录你的任何信息，已删除你刚才的申请。欢迎年满 14 周岁后再来！")
+    await ctx.reply(
+        "好的，我们不记你的任何信息，刚才的申请也删掉了。满 14 周岁后欢迎再来！",
+        at=ctx.user_id if ctx.is_group else None,
+    )
 
 
-@command("资料", role=YOUTH, summary="查看我们保存的你的信息", example="/资料")
+@command("资料", role=YOUTH, summary="看看我们存了你哪些信息", example="/资料")
 async def profile_cmd(ctx: CommandContext) -> None:
     await ctx.reply(await links.profile_text(ctx.user_id))
 
@@ -162,22 +211,51 @@ async def profile_cmd(ctx: CommandContext) -> None:
 @command("资料", "领域", FieldArg(optional=False), role=YOUTH, summary="填写或修改你的领域", example="/资料 领域 学生")
 async def profile_field_cmd(ctx: CommandContext, field: Field) -> None:
     await links.set_field(ctx.user_id, field)
-    await ctx.reply(f"已将你的领域设为{field.label}。")
+    await ctx.reply(f"好了，你的领域是：{field_word(field)}。")
 
 
-@command("退出", "全部", role=EVERYONE, summary="删除你的全部个人信息，不再记录", example="/退出 全部")
+_erase_asked: dict[int, datetime] = {}
+
+
+def forget_erase_requests() -> None:
+    _erase_asked.clear()
+
+
+@command("退出", "全部", role=EVERYONE, summary="删除你的全部个人信息（要再发一次确认）", example="/退出 全部")
 async def erase_cmd(ctx: CommandContext) -> None:
-    had = await links.erase_person(ctx.user_id, "left")
+    if ctx.actor.is_staff:
+        raise Forbidden(STAFF_CANNOT_ERASE)
+    summary = await links.erase_summary(ctx.user_id)
+    if summary is None:
+        await ctx.reply("我们没有存你的个人信息，以后也不会记你。想建立联系，随时发 /加入。")
+        await links.erase_person(ctx.user_id, "left")
+        return
+    _erase_asked[ctx.user_id] = clock.now()
     await ctx.reply(
-        "已删除你的全部个人信息（昵称、领域、联系记录、群成员记录），今后不再记录你；"
-        "只保留不含身份的统计数字。想重新建立联系，随时发送 /加入。"
-        if had
-        else "我们没有保存你的个人信息；今后也不会记录你。想建立联系，随时发送 /加入。"
+        f"要删除的是：{summary}。\n删除后不能恢复。确定的话，{ERASE_WINDOW // 60} 分钟内发 /退出 全部 确认"
     )
 
 
 @command(
-    "退出", CadreArg(optional=True), role=EVERYONE, summary="解除与团干部的联系（在其群里可不写编号）",
+    "退出", "全部", "确认", role=EVERYONE, summary="确认删除你的全部个人信息", example="/退出 全部 确认",
+)
+async def erase_confirm_cmd(ctx: CommandContext) -> None:
+    if ctx.actor.is_staff:
+        raise Forbidden(STAFF_CANNOT_ERASE)
+    asked = _erase_asked.pop(ctx.user_id, None)
+    if asked is None or not 0 <= (clock.now() - asked).total_seconds() <= ERASE_WINDOW:
+        raise UsageError("请先发 /退出 全部，看看要删除什么，再确认")
+    await links.erase_person(ctx.user_id, "left")
+    await ctx.reply("已删除你的全部个人信息，以后不再记你；只留下不带身份的统计数字。想重新建立联系，随时发 /加入。")
+
+
+STAFF_CANNOT_ERASE = (
+    "你是团干部或管理员，不能用 /退出 全部 删除自己。要离任，请找你所在组织的管理员办理。"
+)
+
+
+@command(
+    "退出", CadreArg(optional=True), role=EVERYONE, summary="解除和团干部的联系（在他的群里可不写编号）",
     example="/退出 #3",
 )
 async def leave_cmd(ctx: CommandContext, cadre) -> None:
@@ -186,14 +264,14 @@ async def leave_cmd(ctx: CommandContext, cadre) -> None:
     if cadre is None:
         mine = await links.links_of(ctx.user_id)
         if not mine:
-            await ctx.reply("你目前没有与任何团干部建立联系。发送 /退出 全部 可删除我们保存的全部信息。")
+            await ctx.reply("你现在没有和任何团干部建立联系。发 /退出 全部 可以删除我们存的全部信息。")
             return
         if len(mine) > 1:
-            options = "；".join(f"{real_name(k.cadre.org, k.cadre.name)}：/退出 #{k.cadre.id}" for k in mine)
-            raise UsageError(f"你与多位团干部有联系，请写编号：{options}；或 /退出 全部")
+            options = "；".join(f"{chat_name(k.cadre.org, k.cadre.name)}：/退出 {ref(k.cadre.id)}" for k in mine)
+            raise UsageError(f"你和几位团干部都有联系，请写编号：{options}")
         cadre = mine[0].cadre
     await links.leave(ctx.user_id, cadre)
-    await ctx.reply(f"已解除你与{real_name(cadre.org, cadre.name)}的联系。")
+    await ctx.reply(f"已解除你和{chat_name(cadre.org, cadre.name)}的联系。", at=ctx.user_id if ctx.is_group else None)
 
 
 # ------------------------------------------------------------------ cadres
@@ -205,19 +283,17 @@ async def invite_cmd(ctx: CommandContext, qq: int) -> None:
     note = ""
     if not await reachable(qq):
         note = (
-            "\n注意：对方不是机器人的好友，也不在任何绑定群里，QQ 不允许机器人主动私聊，"
-            "邀请会暂存；请告诉对方加机器人为好友后发送 /消息 查看。"
+            "\n注意：对方不是联青的好友，也不在你绑定的群里，QQ 不让联青主动私聊，"
+            "邀请先存着；请对方加联青为好友后发 /消息 查看。"
         )
-    await ctx.reply(
-        f"已安排向 {qq} 发送邀请（免打扰时段外按额度送达），对方确认后计入联系人数。今天还可邀请 {left} 人。{note}"
-    )
+    await ctx.reply(f"已安排给 {qq} 发邀请，对方发 /加入 后计入联系人数。今天还可以邀请 {left} 人。{note}")
 
 
 @command("联系人", role=CADRE, summary="已确认联系人数与目标、可联系人数、领域分布、趋势", example="/联系人")
 async def contacts_cmd(ctx: CommandContext) -> None:
     cadre = ctx.cadre
     info = await stats.cadre_contacts(cadre, await target_for(cadre))
-    await ctx.reply(_summary_text(real_name(cadre.org, cadre.name), info))
+    await ctx.reply(_summary_text(info), paged=True)
 
 
 @command(
@@ -225,17 +301,16 @@ async def contacts_cmd(ctx: CommandContext) -> None:
     private="联系青年名单只在私聊中查看，请私聊我发送 /联系人 明细",
 )
 async def contacts_detail_cmd(ctx: CommandContext) -> None:
-    await ctx.reply(await _detail_text(ctx.cadre))
+    await ctx.reply(await _detail_text(ctx.cadre), paged=True)
 
 
 def _field_label(value: str | None) -> str:
     return Field(value).label if value else "未填"
 
 
-def _summary_text(name: str, info: stats.CadreContacts) -> str:
-    lines = [f"【联系人】{name}"]
-    status = "已达标" if info.gap == 0 else f"还差 {info.gap} 名，须于 8 月 31 日前达到"
-    lines.append(f"已确认联系：{info.confirmed} / 目标 {info.target}（{status}）")
+def _summary_text(info: stats.CadreContacts) -> str:
+    status = "已达标" if info.gap == 0 else f"还差 {info.gap} 名，{periods.target_deadline()}"
+    lines = [f"【联系人】已确认 {info.confirmed}/{info.target}（{status}）"]
     lines.append(f"可联系（绑定群成员，不计入目标）：{info.reachable} 人，来自 {info.groups} 个绑定群")
     if info.fields:
         parts = sorted(info.fields.items(), key=lambda kv: -kv[1])
@@ -248,13 +323,17 @@ def _summary_text(name: str, info: stats.CadreContacts) -> str:
     if info.overlap:
         lines.append(f"重复联系：其中 {info.overlap} 人同时是 3 名以上其他团干部的联系青年")
     lines.append("趋势：" + " → ".join(f"{m} {n}" for m, n in info.trend))
+    if info.groups == 0:
+        lines.append("下一步：在你的青年群里发 /绑定本群，再请群友发 /加入")
+    elif info.gap:
+        lines.append("下一步：请群友发 /加入，或发 /邀请 <QQ> 邀请青年")
     return "\n".join(lines)
 
 
 async def _detail_text(cadre) -> str:
     rows = await links.confirmed_contacts(cadre, DETAIL_LIMIT + 1)
     if not rows:
-        return "还没有已确认联系的青年。在绑定的群里请青年发送 /加入，或用 /邀请 <QQ>。"
+        return "还没有已确认联系的青年。请群友在你绑定的群里发 /加入，或发 /邀请 <QQ> 邀请。"
     lines = [f"已确认联系的青年（按确认时间，最多显示 {DETAIL_LIMIT} 人）："]
     for i, link in enumerate(rows[:DETAIL_LIMIT], start=1):
         y = link.youth
@@ -284,5 +363,5 @@ async def overview_cmd(ctx: CommandContext, org) -> None:
         lines.append("偏少的领域：" + "、".join(f"{Field(f).label} {s:.0%}" for f, s in thin))
     if overview.below:
         lines.append("差距最大的团干部：")
-        lines += [f"{ref(c.id)} {real_name(c.org, c.name)}：{n}/{t}" for c, n, t in overview.below]
-    await ctx.reply("\n".join(lines))
+        lines += [f"{ref(c.id)} {chat_name(c.org, c.name)}：{n}/{t}" for c, n, t in overview.below]
+    await ctx.reply("\n".join(lines), paged=True)

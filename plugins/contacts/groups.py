@@ -10,11 +10,13 @@ from tortoise.transactions import in_transaction
 from models import BoundGroup, Cadre, GroupMember
 from plugins.contacts import cache
 from plugins.contacts.optout import opted_out
+from plugins.contacts.stats import confirmed_count
 from plugins.core import clock
 from plugins.core.actor import Actor
 from plugins.core.errors import Conflict, Forbidden, NotFound, UsageError
-from plugins.core.text import parse_ref, ref
-from plugins.identity.orgs import real_name
+from plugins.core.text import parse_qq, parse_ref
+from plugins.identity.orgs import chat_name, target_for
+from plugins.outbox import enqueue
 
 CHUNK = 500
 
@@ -26,10 +28,16 @@ class SyncResult:
     total: int
 
 
+BOUND_NEXT = (
+    "群 {group_id} 已交给你联系，联青在群里发了说明。\n"
+    "下一步：请群友发 /加入（你在群里说一声更快）；发 /联系人 看进度（现在 {confirmed}/{target}）。"
+)
+
+
 async def find_cadre(token: str) -> Cadre:
     """A cadre by `#N`/small N (cadre number) or by QQ number (5 digits or more)."""
     token = token.strip()
-    number = parse_ref(token)
+    number = parse_ref(token) or parse_qq(token)
     if number is None:
         raise UsageError("请写团干部编号（如 #3）或 QQ 号")
     # A cadre number first (#N always is one), then a QQ: numbers printed on cards can be
@@ -38,7 +46,7 @@ async def find_cadre(token: str) -> Cadre:
     if cadre is None and not token.startswith(("#", "＃")):
         cadre = await Cadre.get_or_none(qq=number).prefetch_related("org")
     if cadre is None:
-        raise NotFound(f"没有找到团干部 {token}，请核对团干部编号或 QQ 号")
+        raise NotFound(f"没有找到团干部 {token[:20]}，请核对团干部编号（如 #3）")
     return cadre
 
 
@@ -46,7 +54,7 @@ async def find_cadre_by_qq(token: str) -> Cadre:
     """The cadre whose QQ was @-mentioned."""
     cadre = await Cadre.get_or_none(qq=int(token)).prefetch_related("org")
     if cadre is None:
-        raise NotFound("你 @ 的人不是认证团干部。请写团干部编号，例如 /诉求 @3 <内容>")
+        raise NotFound("你 @ 的人不是认证团干部。请写团干部编号，例如 /诉求 @3 食堂饭菜太贵")
     return cadre
 
 
@@ -61,15 +69,27 @@ async def bind(actor: Actor, group_id: int, bot_id: int, cadre: Cadre) -> BoundG
     existing = await bound_group(group_id)
     if existing is not None:
         if existing.cadre_id == cadre.id:
-            raise Conflict(f"本群已绑定为{real_name(existing.cadre.org, existing.cadre.name)}的联系群，无需重复绑定")
+            raise Conflict(f"本群已绑定为{chat_name(existing.cadre.org, existing.cadre.name)}的联系群，无需重复绑定")
         raise Conflict(
-            f"本群已绑定团干部{real_name(existing.cadre.org, existing.cadre.name)}（{ref(existing.cadre_id)}），"
+            f"本群已绑定{chat_name(existing.cadre.org, existing.cadre.name, existing.cadre_id)}，"
             "一个群只能绑定一名团干部；如需更换，请其先发送 /解绑本群"
         )
+    confirmed, target = await confirmed_count(cadre.id), await target_for(cadre)
     try:
-        group = await BoundGroup.create(
-            group_id=group_id, cadre=cadre, bot_id=bot_id, bound_by=actor.qq or 0, bound_at=clock.now()
-        )
+        async with in_transaction():
+            group = await BoundGroup.create(
+                group_id=group_id, cadre=cadre, bot_id=bot_id, bound_by=actor.qq or 0, bound_at=clock.now()
+            )
+            # The next step, to the cadre in private (the group gets the notice).
+            await enqueue(
+                cadre.qq,
+                BOUND_NEXT.format(group_id=group_id, confirmed=confirmed, target=target),
+                category="next_step",
+                bulk=False,
+                dedup_key=f"bound:{group_id}:{cadre.id}:{clock.today().isoformat()}",
+                bot_id=bot_id,
+                group_id=group_id,
+            )
     except IntegrityError as e:  # bound by someone else a moment ago
         raise Conflict("本群刚刚已被绑定，请发送 /联系人 查看") from e
     group.cadre = cadre

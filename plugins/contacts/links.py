@@ -18,15 +18,15 @@ from models import (
     OutboxMessage,
     Youth,
 )
-from models.enums import FIELD_LABELS, Field, LinkStatus
+from models.enums import Field, LinkStatus
 from plugins.contacts import consented, optout
 from plugins.contacts.config import settings
-from plugins.contacts.texts import INVITATION
+from plugins.contacts.texts import FIELD_CHOICES, FIELD_SYNONYMS, FIELD_WORDS, INVITATION
 from plugins.core import clock
-from plugins.core.errors import Conflict, NotFound
+from plugins.core.errors import Conflict, NotFound, UsageError
 from plugins.core.sql import execute
-from plugins.core.text import choose, clean, ref
-from plugins.identity.orgs import real_name
+from plugins.core.text import clean
+from plugins.identity.orgs import chat_name
 from plugins.outbox import enqueue
 
 Eraser = Callable[[int, int | None], Awaitable[bool]]
@@ -44,7 +44,11 @@ def on_erase(eraser: Eraser) -> Eraser:
 
 
 def parse_field(text: str) -> Field:
-    return choose(FIELD_LABELS, text, "领域")
+    """A field from the words youth use (学生、上班…) or their synonyms (大学生 → 学生)."""
+    field = FIELD_SYNONYMS.get(text.strip())
+    if field is None:
+        raise UsageError(f"领域请写 {FIELD_WORDS} 之一")
+    return field
 
 
 async def is_staff(qq: int) -> bool:
@@ -53,6 +57,28 @@ async def is_staff(qq: int) -> bool:
         await Cadre.exists(qq=qq)
         or await Admin.exists(qq=qq)
         or await BotAccount.exists(self_id=qq)
+    )
+
+
+@dataclass
+class PrivateNotice:
+    """The personal-information notice for someone who asked in a group: sent privately."""
+
+    text: str
+    group_id: int | None
+    bot_id: int | None
+
+
+async def send_notice(qq: int, notice: PrivateNotice) -> None:
+    """Queue the notice to `qq` (a temporary session through the group if need be), once a day."""
+    await enqueue(
+        qq,
+        notice.text,
+        category="consent_notice",
+        bulk=False,
+        dedup_key=f"consent:{qq}:{clock.today().isoformat()}",
+        group_id=notice.group_id,
+        bot_id=notice.bot_id,
     )
 
 
@@ -72,7 +98,10 @@ async def join(
     source: str,
     group_id: int | None = None,
     field: Field | None = None,
+    notice: PrivateNotice | None = None,
 ) -> JoinResult:
+    """Link `qq` to `cadre`: confirmed at once if they consented before, else pending and,
+    when `notice` is given, the personal-information notice queued in the same transaction."""
     if cadre.qq == qq or await is_staff(qq):
         raise Conflict("团干部、管理员和机器人账号不计入联系青年，无需 /加入")
     now = clock.now()
@@ -99,6 +128,8 @@ async def join(
         if youth.consented_at is not None:
             link.status, link.confirmed_at = LinkStatus.confirmed, now
             await link.save(update_fields=["status", "confirmed_at"])
+        elif notice is not None:
+            await send_notice(qq, notice)
     return JoinResult(cadre, link, needs_consent=youth.consented_at is None)
 
 
@@ -156,7 +187,7 @@ async def erase_person(qq: int, reason: str) -> bool:
 async def leave(qq: int, cadre: Cadre) -> None:
     deleted = await ContactLink.filter(youth__qq=qq, cadre=cadre).delete()
     if not deleted:
-        raise NotFound(f"你还没有与{real_name(cadre.org, cadre.name)}建立联系")
+        raise NotFound(f"你还没有与{chat_name(cadre.org, cadre.name)}建立联系")
 
 
 async def links_of(qq: int) -> list[ContactLink]:
@@ -183,6 +214,31 @@ async def confirmed_contacts(cadre: Cadre, limit: int) -> list[ContactLink]:
     )
 
 
+async def has_field(qq: int) -> bool:
+    return await Youth.filter(qq=qq, field__isnull=False).exists()
+
+
+async def erase_summary(qq: int) -> str | None:
+    """What /退出 全部 would delete, in words; None when nothing is stored about `qq`."""
+    youth = await Youth.get_or_none(qq=qq)
+    links = await ContactLink.filter(youth=youth).count() if youth is not None else 0
+    member_of = await GroupMember.filter(qq=qq).count()
+    applications = await Application.filter(qq=qq, cadre_id__isnull=True).count()
+    if youth is None and not member_of and not applications:
+        return None
+    parts = []
+    if youth is not None:
+        parts.append("你的昵称和领域")
+    if links:
+        parts.append(f"你和 {links} 位团干部的联系")
+    parts.append("诉求、签到、互助和评分上你的身份（如有）")
+    if member_of:
+        parts.append(f"你在 {member_of} 个群的成员记录")
+    if applications:
+        parts.append("你的团干部注册申请")
+    return "、".join(parts)
+
+
 async def set_field(qq: int, field: Field) -> Field:
     updated = await Youth.filter(qq=qq).update(field=field.value)
     if not updated:
@@ -194,21 +250,21 @@ async def profile_text(qq: int) -> str:
     """Everything stored about the youth (their right to see it)."""
     youth = await Youth.get_or_none(qq=qq)
     if youth is None:
-        return "我们没有保存你的个人信息。发送 /加入 与团干部建立联系。"
+        return "我们没有存你的个人信息。想和团干部建立联系，发 /加入。"
+    field = next((w for w, f in FIELD_CHOICES if youth.field and f == Field(youth.field)), "未填")
     lines = [
-        "我们保存的你的信息：",
-        f"QQ：{youth.qq}；昵称：{youth.nickname or '（无）'}；"
-        f"领域：{Field(youth.field).label if youth.field else '未填'}",
-        f"同意个人信息告知：{clock.fmt_local(youth.consented_at) if youth.consented_at else '尚未同意'}",
+        "我们存的你的信息：",
+        f"QQ {youth.qq}；昵称 {youth.nickname or '（无）'}；领域 {field}",
+        f"{clock.fmt_local(youth.consented_at)} 同意了个人信息说明" if youth.consented_at else "还没有同意个人信息说明",
     ]
     for link in await links_of(qq):
         state = (
-            f"自 {clock.fmt_local(link.confirmed_at, '%Y-%m-%d')} 起"
+            f"{clock.fmt_local(link.confirmed_at, '%Y-%m-%d')} 起"
             if link.status == LinkStatus.confirmed
-            else "待你发送 /同意"
+            else "等你发 /同意"
         )
-        lines.append(f"联系的团干部：{real_name(link.cadre.org, link.cadre.name)}（{ref(link.cadre_id)}），{state}")
-    lines.append("修改领域：/资料 领域 <领域>；解除联系：/退出；删除全部信息：/退出 全部")
+        lines.append(f"联系的团干部：{chat_name(link.cadre.org, link.cadre.name, link.cadre_id)}，{state}")
+    lines.append("改领域：/资料 领域 <领域>；解除联系：/退出；删除全部：/退出 全部")
     return "\n".join(lines)
 
 
@@ -233,7 +289,7 @@ async def invite(cadre: Cadre, qq: int) -> int:
     await Invitation.create(cadre=cadre, qq=qq, created_at=now)
     await enqueue(
         qq,
-        INVITATION.format(real_name=real_name(cadre.org, cadre.name), org=cadre.org.name, cadre_id=cadre.id),
+        INVITATION.format(name=chat_name(cadre.org, cadre.name), cadre_id=cadre.id),
         category="invitation",
         dedup_key=f"invite:{cadre.id}:{qq}:{clock.today().isoformat()}",
         bot_id=shared.bot_id if shared else None,

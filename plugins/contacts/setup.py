@@ -24,17 +24,19 @@ from plugins.core import schedule
 from plugins.core.commands import add_resolver
 from plugins.core.events import on_notice_type, on_request_type, set_consent_gate
 from plugins.core.settings import cache as register_cache
+from plugins.identity.cards import set_youth_profile
 
 
 def setup() -> None:
     require("nonebot_plugin_apscheduler")
     from nonebot_plugin_apscheduler import scheduler
 
-    from plugins.contacts import commands  # noqa: F401  (declares the chat commands)
+    from plugins.contacts import commands
 
     config = settings()
     optout.configure(config.lianqing_hash_secret or secret.LEGACY)  # replaced at start-up
     set_consent_gate(consent.gate)
+    set_youth_profile(links.profile_text)
     add_resolver("cadre", groups.find_cadre)
     add_resolver("cadre_qq", groups.find_cadre_by_qq)
     on_notice_type("group_increase")(notices._joined)
@@ -50,7 +52,8 @@ def setup() -> None:
     driver.on_startup(_load_caches)
     driver.on_bot_connect(_catch_up)
     for name, clear in (("contacts.bound", cache.clear), ("contacts.optout", optout.clear),
-                        ("contacts.consent", consent.clear), ("contacts.consented", consented.clear)):
+                        ("contacts.consent", consent.clear), ("contacts.consented", consented.clear),
+                        ("contacts.erase", commands.forget_erase_requests)):
         register_cache(name, clear)
 
 

@@ -1,36 +1,62 @@
 """What the bot tells people about contacts and their data (documented in the README)."""
 
-from models.enums import FIELD_LABELS
+from models.enums import FIELD_LABELS, Field
 
 FIELD_WORDS = "、".join(FIELD_LABELS.values())
 
 # Both notices are shown in the README word for word (tests/test_docs.py checks it), with
 # the settings of `notice_values()` filled in; say exactly what plugins/interaction records.
+# The personal-information notice goes to the youth in private (never into the group:
+# forty classmates joining would mean forty copies); it keeps to the private budget
+# of plugins/core/pages.py (15 lines, 600 characters), the group notice to 6 lines.
 CONSENT_NOTICE = (
-    "【个人信息告知】与团干部建立联系前，请了解：\n"
-    "保存什么：你的 QQ 号和昵称、你选填的领域、你与哪些团干部建立了联系及时间，"
-    "以及你自己提出的诉求、签到、互助和评价。"
-    "同意后，在团干部绑定的群里还记下你每天的发言条数（不存聊天内容）、团干部答复你的时间、你回复话题的内容；"
-    "同意前，你在群里的发言只计入不含身份的总数。\n"
-    "用途：统计团干部直接联系青年的情况（“1+100”制度）并方便团干部联系、服务你，不作他用。\n"
-    "保存多久：QQ 号、昵称和联系记录保存到你退出为止；话题回复的内容连同其上的 QQ 号 {text_days} 天后删除，"
-    "答复、签到和评价记录上的 QQ 号 {identity_days} 天后删除，每天的发言条数保存 {count_days} 天，"
-    "诉求的内容在办结 {case_days} 天后删除。"
-    "发送 /退出 解除与某位团干部的联系；发送 /退出 全部 立即删除你的全部个人信息，"
-    "只保留不含身份的统计数字。未确认的申请 {pending_days} 天后自动删除。\n"
-    "已满 14 周岁并同意，请发送 /同意；未满 14 周岁请发送 /未满14，我们不会记录你的信息。"
+    "【个人信息说明】和团干部建立联系前，请看看我们会记下什么：\n"
+    "· 你的 QQ 号、昵称、你选的领域，你和哪位团干部从哪天开始联系；\n"
+    "· 你自己发的诉求、签到、互助和评分；\n"
+    "· 在团干部的群里：你每天发言几条（不存聊天内容）、团干部回复你的时间、你回复话题的内容。"
+    "同意之前，你的发言只算进不带名字的总数。\n"
+    "只用来统计团干部联系青年的情况（“1+100”），方便团干部联系和帮助你，不做别的用途。\n"
+    "保存多久：联系记录保存到你退出为止；话题回复的内容连同其上的 QQ 号 {text_days} 天后删除，"
+    "答复、签到和评分记录上的 QQ 号 {identity_days} 天后删除，每天的发言条数保存 {count_days} 天，"
+    "诉求的内容在解决 {case_days} 天后删除，没确认的申请 {pending_days} 天后删除。\n"
+    "随时可以：发 /退出 解除联系，发 /退出 全部 删除你的全部信息。\n"
+    "年满 14 周岁、同意的话，发 /同意；未满 14 周岁发 /未满14，我们什么都不记。"
 )
 
 GROUP_NOTICE = (
-    "【联青】本群已绑定为团干部联系群\n"
-    "{card}\n"
-    "机器人记录什么：本群成员名单（QQ 号），全群和团干部每天的发言条数，不保存普通聊天内容。"
-    "发送过 /同意 的青年，还记下本人每天的发言条数、团干部答复的记录和回复话题"
-    "（引用话题消息或以 #编号 开头）的内容，内容 {text_days} 天后删除；"
-    "其他人的发言和话题回复只计数，不记 QQ 号和内容。\n"
-    "与团干部建立联系：发送 /加入（可附领域，如 /加入 学生），首次需阅读个人信息告知并发送 /同意。\n"
-    "随时退出：发送 /退出；删除你的全部个人信息：发送 /退出 全部。"
+    "【联青】本群的团干部：{name}\n"
+    "在这里可以直接找团干部，发 /诉求 说说困难，参加活动。\n"
+    "和团干部建立联系：发 /加入（可加领域，如 /加入 学生）。\n"
+    "联青只数全群每天发言几条，不存聊天内容；你发 /同意 后才记你本人的条数和话题回复（{text_days} 天后删除）。\n"
+    "随时发 /退出 解除联系，/退出 全部 删除你的信息。"
 )
+
+FIELD_CHOICES: tuple[tuple[str, Field], ...] = (
+    ("学生", Field.student),
+    ("上班", Field.enterprise),
+    ("机关事业单位", Field.public_sector),
+    ("务农", Field.rural),
+    ("新职业", Field.new_sectors),
+    ("公益组织", Field.social_org),
+    ("自己创业", Field.freelance),
+    ("其他", Field.other),
+)
+"""The fields offered to youth, in the words they use (the glossary's labels are for cadres)."""
+
+FIELD_SYNONYMS: dict[str, Field] = {
+    **{word: Field.student for word in ("大学生", "中学生", "高中生", "初中生", "研究生", "在校生", "读书", "上学", "中职生", "职校生")},
+    **{word: Field.enterprise for word in ("打工", "工人", "企业", "公司", "职员", "上班族", "企业员工", "员工")},
+    **{word: Field.public_sector for word in ("机关", "事业单位", "公务员", "老师", "教师", "医生", "护士", "机关事业")},
+    **{word: Field.rural for word in ("农民", "农村", "种地", "农业", "农村青年")},
+    **{word: Field.new_sectors for word in ("快递", "外卖", "骑手", "网约车", "主播", "新兴领域", "新业态")},
+    **{word: Field.social_org for word in ("社会组织", "公益", "社工", "志愿者组织")},
+    **{word: Field.freelance for word in ("创业", "个体", "个体户", "自由职业", "自己干")},
+    **{label: field for field, label in FIELD_LABELS.items()},
+    **{field.value: field for field in Field},
+}
+"""Other words people type for a field, e.g. 大学生 → 学生."""
+
+FIELD_WORDS = "、".join(word for word, _ in FIELD_CHOICES)
 
 
 def notice_values() -> dict[str, int]:
@@ -54,11 +80,11 @@ def consent_notice() -> str:
     return CONSENT_NOTICE.format(**notice_values())
 
 
-def group_notice(card: str) -> str:
-    return GROUP_NOTICE.format(card=card, **notice_values())
+def group_notice(name: str) -> str:
+    return GROUP_NOTICE.format(name=name, **notice_values())
 
 
 INVITATION = (
-    "你好！{real_name}（{org}团干部）邀请你建立直接联系，方便今后交流、倾听你的意见和困难。"
-    "愿意的话，请发送 /加入 {cadre_id}；不愿意请忽略本消息，不会再打扰你。"
+    "你好！{name}想和你建立联系，方便以后交流、听听你的想法和困难。\n"
+    "愿意的话，发 /加入 #{cadre_id}；不愿意就不用理会，不会再打扰你。"
 )

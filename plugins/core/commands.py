@@ -17,6 +17,7 @@ chat message costs one dict lookup however many commands exist.
 """
 
 import re
+import unicodedata
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -37,7 +38,7 @@ from plugins.core.errors import Forbidden, UsageError
 from plugins.core.text import is_number, parse_qq, parse_ref
 
 if TYPE_CHECKING:
-    pass
+    from plugins.core.context import CommandContext
 
 __all__ = [
     "ADMIN",
@@ -68,10 +69,33 @@ __all__ = [
 
 Handler = Callable[..., Awaitable[None]]
 Resolver = Callable[[str], Awaitable[Any]]
+Hint = Callable[["CommandContext"], Awaitable[str | None]]
+"""A real example for the sender (their own case number, the cadre of this group), or None."""
 
 
 class ArgError(Exception):
     """An argument did not parse; the message says what was wrong (the usage is added)."""
+
+
+class FormUsageError(UsageError):
+    """What was wrong with a message meant as `form`, and how to write it.
+
+    The dispatcher asks the form's `hint` for an example with the sender's real
+    numbers ("请发送 /加入 #3" in the group of cadre #3) before answering."""
+
+    def __init__(self, problem: str, form: "Form", example: str | None = None) -> None:
+        self.problem, self.form = problem, form
+        if example:
+            text = f"{problem}。请发送 {example}"
+        else:
+            text = f"{problem}。用法：{form.syntax}，例如 {form.example}"
+        super().__init__(text)
+
+    async def with_hint(self, ctx: "CommandContext") -> "FormUsageError":
+        if self.form.hint is None:
+            return self
+        example = await self.form.hint(ctx)
+        return FormUsageError(self.problem, self.form, example) if example else self
 
 
 # ------------------------------------------------------------------ argument types
@@ -169,11 +193,15 @@ class Choice(Param):
     options: tuple[tuple[str, Any], ...] = ()
     shown: str = ""
     """The words listed in the error (defaults to every word)."""
+    problem: str = ""
+    """The error when the word is none of them ({token} is what was typed); else the list."""
 
     def parse(self, token: str) -> Any:
         for word, value in self.options:
             if token == word:
                 return value
+        if self.problem:
+            raise ArgError(self.problem.format(token=token[:20]))
         words = self.shown or "、".join(dict.fromkeys(w for w, _ in self.options))
         raise ArgError(f"{self.label}须为 {words} 之一")
 
@@ -243,8 +271,8 @@ class CadreRef(Resolved):
     kind: str = "cadre"
 
     def parse(self, token: str) -> str:
-        if parse_ref(token) is None:
-            raise ArgError(f"“{token[:20]}”不是团干部编号，团干部编号写作 #3")
+        if parse_ref(token) is None and parse_qq(token) is None:
+            raise ArgError(f"“{token[:20]}”不是团干部编号")
         return token
 
 
@@ -283,6 +311,8 @@ class Form:
     """It stores something about its sender: a youth must have consented (dispatcher's gate)."""
     group: str | None = None
     """Said when the form is sent in private chat (None: it may be)."""
+    hint: Hint | None = None
+    """Makes the usage error show the sender's real numbers instead of the declared example."""
 
     @property
     def syntax(self) -> str:
@@ -334,7 +364,7 @@ class Command:
     def usage_error(self, problem: str, form: Form | None = None) -> UsageError:
         """A one-line answer: what was wrong and what to type."""
         if form is not None:
-            return UsageError(f"{problem}。用法：{form.syntax}，例如 {form.example}")
+            return FormUsageError(problem, form)
         shown = "；".join(f.syntax for f in self.forms[:3])
         return UsageError(f"{problem}。用法：{shown}")
 
@@ -354,6 +384,7 @@ def command(
     group: str | None = None,
     youth_consent: bool = False,
     aliases: Iterable[str] = (),
+    hint: Hint | None = None,
 ) -> Callable[[Handler], Handler]:
     """Declare one form of `/name`; the decorated handler gets the parsed values in order."""
     declared = tuple(Lit((p,)) if isinstance(p, str) else Lit(p) if isinstance(p, tuple) else p for p in parts)
@@ -377,7 +408,8 @@ def command(
         else:
             note = private or None
         form = Form(
-            cmd, declared, handler, dict(roles or {role: summary}), example or f"/{name}", note, youth_consent, group
+            cmd, declared, handler, dict(roles or {role: summary}), example or f"/{name}", note, youth_consent, group,
+            hint,
         )
         if any(f.syntax == form.syntax for f in cmd.forms):
             raise RuntimeError(f"{form.syntax} is declared twice")
@@ -436,7 +468,7 @@ def _match_parts(
             return values
         part = parts[i]
         if isinstance(part, Lit):
-            if t < len(tokens) and tokens[t].group(0) in part.words:
+            if t < len(tokens) and _normal(tokens[t].group(0)) in part.words:
                 return walk(i + 1, t + 1, m, values)
             fail(i, f"请写“{part.syntax}”" if t >= len(tokens) else f"这里应写“{part.syntax}”")
             return None
@@ -450,7 +482,7 @@ def _match_parts(
             return walk(i + 1, len(tokens), m, [*values, rest])
         if t < len(tokens):
             try:
-                value = part.parse(tokens[t].group(0))
+                value = part.parse(_normal(tokens[t].group(0)))
             except ArgError as e:
                 if part.mention and m < len(mentions):
                     found = walk(i + 1, t, m + 1, [*values, mentions[m]])
@@ -516,8 +548,14 @@ def match(cmd: Command, text: str, mentions: list[int], actor: Actor) -> Match:
     raise UsageError(f"{problem}。用法：{shown}")
 
 
+def _normal(token: str) -> str:
+    """A typed token as parsed: full-width digits, letters and # as their ASCII forms."""
+    return token if token.isascii() else unicodedata.normalize("NFKC", token)
+
+
 def _commits(form: Form, first: str) -> bool:
     """Whether the first word typed can only mean this form."""
+    first = _normal(first)
     if not form.parts:
         return False
     head = form.parts[0]

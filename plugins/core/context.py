@@ -12,7 +12,7 @@ from nonebot.adapters.onebot.v11 import (
 from nonebot.log import logger
 
 from models import Cadre
-from plugins.core import flood
+from plugins.core import flood, pages
 from plugins.core.actor import Actor
 from plugins.core.bots import is_superuser
 from plugins.core.commands import Command, Form
@@ -70,8 +70,12 @@ class CommandContext:
             if seg.type == "at" and is_number(str(seg.data.get("qq", "")))
         ]
 
-    async def reply(self, text: str) -> bool:
+    async def reply(self, text: str, *, paged: bool = False, at: int | None = None) -> bool:
         """Answer in the same chat; in a group, quoting the command message. False: not sent.
+
+        `paged`: a list that may be long. In private chat the first page is sent and
+        /下一页 gives the next; in a group, what fits and where to read the rest.
+        `at`: in a group, @-mention this person before the text.
 
         To someone who wrote through a temporary session (a private message with
         `sub_type: "group"` and the group's `group_id`, NapCat's api/msg.ts
@@ -80,8 +84,15 @@ class CommandContext:
         fields), so `send_msg` gets `message_type: "private"` with that `group_id`, and
         NapCat answers as a temporary session through that group (createContext in
         action/msg/SendMsg.ts). tests/e2e/test_reach_e2e.py checks it end to end."""
+        if paged and self.is_group:
+            typed = f"/{self.command.name} {self.text}".strip()
+            text = pages.group_excerpt(text, f"……完整内容请私聊我发送 {typed[:30]}")
+        elif paged:
+            text = pages.first_page(self.user_id, text)
         message = plain(text)
         if self.is_group:
+            if at is not None:
+                message = MessageSegment.at(at) + MessageSegment.text(" ") + message
             if not flood.group_reply_allowed(int(self.event.group_id)):  # type: ignore[attr-defined]
                 logger.warning("group reply dropped: the group's replies for this minute are used up")
                 return False

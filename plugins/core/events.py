@@ -117,16 +117,18 @@ def wants_private_text(event: MessageEvent) -> bool:
     )
 
 
-async def handle_private_text(bot: Bot, event: PrivateMessageEvent) -> None:
+async def handle_private_text(bot: Bot, event: PrivateMessageEvent) -> bool:
+    """Whether a handler took the message as an answer."""
     for wants, handler in _private_text:
         if not wants(event.user_id):
             continue
         try:
             if await handler(bot, event):
-                return
+                return True
         except Exception as e:
             logger.opt(exception=e).warning(f"private text handler {handler.__qualname__} failed")
-            return
+            return True
+    return False
 
 
 def observe(event: MessageEvent) -> None:

@@ -215,6 +215,19 @@ def fmt_day(day: date, today: date | None = None) -> str:
     return f"{day.month}月{day.day}日"
 
 
+TARGET_MONTH, TARGET_DAY = 8, 31
+"""The notice's 8 月底: the contact target is reached by 31 August."""
+
+
+def target_deadline(today: date | None = None) -> str:
+    """When a cadre short of target must reach it, said so that a past date is not a trap:
+    须于今年 8 月 31 日前达到, or 今年 8 月 31 日的目标已过，下一个是 2027 年 8 月 31 日."""
+    today = today or clock.today()
+    if (today.month, today.day) <= (TARGET_MONTH, TARGET_DAY):
+        return f"须于今年 {TARGET_MONTH} 月 {TARGET_DAY} 日前达到"
+    return f"今年 {TARGET_MONTH} 月 {TARGET_DAY} 日的目标已过，下一个是 {today.year + 1} 年 {TARGET_MONTH} 月 {TARGET_DAY} 日"
+
+
 def day_bounds(day: date) -> tuple[datetime, datetime]:
     """The UTC instants of local midnight starting `day` and the next day."""
     return clock.local_datetime(day), clock.local_datetime(day + timedelta(days=1))

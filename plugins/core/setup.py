@@ -8,7 +8,7 @@ from nonebot import get_driver, get_plugin_config, require
 from nonebot.adapters.onebot.v11 import Bot
 from nonebot.log import logger
 
-from plugins.core import clock, db, dispatcher, flood, metrics, schedule
+from plugins.core import clock, db, dispatcher, flood, metrics, pages, schedule
 from plugins.core.bots import remember_bot
 from plugins.core.config import settings
 from plugins.core.settings import cache
@@ -30,6 +30,8 @@ def setup() -> None:
     dispatcher.install()
     cache("core.schedule", schedule.reset)
     cache("core.flood", flood.reset)
+    cache("core.pages", pages.reset)
+    cache("core.unknown", dispatcher.forget_unknown)
     from plugins.core import help  # noqa: F401  (declares /帮助)
     driver = get_driver()
     driver.on_startup(_open_database)

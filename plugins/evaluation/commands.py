@@ -13,7 +13,7 @@ from plugins.evaluation import export, flags, snapshot, spotcheck, survey
 from plugins.evaluation.config import settings
 from plugins.evaluation.formulas import explanation
 from plugins.evaluation.inputs import Scope
-from plugins.identity.orgs import real_name
+from plugins.identity.orgs import chat_name
 
 pct = ev.pct
 TOP = 5
@@ -55,7 +55,7 @@ async def _cadre_text(cadre: Cadre, *, for_admin: bool) -> str:
     contacts = await cadre_contacts(cadre, i.target)
     dominant = contacts.dominant_field
     lines = [
-        f"【评估·参考】{real_name(cadre.org, cadre.name)}（{ref(cadre.id)}）",
+        f"【评估·参考】{chat_name(cadre.org, cadre.name)}（{ref(cadre.id)}）",
         f"实现度 {pct(m.realization)}：已确认联系 {i.confirmed}/{i.target}{spot}"
         + ("；联系对象领域集中" if dominant else ""),
         f"活跃度 {pct(m.activeness)}（近 {settings().evaluation_activeness_days} 天）：有回复的话题 {i.topics_answered}，"
@@ -196,9 +196,9 @@ async def spot_results_cmd(ctx: CommandContext, cadre: Cadre) -> None:
         raise Forbidden(f"你不是“{cadre.org.name}”或其上级组织的管理员")
     results = await spotcheck.results(cadre)
     if not results:
-        await ctx.reply(f"还没有抽查过{real_name(cadre.org, cadre.name)}。")
+        await ctx.reply(f"还没有抽查过{chat_name(cadre.org, cadre.name)}。")
         return
-    lines = [f"{real_name(cadre.org, cadre.name)}的抽查："]
+    lines = [f"{chat_name(cadre.org, cadre.name)}的抽查："]
     for r in results:
         rate = f"{r.rate:.0%}" if r.rate is not None else "—"
         lines.append(
@@ -214,7 +214,7 @@ async def spot_results_cmd(ctx: CommandContext, cadre: Cadre) -> None:
 async def spot_check_cmd(ctx: CommandContext, cadre: Cadre, sample: int | None) -> None:
     check, asked = await spotcheck.start(ctx.actor, cadre, sample or settings().evaluation_spot_sample)
     await ctx.reply(
-        f"抽查 {ref(check.id)}：已安排私信询问{real_name(cadre.org, cadre.name)}的 {asked} 名联系青年"
+        f"抽查 {ref(check.id)}：已安排私信询问{chat_name(cadre.org, cadre.name)}的 {asked} 名联系青年"
         f"（经发件箱，免打扰时段外按额度发出）。发送 /抽查 结果 #{cadre.id} 查看回答。"
     )
 

@@ -12,7 +12,7 @@ from plugins.core.errors import Conflict, Forbidden, UsageError
 from plugins.core.periods import quarter_key
 from plugins.core.sql import fetch
 from plugins.evaluation import awaiting
-from plugins.identity.orgs import real_name
+from plugins.identity.orgs import chat_name
 from plugins.outbox import enqueue
 
 MAX_SAMPLE = 50
@@ -20,7 +20,7 @@ MAX_SAMPLE = 50
 
 def question_text(cadre: Cadre) -> str:
     return (
-        f"您好！联青抽查：团干部{real_name(cadre.org, cadre.name)}是否与您保持联系？"
+        f"您好！联青抽查：{chat_name(cadre.org, cadre.name)}是否与您保持联系？"
         "请直接回复“是”或“否”。（仅用于核实联系情况，您的回答不会告诉该团干部）"
     )
 
@@ -32,7 +32,7 @@ async def start(actor: Actor, cadre: Cadre, sample: int) -> tuple[SpotCheck, int
     if not 1 <= sample <= MAX_SAMPLE:
         raise UsageError(f"样本数须在 1–{MAX_SAMPLE} 之间")
     if not await confirmed_count(cadre.id):
-        raise Conflict(f"{real_name(cadre.org, cadre.name)}还没有已确认联系的青年，无法抽查")
+        raise Conflict(f"{chat_name(cadre.org, cadre.name)}还没有已确认联系的青年，无法抽查")
     quarter = quarter_key(clock.today())
     rows = await fetch(
         "SELECT y.qq AS qq FROM contact_link l JOIN youth y ON y.id = l.youth_id "
@@ -41,7 +41,7 @@ async def start(actor: Actor, cadre: Cadre, sample: int) -> tuple[SpotCheck, int
         cadre.id, cadre.id, quarter, sample,
     )
     if not rows:
-        raise Conflict(f"本季度已向{real_name(cadre.org, cadre.name)}的全部联系青年问过，下季度再抽查")
+        raise Conflict(f"本季度已向{chat_name(cadre.org, cadre.name)}的全部联系青年问过，下季度再抽查")
     now = clock.now()
     text = question_text(cadre)
     async with in_transaction():

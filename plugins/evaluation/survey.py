@@ -12,7 +12,7 @@ from plugins.core.errors import Conflict, Forbidden, UsageError
 from plugins.core.sql import fetch, subtree_sql
 from plugins.evaluation import awaiting
 from plugins.evaluation.config import Config
-from plugins.identity.orgs import real_name
+from plugins.identity.orgs import chat_name
 from plugins.outbox import enqueue
 
 MAX_PER_CADRE = 20
@@ -21,7 +21,7 @@ RESURVEY_DAYS = 90
 
 def question_text(cadre: Cadre) -> str:
     return (
-        f"您好！请为团干部{real_name(cadre.org, cadre.name)}的联系服务打分：直接回复 1 到 5 的数字"
+        f"您好！请为{chat_name(cadre.org, cadre.name)}的联系服务打分：直接回复 1 到 5 的数字"
         "（5 分最满意）。评分匿名，团干部只能看到汇总结果。"
     )
 

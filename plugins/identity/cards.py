@@ -1,13 +1,28 @@
 """The cadre's public identity card (亮身份) and contact channels."""
 
+from collections.abc import Awaitable, Callable
+
 from models import Cadre, Organisation
 from models.enums import CadreCategory, OrgLevel
-from plugins.core import clock
+from plugins.core import clock, periods
 from plugins.core.errors import UsageError
 from plugins.core.text import clean, ref
 from plugins.identity.orgs import real_name, target_for
 
 CHANNELS = {"微信": "wechat", "微博": "weibo"}
+ProfileText = Callable[[int], Awaitable[str]]
+_youth_profile: list[ProfileText] = []
+
+
+def set_youth_profile(profile: ProfileText) -> ProfileText:
+    """What /我的 shows someone who is not a cadre: the contacts plugin's /资料 text
+    (contacts depends on identity, so it hands the function over at setup)."""
+    _youth_profile[:] = [profile]
+    return profile
+
+
+async def youth_profile(qq: int) -> str | None:
+    return await _youth_profile[0](qq) if _youth_profile else None
 CLEAR_WORDS = {"删除", "清除", "无"}
 
 
@@ -16,21 +31,22 @@ async def _org(cadre: Cadre) -> Organisation:
 
 
 async def card_text(cadre: Cadre) -> str:
-    """Real name, organisation, category and public channels, as posted by /名片."""
+    """Real name, organisation, category and public channels, as posted by /名片 (4 lines,
+    within a group message's budget)."""
     org = await _org(cadre)
-    lines = [
-        "【团干部名片】",
-        real_name(org, cadre.name),
-        f"组织：{org.name}（{OrgLevel(org.level).label}级）",
-        f"类别：{CadreCategory(cadre.category).label}团干部",
-        f"QQ：{cadre.qq}",
-    ]
+    channels = [f"QQ {cadre.qq}"]
     if cadre.wechat:
-        lines.append(f"微信：{cadre.wechat}")
+        channels.append(f"微信 {cadre.wechat}")
     if cadre.weibo:
-        lines.append(f"微博：{cadre.weibo}")
-    lines.append(f"团干部编号：{ref(cadre.id)}（青年可发送 /加入 {cadre.id} 与我建立联系）")
-    return "\n".join(lines)
+        channels.append(f"微博 {cadre.weibo}")
+    return "\n".join(
+        [
+            f"【团干部名片】{real_name(org, cadre.name)}",
+            f"{org.name}（{OrgLevel(org.level).label}级）· {CadreCategory(cadre.category).label}团干部",
+            "联系方式：" + "；".join(channels),
+            f"想和我建立联系：发 /加入 {ref(cadre.id)}",
+        ]
+    )
 
 
 async def status_text(cadre: Cadre) -> str:
@@ -39,8 +55,8 @@ async def status_text(cadre: Cadre) -> str:
     return "\n".join(
         [
             await card_text(cadre),
-            f"状态：已认证（{clock.fmt_local(cadre.created_at, '%Y-%m-%d')} 起）",
-            f"联系目标：不少于 {target} 名青年，须于 8 月 31 日前达到并保持稳定",
+            f"状态：已认证（{clock.fmt_local(cadre.created_at, '%Y-%m-%d')} 起），团干部编号 {ref(cadre.id)}",
+            f"联系目标：不少于 {target} 名青年，{periods.target_deadline()}，并保持稳定",
         ]
     )
 

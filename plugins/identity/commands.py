@@ -7,7 +7,7 @@ from plugins.core.commands import QQ, Int, Org, Ref, Text, Word, command
 from plugins.core.context import CommandContext
 from plugins.core.text import ref
 from plugins.identity import admins, orgs, registration
-from plugins.identity.cards import card_text, channels_text, set_channel, status_text
+from plugins.identity.cards import card_text, channels_text, set_channel, status_text, youth_profile
 from plugins.outbox import enqueue
 
 LIST_LIMIT = 60
@@ -37,18 +37,10 @@ async def register_cmd(ctx: CommandContext, name: str, org_text: str, category_t
     category = CadreCategory(app.category)
     target = orgs.FULL_TARGET if category != CadreCategory.part_time else orgs.PART_TIME_TARGET
     await ctx.reply(
-        f"已提交注册申请 {ref(app.id)}，等待“{app.org.name}”的管理员审核。"
-        f"通过后你的实名身份为：{orgs.real_name(app.org, app.name)}"
+        f"已提交注册申请 {ref(app.id)}，等“{app.org.name}”的管理员审核，结果会私聊告诉你。"
+        f"通过后你的实名身份是：{orgs.real_name(app.org, app.name)}"
         f"（{category.label}团干部，联系目标不少于 {target} 名青年）。"
     )
-    for qq in await admins.admins_of(app.org):
-        await enqueue(
-            qq,
-            f"新的团干部注册申请 {ref(app.id)}：{orgs.real_name(app.org, app.name)}，"
-            f"{category.label}，QQ {app.qq}。发送 /审核 {app.id} 通过 或 /审核 {app.id} 驳回 <理由>",
-            category="application",
-            dedup_key=f"application:{app.id}:admin:{qq}",
-        )
 
 
 # ------------------------------------------------------------------ /审核
@@ -65,16 +57,7 @@ async def approve_cmd(ctx: CommandContext, number: int) -> None:
     name = orgs.real_name(app.org, app.name)
     cadre = app.cadre
     assert cadre is not None  # an approved application made the cadre
-    await ctx.reply(f"已通过申请 {ref(app.id)}：{name}，团干部编号 {ref(cadre.id)}。")
-    await enqueue(
-        app.qq,
-        f"你的团干部注册申请 {ref(app.id)} 已通过。实名身份：{name}，"
-        f"团干部编号 {ref(cadre.id)}。发送 /名片 在群里亮明身份，"
-        "/联系方式 微信 <号> 公开联系方式，/帮助 查看全部指令。",
-        category="application_result",
-        bulk=False,
-        dedup_key=f"application:{app.id}:result",
-    )
+    await ctx.reply(f"已通过申请 {ref(app.id)}：{name}，团干部编号 {ref(cadre.id)}。已私聊告诉本人下一步怎么做。")
 
 
 @command(
@@ -83,15 +66,7 @@ async def approve_cmd(ctx: CommandContext, number: int) -> None:
 )
 async def reject_cmd(ctx: CommandContext, number: int, reason: str) -> None:
     app = await registration.review(ctx.actor, number, False, reason)
-    await ctx.reply(f"已驳回申请 {ref(app.id)}（{orgs.real_name(app.org, app.name)}），理由已告知申请人。")
-    await enqueue(
-        app.qq,
-        f"你的团干部注册申请 {ref(app.id)} 未通过，理由：{app.reason}。"
-        f"如有疑问请联系“{app.org.name}”的管理员；修改后可重新发送 /注册。",
-        category="application_result",
-        bulk=False,
-        dedup_key=f"application:{app.id}:result",
-    )
+    await ctx.reply(f"已驳回申请 {ref(app.id)}（{orgs.real_name(app.org, app.name)}），理由已私聊告诉申请人。")
 
 
 async def _pending_text(actor: Actor) -> str:
@@ -146,7 +121,7 @@ async def card_cmd(ctx: CommandContext) -> None:
     await ctx.reply(await card_text(ctx.cadre))
 
 
-@command("我的", role=EVERYONE, summary="查看自己的身份、编号和状态", example="/我的")
+@command("我的", role=EVERYONE, summary="看看自己的身份、编号和我们存的信息", example="/我的")
 async def mine_cmd(ctx: CommandContext) -> None:
     actor = ctx.actor
     parts: list[str] = []
@@ -154,23 +129,21 @@ async def mine_cmd(ctx: CommandContext) -> None:
         parts.append(await status_text(actor.cadre))
     else:
         app = await registration.latest_application(ctx.user_id)
-        if app is None:
-            parts.append("你还不是认证团干部。团干部请发送 /注册 <姓名> <组织> <类别> 申请实名认证。")
-        elif app.status == ApplicationStatus.pending:
+        if app is not None and app.status == ApplicationStatus.pending:
             parts.append(
-                f"你的注册申请 {ref(app.id)} 正在等待“{app.org.name}”的管理员审核："
+                f"你的团干部注册申请 {ref(app.id)} 正在等“{app.org.name}”的管理员审核："
                 f"{orgs.real_name(app.org, app.name)}（{CadreCategory(app.category).label}）。"
             )
-        else:
-            parts.append(
-                f"你最近的注册申请 {ref(app.id)} 未通过，理由：{app.reason or '无'}。可修改后重新发送 /注册。"
-            )
+        elif app is not None and app.status == ApplicationStatus.rejected:
+            parts.append(f"你最近的团干部注册申请 {ref(app.id)} 没有通过，理由：{app.reason or '无'}。")
+        if not actor.admin_orgs and not actor.superuser and (profile := await youth_profile(ctx.user_id)):
+            parts.append(profile)
     if actor.admin_orgs:
         names = "、".join(f"{o.name}（{ref(o.id)}）" for o in actor.admin_orgs)
-        parts.append(f"你是以下组织的管理员：{names}")
+        parts.append(f"你是这些组织的管理员：{names}")
     if actor.superuser:
         parts.append("你是超级用户。")
-    await ctx.reply("\n".join(parts))
+    await ctx.reply("\n".join(parts) or "你还没有和团干部建立联系。发 /加入 试试。", paged=True)
 
 
 # ------------------------------------------------------------------ /组织

@@ -58,8 +58,15 @@ def check_parent_level(level: OrgLevel, parent_name: str, parent_level: OrgLevel
 
 
 def real_name(org: Organisation, person: str) -> str:
-    """共青团 + organisation short name + name, e.g. 共青团浙江省委张三."""
+    """共青团 + organisation short name + name, e.g. 共青团浙江省委张三: the identity form
+    of 亮身份, for cards, topic posts, registration and exports."""
     return f"{LEAGUE}{org.name}{person}"
+
+
+def chat_name(org: Organisation, person: str, number: int | None = None) -> str:
+    """How a cadre is named in chat: 团干部张三（浙江省委）, or 团干部张三（浙江省委，#3）
+    where the number is something to type."""
+    return f"团干部{person}（{org.name}，#{number}）" if number is not None else f"团干部{person}（{org.name}）"
 
 
 async def find_org(token: str) -> Organisation:

@@ -7,7 +7,7 @@ from datetime import timedelta
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from models import Application, Cadre
+from models import Application, Cadre, ContactLink
 from models.enums import (
     CADRE_CATEGORY_LABELS,
     ApplicationStatus,
@@ -18,7 +18,10 @@ from plugins.core import clock
 from plugins.core.actor import Actor
 from plugins.core.errors import Conflict, Forbidden, NotFound, UsageError
 from plugins.core.text import choose, clean, ref
-from plugins.identity.orgs import find_org, real_name, subtree_q
+from plugins.identity import texts
+from plugins.identity.admins import admins_of
+from plugins.identity.orgs import find_org, real_name, subtree_q, target_for
+from plugins.outbox import enqueue
 
 CATEGORY_WORDS = "、".join(CADRE_CATEGORY_LABELS.values())
 NAME_MARKS = "·•．."
@@ -61,15 +64,26 @@ async def register(qq: int, name_text: str, org_text: str, category_text: str) -
     pending = await Application.get_or_none(open_for=qq)
     if pending is None:
         try:
-            application = await Application.create(
-                qq=qq,
-                open_for=qq,
-                name=name,
-                org=org,
-                category=category.value,
-                status=ApplicationStatus.pending.value,
-                created_at=clock.now(),
-            )
+            async with in_transaction():
+                application = await Application.create(
+                    qq=qq,
+                    open_for=qq,
+                    name=name,
+                    org=org,
+                    category=category.value,
+                    status=ApplicationStatus.pending.value,
+                    created_at=clock.now(),
+                )
+                for admin in await admins_of(org):  # told in the same transaction
+                    await enqueue(
+                        admin,
+                        texts.NEW_APPLICATION.format(
+                            application=ref(application.id), real_name=real_name(org, name),
+                            category=category.label, qq=qq, number=application.id,
+                        ),
+                        category="application",
+                        dedup_key=f"application:{application.id}:admin:{admin}",
+                    )
             return Registration(application=application)
         except IntegrityError:  # the same person sent /注册 twice at once
             pending = await Application.get_or_none(open_for=qq)
@@ -132,6 +146,18 @@ async def review(
                     updated_at=now,
                 )
             await Application.filter(id=application_id).update(cadre_id=cadre.id)
+            target = await target_for(cadre)
+            text = texts.APPROVED.format(
+                application=ref(application.id), real_name=real_name(application.org, application.name),
+                number=ref(cadre.id), confirmed=await ContactLink.filter(cadre=cadre, status="confirmed").count(),
+                target=target,
+            )
+        else:
+            text = texts.REJECTED.format(application=ref(application.id), reason=reason, org=application.org.name)
+        await enqueue(
+            application.qq, text, category="application_result", bulk=False,
+            dedup_key=f"application:{application.id}:result",
+        )
     await application.refresh_from_db()
     await application.fetch_related("org", "cadre")
     return application

@@ -22,16 +22,21 @@ from models.enums import ApplicationStatus, CadreCategory, CadreSource, OrgLevel
 from plugins.core import clock
 from plugins.core.actor import SYSTEM, Actor
 from plugins.core.errors import UserFacingError
-from plugins.core.text import is_number, parse_qq
+from plugins.core.text import is_number, parse_qq, ref
+from plugins.identity import texts
 from plugins.identity.orgs import (
     PART_TIME_TARGET,
     check_parent_level,
+    compute_target,
     insert_org,
     normalise_org_name,
     parse_level,
+    raised_targets,
+    real_name,
     validate_org_name,
 )
 from plugins.identity.registration import parse_category, validate_person_name
+from plugins.outbox import enqueue
 
 ORG_COLUMNS = {
     "name": ("组织名称", "组织", "名称"),
@@ -487,10 +492,16 @@ async def _write(plan: RosterPlan, report: ImportReport) -> None:
                 qq=qq, org=org, defaults={"created_at": now}
             )
             report.created["admins"] += int(created)
+            if created:  # one welcome, queued with the row
+                await enqueue(
+                    qq, texts.ROSTER_ADMIN.format(org=org.name), category="welcome",
+                    dedup_key=f"welcome:admin:{qq}:{org.id}",
+                )
 
     qqs = [r.qq for r in plan.cadres]
     cadres = {c.qq: c for c in await Cadre.filter(qq__in=qqs)}
     pending = set(await Application.filter(open_for__in=qqs).values_list("qq", flat=True))
+    raised = await raised_targets()
     for row in plan.cadres:
         org = orgs[row.org]
         cadre = cadres.get(row.qq)
@@ -505,6 +516,16 @@ async def _write(plan: RosterPlan, report: ImportReport) -> None:
                 updated_at=now,
             )
             report.created["cadres"] += 1
+            target = compute_target(cadre.category, org.path, raised)
+            await enqueue(
+                cadre.qq,
+                texts.ROSTER_CADRE.format(
+                    real_name=real_name(org, cadre.name), number=ref(cadre.id), target=target,
+                    confirmed=0,
+                ),
+                category="welcome",
+                dedup_key=f"welcome:cadre:{cadre.id}",
+            )
         elif (cadre.name, cadre.org_id, cadre.category, cadre.source) != (
             row.name,
             org.id,

@@ -8,7 +8,7 @@ from plugins.core.commands import Ref, Text, command
 from plugins.core.context import CommandContext
 from plugins.core.errors import Conflict, UsageError
 from plugins.core.text import plain, ref
-from plugins.identity.orgs import real_name
+from plugins.identity.orgs import chat_name
 from plugins.interaction import activity, topics
 from plugins.outbox import enqueue
 
@@ -90,7 +90,7 @@ async def _list_text(cadre) -> str:
     recent = await topics.recent_topics(cadre)
     if not recent:
         return "你还没有发起过话题。在绑定的群里发送 /话题 <标题> 试试。"
-    lines = [f"{real_name(cadre.org, cadre.name)}最近的话题："]
+    lines = [f"{chat_name(cadre.org, cadre.name)}最近的话题："]
     for topic, stats in recent:
         state = "已结束" if topic.status == "closed" else "进行中"
         title = topic.title or "（内容已过保存期删除）"
@@ -130,7 +130,7 @@ async def activity_cmd(ctx: CommandContext) -> None:
     await ctx.reply(
         "\n".join(
             [
-                f"【互动】{real_name(cadre.org, cadre.name)}（近 {activity.DAYS} 天）",
+                f"【互动】{chat_name(cadre.org, cadre.name)}（近 {activity.DAYS} 天）",
                 f"在绑定群里发言的天数：{a.spoke_days} 天",
                 f"发起话题 {a.topics} 个，收到回复 {a.replies} 条，参与互动的青年 {a.youth} 人",
                 f"得到你答复的青年消息：{a.answered} 条，答复用时中位数 {median}",

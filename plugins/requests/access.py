@@ -13,7 +13,7 @@ from plugins.core.actor import Actor
 from plugins.core.errors import Forbidden, NotFound, UsageError
 from plugins.core.text import parse_ref, ref
 from plugins.identity.admins import admins_of
-from plugins.identity.orgs import LEAGUE, real_name
+from plugins.identity.orgs import LEAGUE, chat_name
 
 ANONYMOUS = "匿名（青年未同意显示身份）"
 
@@ -82,7 +82,7 @@ async def own_case(qq: int, token: str | int | None) -> Case:
 def handler_name(case: Case) -> str:
     """Who follows the case up, as the youth reads it."""
     if case.cadre_id is not None and isinstance(case.cadre, Cadre):
-        return real_name(case.cadre.org, case.cadre.name)
+        return chat_name(case.cadre.org, case.cadre.name)
     return f"{LEAGUE}{case.org.name}管理员"
 
 

@@ -19,7 +19,7 @@ from plugins.core.actor import Actor
 from plugins.core.errors import Conflict, Forbidden, UsageError
 from plugins.core.text import clean, ref
 from plugins.identity.admins import admins_of
-from plugins.identity.orgs import LEAGUE, real_name
+from plugins.identity.orgs import LEAGUE, chat_name
 from plugins.outbox import enqueue
 from plugins.requests import notices
 from plugins.requests.access import (
@@ -101,7 +101,7 @@ async def route(qq: int, named: Cadre | None, group_id: int | None) -> Route:
     if named is not None:
         if named.qq == qq:
             raise Conflict("不能向自己提出诉求")
-        return Route(named, named.org, real_name(named.org, named.name), [named.qq])
+        return Route(named, named.org, chat_name(named.org, named.name), [named.qq])
     link = (
         await ContactLink.filter(youth__qq=qq, status="confirmed")
         .order_by("-confirmed_at", "-id")
@@ -110,7 +110,7 @@ async def route(qq: int, named: Cadre | None, group_id: int | None) -> Route:
     )
     if link is not None:
         cadre = link.cadre
-        return Route(cadre, cadre.org, real_name(cadre.org, cadre.name), [cadre.qq])
+        return Route(cadre, cadre.org, chat_name(cadre.org, cadre.name), [cadre.qq])
     if group_id is not None:
         bound = await bound_group(group_id)
         if bound is not None:
@@ -126,7 +126,7 @@ async def _choices(qq: int) -> str:
     if not cadres:
         return ""
     return "你所在群的团干部：" + "；".join(
-        f"{real_name(c.org, c.name)}（/诉求 @{c.id} <内容>）" for c in cadres
+        f"{chat_name(c.org, c.name)}（/诉求 @{c.id} <内容>）" for c in cadres
     )
 
 
@@ -373,7 +373,7 @@ async def transfer(
         raise UsageError("请写接手的团干部编号，例如 /转交 3 #5")
     target = cadre_token if isinstance(cadre_token, Cadre) else await find_cadre(str(cadre_token))
     if target.id == case.cadre_id:
-        raise Conflict(f"诉求 {ref(case.id)} 已由{real_name(target.org, target.name)}负责")
+        raise Conflict(f"诉求 {ref(case.id)} 已由{chat_name(target.org, target.name)}负责")
     if target.qq == case.youth_qq:
         raise Conflict("不能把诉求交给提出它的本人")
     before = handler_name(case)

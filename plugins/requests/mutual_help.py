@@ -18,7 +18,7 @@ from plugins.contacts.groups import bound_group
 from plugins.core import clock
 from plugins.core.errors import Conflict, NotFound, UsageError
 from plugins.core.text import clean, ref
-from plugins.identity.orgs import real_name
+from plugins.identity.orgs import chat_name
 from plugins.outbox import enqueue
 from plugins.requests.access import parse_number, youth_labels
 from plugins.requests.config import settings
@@ -170,7 +170,7 @@ async def match(cadre: Cadre, need_token: str | int | None, offer_token: str | i
     if need.qq == offer.qq:
         raise Conflict(f"互助 {ref(need.id)} 和 {ref(offer.id)} 是同一位青年发布的，不能互相匹配")
     now = clock.now()
-    name = real_name(cadre.org, cadre.name)
+    name = chat_name(cadre.org, cadre.name)
     async with in_transaction():
         taken = await HelpPost.filter(id__in=[need.id, offer.id], status=HelpStatus.open).update(status=HelpStatus.matched)
         if taken != 2:
