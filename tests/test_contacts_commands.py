@@ -166,7 +166,7 @@ async def test_youth_counts_once_across_a_cadres_groups(app: App) -> None:
 async def test_staff_never_count(app: App) -> None:
     await setup_cadres()
     await bind(app, G1, ZHANG, WANG, PROVINCE_ADMIN, Y1)
-    await converse(app, group(G1, WANG, "/加入"), Contains("团干部、管理员和机器人账号不计入联系青年"))
+    await converse(app, group(G1, WANG, "/加入"), Contains("团干部、管理员和联青的账号不计入联系青年"))
     await converse(app, group(G1, PROVINCE_ADMIN, "/加入"), Contains("不计入联系青年"))
     # Reachable excludes the cadre himself, the other cadre and the administrator.
     await converse(app, private(ZHANG, "/联系人"), Contains("可联系（绑定群成员，不计入目标）：1 人"))
@@ -309,7 +309,7 @@ async def test_membership_notices(app: App) -> None:
     assert (await BoundGroup.get(group_id=G1)).member_count == 2
     await converse(
         app, _notice(GroupDecreaseNoticeEvent, G1, BOT_ID, "kick_me"),
-        Notice(ZHANG, Contains("机器人已不在群", "绑定已自动解除")),
+        Notice(ZHANG, Contains("联青已不在群", "绑定已自动解除")),
     )
     assert not await BoundGroup.exists()
     assert await GroupMember.all().count() == 0

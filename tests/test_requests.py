@@ -170,9 +170,9 @@ async def test_in_a_group_acknowledge_without_content_and_continue_privately(app
     case = await Case.get(id=2)
     assert (case.cadre_id, case.org_id) == (None, zhang.org_id)
     # Cases are read and handled privately only.
-    await converse(app, group(G, Y1, "/诉求 列表"), Contains("请私聊机器人发送 /诉求 列表"))
-    await converse(app, group(G, Y1, "/补充 1 还有"), Contains("请私聊机器人"))
-    await converse(app, group(G, ZHANG, "/回复 1 收到"), Contains("请私聊机器人"))
+    await converse(app, group(G, Y1, "/诉求 列表"), Contains("请私聊联青发送 /诉求 列表"))
+    await converse(app, group(G, Y1, "/补充 1 还有"), Contains("请私聊联青"))
+    await converse(app, group(G, ZHANG, "/回复 1 收到"), Contains("请私聊联青"))
     assert await CaseEvent.all().count() == 0
 
 

@@ -198,7 +198,7 @@ async def test_failed_upload_is_reported_and_the_file_removed(app: App, export_d
         app, private(ZHANG, "/清单 导出"),
         Api("upload_private_file", {"user_id": ZHANG, "file": file, "name": "问题清单_共青团杭州市委张三_2026-11.xlsx"},
             exception=ActionFailed(retcode=1404)),
-        Contains("文件发送失败", "如果你还不是机器人的好友，请先加好友"),
+        Contains("文件发送失败", "如果你还不是联青的好友，请先加好友"),
     )
     assert files_in(export_dir) == []
 

@@ -103,7 +103,7 @@ async def join(
     """Link `qq` to `cadre`: confirmed at once if they consented before, else pending and,
     when `notice` is given, the personal-information notice queued in the same transaction."""
     if cadre.qq == qq or await is_staff(qq):
-        raise Conflict("团干部、管理员和机器人账号不计入联系青年，无需 /加入")
+        raise Conflict("团干部、管理员和联青的账号不计入联系青年，无需 /加入")
     now = clock.now()
     async with in_transaction():
         youth, _ = await Youth.get_or_create(
@@ -272,7 +272,7 @@ async def invite(cadre: Cadre, qq: int) -> int:
     """Queue one invitation; returns how many more the cadre may send today."""
     s = settings()
     if qq == cadre.qq or await is_staff(qq):
-        raise Conflict("团干部、管理员和机器人账号不计入联系青年，无需邀请")
+        raise Conflict("团干部、管理员和联青的账号不计入联系青年，无需邀请")
     if await ContactLink.exists(youth__qq=qq, cadre=cadre, status=LinkStatus.confirmed):
         raise Conflict(f"{qq} 已是你的联系青年")
     if await optout.opted_out([qq]):

@@ -26,7 +26,7 @@ async def _left(bot: Bot, event: NoticeEvent) -> None:
     if ended is not None:
         await enqueue(
             ended.cadre.qq,
-            f"机器人已不在群“{ended.name or ended.group_id}”中，该群与你（{chat_name(ended.cadre.org, ended.cadre.name)}，"
+            f"联青已不在群“{ended.name or ended.group_id}”中，该群与你（{chat_name(ended.cadre.org, ended.cadre.name)}，"
             f"{ref(ended.cadre_id)}）的绑定已自动解除；已确认的联系不受影响。",
             category="group_unbound",
             bulk=False,

@@ -65,7 +65,7 @@ async def send_file(ctx: CommandContext, path: Path, name: str) -> None:
             if ctx.is_group:
                 raise Conflict("文件发送失败，可能是 QQ 端暂不支持发送文件，请稍后再试") from e
             raise Conflict(
-                "文件发送失败。QQ 只向好友私聊发送文件：如果你还不是机器人的好友，请先加好友"
+                "文件发送失败。QQ 只向好友私聊发送文件：如果你还不是联青的好友，请先加好友"
                 "（团干部、管理员的好友申请会自动通过）再重新发送这条指令；否则请稍后再试"
             ) from e
     finally:

@@ -20,7 +20,7 @@ from plugins.dashboard.web import (
 )
 
 router = APIRouter(route_class=SecureRoute)
-BAD_LINK = "登录链接无效、已经用过或已过期。请在 QQ 中私聊机器人重新发送 /登录。"
+BAD_LINK = "登录链接无效、已经用过或已过期。请在 QQ 中私聊联青重新发送 /登录。"
 
 
 @router.get("/login/{secret}")

@@ -92,7 +92,7 @@ async def current_viewer(request: Request) -> Viewer:
     secret = request.cookies.get(COOKIE)
     qq = await tokens.session_owner(secret)
     if qq is None or secret is None:
-        raise PageError(401, "请先登录：在 QQ 中私聊机器人发送 /登录，打开收到的链接。")
+        raise PageError(401, "请先登录：在 QQ 中私聊联青发送 /登录，打开收到的链接。")
     actor = await load_actor(qq, superuser=is_superuser(qq))
     if not (actor.is_admin or actor.cadre):
         raise PageError(403, "管理后台供团干部和组织管理员使用，你目前两者都不是。")

@@ -8,7 +8,7 @@ from plugins.outbox import inbox, service
 from plugins.outbox.config import settings
 
 
-@command("发件箱", role=ADMIN, summary="查看机器人待发、已发和发送失败的消息数", example="/发件箱")
+@command("发件箱", role=ADMIN, summary="查看联青待发、已发和发送失败的消息数", example="/发件箱")
 async def outbox_cmd(ctx: CommandContext) -> None:
     counts = await service.status_counts()
     s = settings()
@@ -25,7 +25,7 @@ async def outbox_cmd(ctx: CommandContext) -> None:
 
 
 @command(
-    "消息", role=EVERYONE, summary="查看机器人无法私聊送达、暂存给你的消息（看过即删除）", example="/消息",
+    "消息", role=EVERYONE, summary="查看联青无法私聊送达、暂存给你的消息（看过即删除）", example="/消息",
     private="请私聊我发送 /消息 查看暂存给你的消息。",
 )
 async def inbox_cmd(ctx: CommandContext) -> None:

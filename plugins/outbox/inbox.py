@@ -51,7 +51,7 @@ def page_text(page: Page) -> str:
     if page.remaining:
         lines.append(f"还有 {page.remaining} 条，再发送 /消息 查看。")
     else:
-        lines.append("以上消息已从暂存中删除。加机器人为好友，今后的消息会直接发给你。")
+        lines.append("以上消息已从暂存中删除。加联青为好友，今后的消息会直接发给你。")
     return "\n".join(lines)
 
 

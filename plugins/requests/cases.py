@@ -224,7 +224,7 @@ async def supplement(qq: int, token: str | int | None, text: str) -> Case:
     """The youth adds to their case; an answer to a question restarts the clock."""
     case = await own_case(qq, token)
     if case.status == CaseStatus.closed:
-        raise Conflict(f"诉求 {ref(case.id)} 已办结；如有新的问题，请重新发送 /诉求 <内容>")
+        raise Conflict(f"诉求 {ref(case.id)} 已解决；有新的问题，请再发 /诉求 <内容>")
     content = check_content(text, "补充内容")
     now = clock.now()
     changes = {}
@@ -287,7 +287,7 @@ async def rate(qq: int, token: str | int | None, score_text: str | int | None, c
     score = parse_score(score_text)
     comment = check_note(comment_text, "评价意见")
     if case.status != CaseStatus.closed:
-        raise Conflict(f"诉求 {ref(case.id)} 还没有办结，办结后再评价")
+        raise Conflict(f"诉求 {ref(case.id)} 还没有解决，解决后再评价")
     if case.rating is not None:
         raise Conflict(f"你已于 {clock.fmt_local(case.rated_at)} 评价过诉求 {ref(case.id)}（{case.rating} 分），每件诉求只能评价一次")
     now = clock.now()

@@ -42,7 +42,7 @@ from plugins.requests.texts import (
 ESCALATED_SHOWN = 10
 LIST_SHOWN = 30
 SATISFACTION_MIN = 5  # ratings needed before an average is shown (glossary: satisfaction)
-PRIVATE = "诉求的内容只在私聊中处理，请私聊机器人发送 {}"
+PRIVATE = "诉求的内容只在私聊中处理，请私聊联青发送 {}"
 CATEGORY = Choice(
     "类别", optional=True, options=tuple(CATEGORY_WORDS.items()), shown="困惑、困难、建议",
 )
@@ -84,7 +84,7 @@ def _short(instant) -> str:
     example="/诉求 列表", private=PRIVATE.format("/诉求 列表"), youth_consent=True,
 )
 async def list_cmd(ctx: CommandContext) -> None:
-    await ctx.reply(await _list_text(ctx.actor))
+    await ctx.reply(await _list_text(ctx.actor), paged=True)
 
 
 @command(
@@ -110,7 +110,7 @@ async def unsign_cmd(ctx: CommandContext, number: int) -> None:
     private=PRIVATE.format("{sent}"), youth_consent=True,
 )
 async def detail_cmd(ctx: CommandContext, number: int) -> None:
-    await ctx.reply(await _detail_text(ctx.actor, number))
+    await ctx.reply(await _detail_text(ctx.actor, number), paged=True)
 
 
 @command(
@@ -137,7 +137,7 @@ async def _open(ctx: CommandContext, named: Cadre | None, category: Category | N
     if ctx.is_group:
         await ctx.reply(
             f"已收到，编号 {ref(case.id)}，由 {route.handler} 跟进。"
-            "为保护隐私，内容不在群里显示，后续请私聊机器人（/诉求 列表 查看进展，"
+            "为保护隐私，内容不在群里显示，后续请私聊联青（/诉求 列表 查看进展，"
             f"/补充 {case.id} <内容> 补充情况）。"
         )
     else:
@@ -151,7 +151,9 @@ async def _open(ctx: CommandContext, named: Cadre | None, category: Category | N
 def _case_line(case: Case, *, show_handler: bool = True, show_org: bool = False) -> str:
     """One line of a list; `show_handler` is the youth's own list (they are the one awaited)."""
     now = clock.now()
-    status = "待你补充" if show_handler and case.status == CaseStatus.waiting else STATUS_LABELS.get(case.status, case.status)
+    status = STATUS_LABELS.get(case.status, case.status)
+    if show_handler:  # the youth's own list, in their words
+        status = {CaseStatus.waiting: "待你补充", CaseStatus.closed: "已解决"}.get(CaseStatus(case.status), status)
     parts = [f"{ref(case.id)} {category_label(case.category)}", status]
     if sla.is_overdue(case, now):
         parts.append("已超时")
@@ -198,7 +200,8 @@ async def _list_text(actor: Actor) -> str:
 async def _detail_text(actor: Actor, number: int) -> str:
     case = await access.viewable_case(actor, number)
     now = clock.now()
-    flags = [STATUS_LABELS.get(case.status, case.status)]
+    status = STATUS_LABELS.get(case.status, case.status)
+    flags = ["已解决" if access.is_youth(actor, case) and case.status == CaseStatus.closed else status]
     if sla.is_overdue(case, now):
         flags.append("已超时")
     if case.escalated_at:
@@ -223,7 +226,7 @@ async def _detail_text(actor: Actor, number: int) -> str:
             text = f"：{excerpt(event.text, 200)}" if event.text else ""
             lines.append(f"{_short(event.created_at)} {EVENT_LABELS.get(event.kind, event.kind)}{text}")
     if access.is_youth(actor, case) and case.status == CaseStatus.closed and case.rating is None:
-        lines.append(f"欢迎评价：/评价 {case.id} <1-5> [意见]")
+        lines.append(f"欢迎打个分：/评价 {case.id} 5 很及时（1-5 分）")
     return "\n".join(lines)
 
 
@@ -233,6 +236,7 @@ async def _detail_text(actor: Actor, number: int) -> str:
 @command(
     "补充", Ref("编号", noun="诉求"), Text("内容", what="补充内容"), role=YOUTH, summary="回答团干部的追问，或补充诉求的情况",
     example="/补充 3 补贴拖欠了两个月", private=PRIVATE.format("/补充 <编号> <内容>"), youth_consent=True,
+    hint=_supplement_hint,
 )
 async def supplement_cmd(ctx: CommandContext, number: int, text: str) -> None:
     case = await cases.supplement(ctx.user_id, number, text)
@@ -248,10 +252,22 @@ class Score(Param):
         return int(word)
 
 
+async def _rate_hint(ctx: CommandContext) -> str | None:
+    """/评价 with the number of the sender's own solved, unrated case."""
+    waiting = [c for c in await listing.youth_cases(ctx.user_id) if c.status == CaseStatus.closed and c.rating is None]
+    return f"/评价 {waiting[0].id} 5 很及时" if waiting else None
+
+
+async def _supplement_hint(ctx: CommandContext) -> str | None:
+    """/补充 with the number of the sender's own open case."""
+    open_ = [c for c in await listing.youth_cases(ctx.user_id) if c.status != CaseStatus.closed]
+    return f"/补充 {open_[0].id} <内容>" if open_ else None
+
+
 @command(
     "评价", Ref("编号", noun="诉求"), Score("1-5", what=" 1 到 5 的评分"), Text("意见", optional=True), role=YOUTH,
-    summary="为已办结的诉求打分（5 分最满意，每件只能评价一次）", example="/评价 3 5 很及时",
-    private=PRIVATE.format("/评价 <编号> <1-5> [意见]"), youth_consent=True,
+    summary="为已解决的诉求打分（5 分最满意，每件只能评一次）", example="/评价 3 5 很及时",
+    private=PRIVATE.format("/评价 <编号> <1-5> [意见]"), youth_consent=True, hint=_rate_hint,
 )
 async def rate_cmd(ctx: CommandContext, number: int, score: int, comment: str | None) -> None:
     case = await cases.rate(ctx.user_id, number, score, comment)
@@ -368,7 +384,7 @@ async def _problems_text(scope: problems.Scope, period: problems.Period, *, with
             if t.escalated > ESCALATED_SHOWN:
                 lines.append(f"……还有 {t.escalated - ESCALATED_SHOWN} 件，发送 /清单 导出 {period.key} 查看全部")
     else:
-        lines.append("（群里只显示统计数字；上报事项和共性问题请私聊机器人发送 /清单 查看）")
+        lines.append("（群里只显示统计数字；上报事项和共性问题请私聊联青发送 /清单 查看）")
     lines.append(f"导出 .xlsx：/清单 导出 {period.key}")
     return "\n".join(lines)
 
@@ -377,7 +393,7 @@ async def _export(ctx: CommandContext, actor: Actor, period: problems.Period) ->
     """Write the workbook and hand it over as a file: full privately, without content in a group."""
     path, name, count = await exports.build(actor, period, with_content=not ctx.is_group)
     await send_file(ctx, path, name)
-    note = "（群文件不含诉求内容；含内容的版本请私聊机器人发送 /清单 导出）" if ctx.is_group else ""
+    note = "（群文件不含诉求内容；含内容的版本请私聊联青发送 /清单 导出）" if ctx.is_group else ""
     await ctx.reply(f"已发送问题清单文件 {name}：{period.label}，{count} 件诉求。{note}")
 
 
@@ -410,7 +426,7 @@ async def _post_help(ctx: CommandContext, action: str, text: str) -> None:
 
 @command(
     "互助", "列表", roles={YOUTH: "查看圈内的互助（不显示发布人）", CADRE: "查看联系青年发布的全部互助及待同意的介绍"},
-    example="/互助 列表", private="互助的内容只在私聊中查看，请私聊机器人发送 /互助 列表", youth_consent=True,
+    example="/互助 列表", private="互助的内容只在私聊中查看，请私聊联青发送 /互助 列表", youth_consent=True,
 )
 async def help_list_cmd(ctx: CommandContext) -> None:
     cadre = ctx.actor.cadre

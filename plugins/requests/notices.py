@@ -1,9 +1,25 @@
-"""What the bot sends on its own about cases: to the handler, the youth and administrators."""
+"""What the bot sends on its own about cases: to the handler, the youth and administrators.
+
+Each is one private message within the budget of plugins/core/pages.py (600
+characters): text someone typed is shown up to `SHOWN` characters, then where to
+read the rest (/诉求 N). To youth a closed case is 已解决 (办结 is the office word).
+"""
 
 from models import Case
 from plugins.core import clock
 from plugins.core.text import ref
 from plugins.requests.texts import category_label
+
+SHOWN = 300
+NOTE_SHOWN = 120
+
+
+def body(text: str, n: int, limit: int = SHOWN) -> str:
+    """Typed text as shown in a notice: whole, or its start and where to read the rest."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    return text[:limit] + f"……（全文发 /诉求 {n} 查看）"
 
 
 def actions(n: int) -> str:
@@ -18,7 +34,7 @@ def new_case(case: Case, youth: str, due_hours: float, *, transferred_from: str 
     lines = [
         head + category_label(case.category),
         f"来自：{youth}" + (f"；由{transferred_from}转交" if transferred_from else ""),
-        f"内容：{case.content}",
+        f"内容：{body(case.content, case.id)}",
         f"请在 {due_hours:g} 小时内首次答复（提出于 {clock.fmt_local(case.created_at)}）。",
         actions(case.id),
     ]
@@ -28,27 +44,27 @@ def new_case(case: Case, youth: str, due_hours: float, *, transferred_from: str 
 def group_continuation(case: Case, handler: str) -> str:
     return (
         f"你在群里提出的诉求已记录：编号 {ref(case.id)}（{category_label(case.category)}），由{handler}跟进。\n"
-        f"内容：{case.content}\n"
+        f"内容：{body(case.content, case.id)}\n"
         f"为保护隐私，之后请在这里私聊：/补充 {case.id} <内容> 补充情况，/诉求 列表 查看进展。"
     )
 
 
 def answer(case: Case, handler: str, text: str, *, asks: bool) -> str:
-    head = f"【诉求 {ref(case.id)} 的{'追问' if asks else '答复'}】{handler}：\n{text}"
+    head = f"【诉求 {ref(case.id)} 的{'追问' if asks else '答复'}】{handler}：\n{body(text, case.id)}"
     if asks:
         return head + f"\n请发送 /补充 {case.id} <内容> 回答。"
     return head + f"\n如需补充请发送 /补充 {case.id} <内容>。"
 
 
 def supplement(case: Case, text: str) -> str:
-    return f"【诉求 {ref(case.id)} 青年补充】\n{text}\n{actions(case.id)}"
+    return f"【诉求 {ref(case.id)} 青年补充】\n{body(text, case.id)}\n{actions(case.id)}"
 
 
 def closed(case: Case, handler: str) -> str:
-    note = f"\n说明：{case.close_note}" if case.close_note else ""
+    note = f"\n说明：{body(case.close_note, case.id)}" if case.close_note else ""
     return (
-        f"【诉求 {ref(case.id)} 已办结】{handler}{note}\n"
-        f"欢迎为这次服务打分（可选，只能评价一次）：/评价 {case.id} <1-5> [意见]"
+        f"【诉求 {ref(case.id)} 已解决】{handler}{note}\n"
+        f"欢迎打个分（可选，只能评一次）：/评价 {case.id} 5 很及时（1-5 分，5 分最满意）"
     )
 
 
@@ -66,9 +82,9 @@ def reminder(case: Case, hours: float) -> str:
 def escalated_to_admin(case: Case, handler: str, note: str, youth: str) -> str:
     return (
         f"【诉求上报 {ref(case.id)}】{category_label(case.category)}，负责：{handler}\n"
-        f"上报说明：{note}\n"
+        f"上报说明：{body(note, case.id, NOTE_SHOWN)}\n"
         f"提出人：{youth}\n"
-        f"内容：{case.content}\n"
+        f"内容：{body(case.content, case.id)}\n"
         f"发送 /诉求 {case.id} 查看经过，/清单 查看问题清单，/转交 {case.id} <团干部编号> 改由他人负责。"
     )
 

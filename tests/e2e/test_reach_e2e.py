@@ -142,7 +142,7 @@ async def test_where_temporary_sessions_are_refused_the_youth_is_mentioned_and_r
 
 async def test_a_cadre_inviting_someone_the_bot_cannot_reach_is_told_so(bot, sim: OneBotSimulator) -> None:
     answer = await sim.ask_private(ZHANG, f"/邀请 {STRANGER}")
-    assert "已安排向 59999 发送邀请" in answer and "不是机器人的好友，也不在任何绑定群里" in answer
+    assert "已安排向 59999 发送邀请" in answer and "不是联青的好友，也不在任何绑定群里" in answer
 
     async def kept():
         return db_rows(bot.database_url, f"SELECT COUNT(*) FROM inbox_message WHERE qq = {STRANGER}") == [(1,)]
