@@ -90,8 +90,15 @@ def quoting(message_id: int, sender: int, sent_at: int, text: str = "") -> Reply
     )
 
 
-class Contains:
-    """Equals a message made only of text (and a quoting reply) containing every fragment."""
+class Contains(str):
+    """Equals a message made only of text (and a quoting reply) containing every fragment.
+
+    A str (its value is its repr, which failures print) so that nonebug's
+    `should_call_send`, typed to take a str or a Message, accepts it; comparison is always
+    by the fragments, never by that value. Subclasses may take keyword options."""
+
+    def __new__(cls, *fragments: str, **options: Any) -> "Contains":
+        return super().__new__(cls, f"Contains{fragments!r}")
 
     def __init__(self, *fragments: str) -> None:
         self.fragments = fragments

@@ -3,6 +3,7 @@
 import asyncio
 
 import pytest
+from nonebot.adapters.onebot.v11 import Message
 from nonebug import App
 
 from models import Admin, Application, Cadre, Organisation
@@ -255,7 +256,8 @@ async def test_help_differs_by_role(app: App) -> None:
     await converse(app, private(PROVINCE_ADMIN, "/帮助"), Contains("【管理员】", "/审核", "/组织 新建"))
 
     class Lacks(Contains):
-        def __eq__(self, other):  # type: ignore[override]
+        def __eq__(self, other: object) -> bool:
+            assert isinstance(other, Message)
             return not any(f in other.extract_plain_text() for f in self.fragments)
 
     await converse(app, private(LI, "/帮助"), Lacks("/审核", "/名片"))
