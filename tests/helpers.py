@@ -92,11 +92,18 @@ def quoting(message_id: int, sender: int, sent_at: int, text: str = "") -> Reply
     )
 
 
-class Contains:
+class Contains(str):
     """Equals a message made only of text (and a quoting reply) containing every fragment.
+
+    A str (its value is its repr, which failures print) so that nonebug's
+    `should_call_send`, typed to take a str or a Message, accepts it; comparison is always
+    by the fragments, never by that value. Subclasses may take keyword options.
 
     `converse` and `deliver` tell it which kind of chat the message goes to; a message
     over that chat's length budget (plugins/core/pages.py) then fails the test outright."""
+
+    def __new__(cls, *fragments: str, **options: Any) -> "Contains":
+        return super().__new__(cls, f"Contains{fragments!r}")
 
     chat: str | None = None
     """"group" or "private" once known; `own_text=True` exempts a cadre's topic or activity post."""

@@ -25,7 +25,9 @@ async def setup():
 
 async def record(app: App, text: str = "/活动 面对面 今天 青年座谈会 团委会议室") -> Activity:
     await converse(app, private(ZHANG, text), Contains("已记录活动 #", "签到码"))
-    return await Activity.all().order_by("-id").first()
+    activity = await Activity.all().order_by("-id").first()
+    assert activity is not None
+    return activity
 
 
 async def test_record_and_check_in(app: App) -> None:
@@ -58,7 +60,8 @@ async def test_dates_and_bad_input(app: App) -> None:
     clock.set_now(datetime(2026, 11, 30, 10, 0, tzinfo=SH))
     for text, day in (("2026-12-05", "2026-12-05"), ("12-06", "2026-12-06"), ("12月7日", "2026-12-07"), ("明天", "2026-12-01")):
         await record(app, f"/活动 线下活动 {text} 志愿服务")
-        assert (await Activity.all().order_by("-id").first()).day.isoformat() == day
+        latest = await Activity.all().order_by("-id").first()
+        assert latest is not None and latest.day.isoformat() == day
     await converse(app, private(ZHANG, "/活动 线下活动 2027-01-05 太远的活动"), Contains("只能记录 30 天内的活动"))
     await converse(app, private(ZHANG, "/活动 线下活动 2026-09-30 上季度的活动"), Contains("2026年第3季度已结束，不能再补记"))
     await converse(app, private(ZHANG, "/活动 聚餐 今天 吃饭"), Contains("类型须为 线下活动、面对面、调研 之一"))

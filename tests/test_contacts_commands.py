@@ -1,6 +1,7 @@
 """Contacts: binding groups, youth confirming links, counts and overviews (nonebug)."""
 
 import time
+from typing import Any
 
 from nonebot.adapters.onebot.v11 import (
     GroupDecreaseNoticeEvent,
@@ -256,8 +257,10 @@ async def test_invite_is_rationed_and_goes_through_outbox(app: App) -> None:
     await converse(app, private(ZHANG, f"/邀请 {WANG}"), Contains("无需邀请"))
     await converse(app, private(ZHANG, "/邀请 abc"), Contains("不是 QQ 号", "用法：/邀请 <QQ>"))
     await converse(app, private(Y2, f"/邀请 {Y1}"), Contains("只供已认证的团干部使用"))
+    first = await Invitation.first()
+    assert first is not None
     for i in range(19):
-        await Invitation.create(cadre_id=1, qq=60000 + i, created_at=(await Invitation.first()).created_at)
+        await Invitation.create(cadre_id=1, qq=60000 + i, created_at=first.created_at)
     await converse(app, private(ZHANG, f"/邀请 {Y2}"), Contains("达到每日上限 20 人"))
 
 
@@ -290,12 +293,13 @@ async def test_overlap_field_flag_and_overview(app: App) -> None:
 # ------------------------------------------------------------------ membership notices
 
 
-def _notice(cls, group_id: int, user_id: int, sub_type: str):
+def _notice(cls: type[GroupIncreaseNoticeEvent | GroupDecreaseNoticeEvent], group_id: int, user_id: int, sub_type: str):
     kind = "group_increase" if cls is GroupIncreaseNoticeEvent else "group_decrease"
-    return cls(
+    fields: dict[str, Any] = dict(
         time=int(time.time()), self_id=BOT_ID, post_type="notice", notice_type=kind,
         sub_type=sub_type, group_id=group_id, operator_id=0, user_id=user_id,
     )
+    return cls(**fields)
 
 
 async def test_membership_notices(app: App) -> None:

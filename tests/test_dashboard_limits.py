@@ -7,6 +7,7 @@ import zipfile
 
 from openpyxl import Workbook
 
+from tests.narrow import active_sheet
 from tests.seed import seed_tree
 from tests.test_dashboard_support import XIHU_ADMIN, sign_in, web_fixture  # noqa: F401
 
@@ -14,7 +15,7 @@ from tests.test_dashboard_support import XIHU_ADMIN, sign_in, web_fixture  # noq
 def hostile_dimension_xlsx() -> bytes:
     """A tiny workbook whose sheet claims to span A1:XFD1048576 (every row and column)."""
     book = Workbook()
-    sheet = book.active
+    sheet = active_sheet(book)
     sheet.append(["姓名", "组织", "类别", "QQ"])
     sheet.append(["孙七", "杭州市西湖区委", "专职", "20005"])
     plain = io.BytesIO()

@@ -9,6 +9,7 @@ from models import Admin, DashboardToken
 from plugins.core import clock
 from plugins.dashboard import tokens
 from tests.helpers import Contains, converse, group, private
+from tests.narrow import found
 from tests.seed import HANGZHOU_ADMIN, make_cadre, seed_tree
 from tests.test_dashboard_support import csrf_of, sign_in, web_fixture  # noqa: F401
 
@@ -19,7 +20,7 @@ _NONCE = re.compile(r'name="nonce" value="([^"]+)"')
 async def _press_enter(web, secret: str):
     page = await web.get(f"/dashboard/login/{secret}")
     assert page.status_code == 200
-    return await web.post(f"/dashboard/login/{secret}", data={"nonce": _NONCE.search(page.text).group(1)})
+    return await web.post(f"/dashboard/login/{secret}", data={"nonce": found(_NONCE, page.text)})
 
 
 async def test_login_command_sends_a_private_link_to_staff_only(app: App) -> None:
@@ -56,7 +57,7 @@ async def test_the_link_is_spent_once_even_with_the_form(web) -> None:
     await seed_tree()
     secret = await tokens.issue_link(HANGZHOU_ADMIN, 10)
     page = await web.get(f"/dashboard/login/{secret}")
-    nonce = _NONCE.search(page.text).group(1)
+    nonce = found(_NONCE, page.text)
     assert (await web.post(f"/dashboard/login/{secret}", data={"nonce": nonce})).status_code == 303
     web.cookies.set("lianqing_login", nonce, domain="testserver.local", path="/dashboard/login")
     replay = await web.post(f"/dashboard/login/{secret}", data={"nonce": nonce})

@@ -155,7 +155,8 @@ async def test_every_table_downloads_as_xlsx(web) -> None:
     problems = _book(await web.get("/dashboard/problems/export.xlsx?period=all"))
     assert problems.sheetnames[1] == "诉求"
     formula_cell = next(row for row in problems["诉求"].iter_rows(min_row=2) if row[0].value == 1)[9]
-    assert formula_cell.data_type == "s" and formula_cell.value.startswith("=HYPERLINK")
+    assert formula_cell.data_type == "s" and isinstance(formula_cell.value, str)
+    assert formula_cell.value.startswith("=HYPERLINK")
 
     case = _book(await web.get("/dashboard/problems/1/export.xlsx"))
     content = next(row for row in case["诉求"].iter_rows(min_row=2) if row[0].value == "内容")[1]

@@ -6,6 +6,7 @@ import re
 from openpyxl import Workbook, load_workbook
 
 from models import Cadre, Organisation
+from tests.narrow import active_sheet, found
 from tests.seed import seed_tree
 from tests.test_dashboard_support import (
     PROVINCE_ADMIN,
@@ -36,7 +37,7 @@ async def test_preview_shows_bad_rows_and_writes_nothing_then_import(web) -> Non
     assert "孙七" in preview.text
     assert await Cadre.all().count() == 0  # nothing written yet
 
-    key = _KEY.search(preview.text).group(1)
+    key = found(_KEY, preview.text)
     checked = await web.get(f"/dashboard/roster/{key}/errors.xlsx")
     book = load_workbook(io.BytesIO(checked.content))
     assert [row[1] for row in book["有误的行"].iter_rows(min_row=2, values_only=True)] == [3, 4]
@@ -54,7 +55,7 @@ async def test_an_upload_belongs_to_its_session(web) -> None:
     csrf = await sign_in(web, XIHU_ADMIN)
     preview = await web.post("/dashboard/roster/preview", data={"csrf": csrf},
                              files={"files": _csv(GOOD_AND_BAD)})
-    key = _KEY.search(preview.text).group(1)
+    key = found(_KEY, preview.text)
     async with client() as other:
         other_csrf = await sign_in(other, PROVINCE_ADMIN)
         stolen = await other.post("/dashboard/roster/import", data={"csrf": other_csrf, "key": key})
@@ -67,7 +68,7 @@ async def test_xlsx_with_orgs_and_cadres(web) -> None:
     await seed_tree()
     csrf = await sign_in(web, PROVINCE_ADMIN)
     book = Workbook()
-    orgs = book.active
+    orgs = active_sheet(book)
     orgs.title = "组织"
     orgs.append(["组织名称", "上级组织", "层级", "管理员QQ"])
     orgs.append(["杭州市上城区委", "杭州市委", "县", "30009"])
@@ -80,7 +81,7 @@ async def test_xlsx_with_orgs_and_cadres(web) -> None:
     upload = ("roster.xlsx", data.getvalue(), "application/octet-stream")
     preview = await web.post("/dashboard/roster/preview", data={"csrf": csrf}, files={"files": upload})
     assert "上级组织“不存在的市委”不存在" in preview.text
-    key = _KEY.search(preview.text).group(1)
+    key = found(_KEY, preview.text)
     done = await web.post("/dashboard/roster/import", data={"csrf": csrf, "key": key})
     assert done.status_code == 200
     assert await Organisation.filter(name="杭州市上城区委").exists()
@@ -118,7 +119,7 @@ async def test_a_district_admin_cannot_take_over_another_citys_cadre_through_the
     assert "该 QQ 号是宁波市委的团干部，不在你管辖的范围内" in preview.text
     assert "该 QQ 号有待“宁波市委”审核的团干部注册申请，不在你管辖的范围内" in preview.text
     assert re.search(r'id="error-count">2<', preview.text)
-    key = _KEY.search(preview.text).group(1)
+    key = found(_KEY, preview.text)
     done = await web.post("/dashboard/roster/import", data={"csrf": csrf, "key": key})
     assert done.status_code == 200 and re.search(r'id="cadres-created">1<', done.text)
 

@@ -10,6 +10,7 @@ from httpx import ASGITransport, AsyncClient
 from models import Activity, Case, ContactLink, ContactSnapshot, Exchange, Topic, Youth
 from plugins.core import clock
 from plugins.dashboard import roster_upload, tokens
+from tests.narrow import found
 from tests.seed import (
     HANGZHOU_ADMIN,
     NINGBO_ADMIN,
@@ -47,7 +48,7 @@ async def sign_in(web: AsyncClient, qq: int) -> str:
     secret = await tokens.issue_link(qq, 10)
     page = await web.get(f"/dashboard/login/{secret}")
     assert page.status_code == 200, page.text
-    nonce = _NONCE.search(page.text).group(1)
+    nonce = found(_NONCE, page.text)
     done = await web.post(f"/dashboard/login/{secret}", data={"nonce": nonce})
     assert done.status_code == 303, done.text
     home = await web.get("/dashboard/", follow_redirects=True)
@@ -56,7 +57,7 @@ async def sign_in(web: AsyncClient, qq: int) -> str:
 
 
 def csrf_of(html: str) -> str:
-    return _CSRF.search(html).group(1)
+    return found(_CSRF, html)
 
 
 async def youth(qq: int, field: str | None = "student") -> Youth:

@@ -24,7 +24,12 @@ def at(day: int, hour: int, minute: int = 0) -> datetime:
 
 async def bound(group_id: int, members: list[int], bot_id: int = BOT) -> None:
     tree = await seed_tree() if not await BoundGroup.exists() else None
-    cadre = await make_cadre(20000 + group_id % 100, "张三", tree.hangzhou) if tree else (await BoundGroup.first().prefetch_related("cadre")).cadre
+    if tree:
+        cadre = await make_cadre(20000 + group_id % 100, "张三", tree.hangzhou)
+    else:
+        earlier = await BoundGroup.first().prefetch_related("cadre")
+        assert earlier is not None
+        cadre = earlier.cadre
     await BoundGroup.create(group_id=group_id, cadre=cadre, bot_id=bot_id, bound_by=cadre.qq, bound_at=clock.now())
     for qq in members:
         await GroupMember.create(group_id=group_id, qq=qq, seen_at=clock.now())

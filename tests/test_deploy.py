@@ -47,11 +47,17 @@ def bot_settings() -> set[str]:
     return {n.upper() for n in names}
 
 
+class _CaseSensitiveConfig(ConfigParser):
+    """Keeps option names as written (systemd's are case-sensitive: ExecStart)."""
+
+    def optionxform(self, optionstr: str) -> str:
+        return optionstr
+
+
 def test_the_service_and_the_containers_run_the_readmes_command() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert f"`{COMMAND}`" in readme and "## 部署" in readme
-    unit = ConfigParser(interpolation=None, strict=False)
-    unit.optionxform = str
+    unit = _CaseSensitiveConfig(interpolation=None, strict=False)
     unit.read(DEPLOY / "lianqing.service", encoding="utf-8")
     service = unit["Service"]
     assert service["ExecStart"] == f"{service['WorkingDirectory']}/{COMMAND}"

@@ -3,9 +3,11 @@
 import base64
 import io
 from datetime import timedelta
+from typing import Any, cast
 
 from nonebug import App
 from openpyxl import load_workbook
+from tortoise.queryset import QuerySet
 
 from models import (
     Activity,
@@ -21,7 +23,7 @@ from models import (
 from plugins.contacts.links import consent, join
 from plugins.core import clock
 from plugins.evaluation import answers
-from plugins.evaluation.evaluate import evaluate_cadre
+from plugins.evaluation.evaluate import CadreResult, evaluate_cadre
 from tests.helpers import Api, Contains, Notice, converse, deliver, private
 from tests.seed import HANGZHOU_ADMIN, NINGBO_ADMIN, PROVINCE_ADMIN, make_cadre, seed_tree
 
@@ -68,7 +70,7 @@ async def scenario():
 
 async def test_inputs_are_counted_from_the_records() -> None:
     _, zhang, _ = await scenario()
-    r = await evaluate_cadre(zhang.id)
+    r = await _evaluated(zhang.id)
     i = r.inputs
     assert (i.confirmed, i.target) == (6, 100)
     assert (i.topics_answered, i.exchanges, i.check_ins) == (2, 3, 1)
@@ -137,11 +139,12 @@ async def test_confirm_freezes_a_snapshot(app: App) -> None:
     await converse(app, private(HANGZHOU_ADMIN, "/评估 确认 2026Q4"), Contains("已于", "确认，不能重复确认"))
     await converse(app, private(HANGZHOU_ADMIN, "/评估 确认 第四季度"), Contains("周期写作 2026Q4"))
     frozen = await EvaluationResult.get(cadre_id=zhang.id)
-    assert round(frozen.realization, 4) == 0.06
+    assert frozen.realization is not None and round(frozen.realization, 4) == 0.06
     await link(zhang, *range(50010, 50050))  # later data: 46 contacts
-    assert round((await evaluate_cadre(zhang.id)).measures.realization, 2) == 0.46
+    assert round((await _evaluated(zhang.id)).measures.realization, 2) == 0.46
     await converse(app, private(ZHANG, "/评估"), Contains("实现度 46%", "已确认的 2026Q4：实现度 6%"))
-    assert round((await EvaluationResult.get(cadre_id=zhang.id)).realization, 4) == 0.06
+    frozen = await EvaluationResult.get(cadre_id=zhang.id)
+    assert frozen.realization is not None and round(frozen.realization, 4) == 0.06
 
 
 async def test_spot_check_round_trip(app: App) -> None:
@@ -169,15 +172,25 @@ async def test_spot_check_round_trip(app: App) -> None:
 
 
 async def _asked(second: bool = False) -> list[int]:
-    rows = await SpotCheckQuestion.filter(check_id=2 if second else 1).order_by("id").values_list("youth_qq", flat=True)
-    return list(rows)
+    return await _youths_asked(SpotCheckQuestion.filter(check_id=2 if second else 1))
+
+
+async def _youths_asked(questions: QuerySet[Any]) -> list[int]:
+    """The QQ numbers asked, in order (Tortoise's stubs type a flat values_list as a tuple)."""
+    return cast(list[int], await questions.order_by("id").values_list("youth_qq", flat=True))
+
+
+async def _evaluated(cadre_id: int) -> CadreResult:
+    result = await evaluate_cadre(cadre_id)
+    assert result is not None, f"cadre {cadre_id} was not evaluated"
+    return result
 
 
 async def test_survey_round_trip_and_only_aggregates(app: App) -> None:
     _tree, _zhang, _ = await scenario()
     await converse(app, private(HANGZHOU_ADMIN, "/满意度调查 宁波市委"), Contains("你不是“宁波市委”或其上级组织的管理员"))
     await converse(app, private(HANGZHOU_ADMIN, "/满意度调查 杭州市委 3"), Contains("已安排请 1 名团干部的 3 名联系青年打分", "14 天内有效"), then_deliver=False)
-    asked = await SurveyQuestion.all().order_by("id").values_list("youth_qq", flat=True)
+    asked = await _youths_asked(SurveyQuestion.all())
     await deliver(app, *[Notice(qq, Contains("请为团干部共青团杭州市委张三的联系服务打分")) for qq in asked])
     await converse(app, private(HANGZHOU_ADMIN, "/满意度调查"), Contains("已有满意度调查在进行中"))
     await converse(app, private(asked[0], "5"), Contains("谢谢您的评分"))
@@ -197,7 +210,7 @@ async def test_survey_round_trip_and_only_aggregates(app: App) -> None:
 async def test_leave_all_keeps_answers_without_identity(app: App) -> None:
     await scenario()
     await converse(app, private(HANGZHOU_ADMIN, "/抽查 1 6"), Contains("6 名联系青年"), then_deliver=False)
-    asked = await SpotCheckQuestion.all().order_by("id").values_list("youth_qq", flat=True)
+    asked = await _youths_asked(SpotCheckQuestion.all())
     await deliver(app, *[Notice(qq, Contains("是否与您保持联系")) for qq in asked])
     await converse(app, private(50001, "是"), Contains("谢谢"))
     await converse(app, private(50001, "/退出 全部"), Contains("已删除你的全部个人信息"))

@@ -1,5 +1,7 @@
 """The formulas on small examples computed by hand (default weights)."""
 
+from typing import Any
+
 import pytest
 
 from plugins.evaluation.config import Config
@@ -9,7 +11,7 @@ C = Config()
 
 
 def example(**changes) -> Inputs:
-    base = dict(
+    base: dict[str, Any] = dict(
         confirmed=60, target=100, spot_yes=8, spot_answered=10,
         topics_answered=3, exchanges=12, check_ins=3, requests_received=4, requests_on_time=3,
         activity_held=True, face_to_face_held=False, ratings=6, rating_sum=27,

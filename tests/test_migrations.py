@@ -31,6 +31,7 @@ async def test_models_and_migrations_agree() -> None:
     config = tortoise_config(_scratch_url())
     async with TortoiseContext() as ctx:
         await ctx.init(config=config)
+        assert ctx.apps is not None
         detector = MigrationAutodetector(ctx.apps, config["apps"])
         writers = await detector.changes()
         await ctx.close_connections()

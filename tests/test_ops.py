@@ -63,6 +63,7 @@ async def test_healthz_reports_counts_only_and_is_healthy(ops_settings) -> None:
     await enqueue(YOUTH, "你好", category="test")
     await enqueue(YOUTH + 1, "你好", category="test")
     failed = await enqueue(YOUTH + 2, "你好", category="test")
+    assert failed is not None
     await type(failed).filter(id=failed.id).update(status="failed")
     async with client() as web:
         answer = await web.get("/healthz")

@@ -104,7 +104,7 @@ async def test_refused_messages_are_retried_then_marked_failed(limits) -> None:
     assert await service.deliver_due([broken]) == 0
     row = await OutboxMessage.get(target=YOUTH)
     assert (row.status, row.attempts) == ("failed", 3)
-    assert "retcode 1200" in row.last_error
+    assert row.last_error is not None and "retcode 1200" in row.last_error
     counts = await service.status_counts()
     assert counts["failed"] == 1
 

@@ -54,7 +54,8 @@ def test_quarter_boundaries_fall_at_local_midnight_in_shanghai(year: int, number
     clock.set_local_zone("Asia/Shanghai")
     period = periods.quarter(year, number)
     start = period.start
-    assert start is not None and start == datetime(year, period.first.month, 1, tzinfo=SH).astimezone(UTC)
+    assert start is not None and period.first is not None
+    assert start == datetime(year, period.first.month, 1, tzinfo=SH).astimezone(UTC)
     instant = start + timedelta(seconds=seconds)  # a couple of minutes around that midnight
     local_day = clock.to_local(instant).date()
     assert period.contains(local_day) == (seconds >= 0)

@@ -185,6 +185,7 @@ async def test_group_export_has_no_content_no_themes_and_no_escalation_notes(app
         Api("upload_group_file", {"group_id": G, "file": file, "name": "问题清单_共青团杭州市委张三_2026-11.xlsx"}),
         Contains("已发送问题清单文件", "3 件诉求", "群文件不含诉求内容"),
     )
+    assert file.path is not None
     text = all_text(file.path)
     assert "食堂" not in text and "HYPERLINK" not in text and "50001" not in text and "还行" not in text
     assert "共性问题" not in text and "普遍问题" not in text

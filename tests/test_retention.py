@@ -40,6 +40,7 @@ async def test_sent_and_failed_outbox_messages_are_deleted_after_30_days() -> No
     sent = await enqueue(50001, "你好", category="test")
     failed = await enqueue(50002, "你好", category="test")
     waiting = await enqueue(50003, "你好", category="test")
+    assert sent is not None and failed is not None and waiting is not None
     await OutboxMessage.filter(id=sent.id).update(status="sent", sent_at=START)
     await OutboxMessage.filter(id=failed.id).update(status="failed")
     await run_daily_jobs_on(START + timedelta(days=29))

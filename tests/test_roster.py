@@ -12,6 +12,7 @@ from plugins.core.actor import load_actor
 from plugins.identity.registration import register
 from plugins.identity.roster import apply_roster, plan_roster, read_roster
 from tests.conftest import ROOT
+from tests.narrow import active_sheet
 
 ORGS_CSV = """组织名称,上级组织,层级,兼职目标,管理员QQ
 浙江省委,,省,,30001
@@ -72,7 +73,7 @@ async def test_reimport_changes_nothing() -> None:
 
 async def test_xlsx_with_two_sheets_and_numeric_qq() -> None:
     book = Workbook()
-    ws = book.active
+    ws = active_sheet(book)
     ws.title = "组织"
     ws.append(["组织名称", "上级组织", "层级"])
     ws.append(["共青团浙江省委", None, "省级"])

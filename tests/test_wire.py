@@ -17,11 +17,12 @@ Payload shapes, as each implementation builds a group message event:
 
 import asyncio
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from nonebot import get_adapter
-from nonebot.adapters.onebot.v11 import Bot
+from nonebot.adapters.onebot.v11 import Bot, MessageEvent
+from nonebot.drivers import Request, WebSocket
 
 from plugins.contacts import cache, consented
 from plugins.core import wire
@@ -106,7 +107,9 @@ async def test_an_ordinary_message_in_a_bound_group_is_counted_straight_from_the
     assert sum(fast.values()) == 1
     recorder.reset()
     # The slow path on the same frame: the adapter's event, the recorder's observer.
-    recorder.record(Adapter.json_to_event(frame))
+    event = Adapter.json_to_event(frame)
+    assert isinstance(event, MessageEvent)
+    recorder.record(event)
     assert counted() == fast and recorder._last == fast_last
 
 
@@ -160,6 +163,7 @@ async def test_plain_text_unescapes_cq_strings_and_refuses_quotes_and_ats() -> N
 
 async def test_without_a_registered_counter_nothing_takes_the_fast_path(bound: None) -> None:
     handler = wire._plain_handler
+    assert handler is not None  # the interaction plugin registered its counter
     wire.clear_plain_handler()
     try:
         assert classify(napcat("大家好")) == BULK
@@ -170,26 +174,29 @@ async def test_without_a_registered_counter_nothing_takes_the_fast_path(bound: N
 # ------------------------------------------------------------------ bounded work
 
 
-class FakeRequest:
-    def __init__(self) -> None:
-        self.headers = {"x-self-id": "10999"}
+# For the type checker it is a WebSocket (the adapter takes one); at run time a plain object.
+_Socket = WebSocket if TYPE_CHECKING else object
 
 
-class FakeSocket:
+class FakeSocket(_Socket):
     """Hands out `frames` one `receive()` at a time and counts how many were read."""
 
     def __init__(self, frames: list[str]) -> None:
         self.frames = frames
         self.read = 0
-        self.request = FakeRequest()
-        self.closed = asyncio.Event()
+        self.request = Request("GET", "ws://127.0.0.1:8080/onebot/v11/ws", headers={"x-self-id": "10999"})
+        self.ended = asyncio.Event()
+
+    @property
+    def closed(self) -> bool:
+        return self.ended.is_set()
 
     async def accept(self) -> None:
         pass
 
     async def receive(self) -> str:
         if self.read >= len(self.frames):
-            await self.closed.wait()
+            await self.ended.wait()
             from nonebot.exception import WebSocketClosed
 
             raise WebSocketClosed(1000)
@@ -197,10 +204,22 @@ class FakeSocket:
         await asyncio.sleep(0)
         return self.frames[self.read - 1]
 
-    async def close(self, code: int = 1000, reason: str = "") -> None:
-        self.closed.set()
+    async def receive_text(self) -> str:
+        return await self.receive()
 
-    async def send(self, data: str) -> None:
+    async def receive_bytes(self) -> bytes:
+        raise NotImplementedError("the frames are text")
+
+    async def close(self, code: int = 1000, reason: str = "") -> None:
+        self.ended.set()
+
+    async def send(self, data: str | bytes) -> None:
+        pass
+
+    async def send_text(self, data: str) -> None:
+        pass
+
+    async def send_bytes(self, data: bytes) -> None:
         pass
 
 

@@ -26,8 +26,9 @@ def _module_bots(request) -> list:
         fixture = request._fixturemanager.getfixturedefs(name, request.node)
         if fixture and fixture[-1].scope == "module":
             value = request.getfixturevalue(name)
-            if isinstance(value, dict) and "bot" in value:
-                bots.append(value["bot"].process)
+            if isinstance(value, dict):
+                if "bot" in value:
+                    bots.append(value["bot"].process)
             elif hasattr(value, "process"):
                 bots.append(value.process)
     return bots

@@ -121,8 +121,8 @@ async def test_dashboard_in_chromium(bot, sim: OneBotSimulator, browser_path: st
         await page.wait_for_function("document.querySelectorAll('canvas').length === 3 && "
                                      "[...document.querySelectorAll('canvas')].every(c => c.width > 0)")
         await page.screenshot(path=str(SHOTS / "overview.png"), full_page=True)
-        session_cookie = next(c for c in await context.cookies() if c["name"] == "lianqing_session")
-        assert session_cookie["httpOnly"] and session_cookie["sameSite"] == "Lax"
+        session_cookie = next(c for c in await context.cookies() if c.get("name") == "lianqing_session")
+        assert session_cookie.get("httpOnly") and session_cookie.get("sameSite") == "Lax"
 
         # The cadre list, filtered to part-time cadres.
         await page.click("nav >> text=团干部")
@@ -184,7 +184,8 @@ async def test_dashboard_in_chromium(bot, sim: OneBotSimulator, browser_path: st
 
         # A phone screen.
         phone = await browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
-        await phone.add_cookies([session_cookie])
+        # A copy: add_cookies is typed to take a SetCookieParam, not the Cookie that cookies() gives.
+        await phone.add_cookies([{**session_cookie}])
         small = await phone.new_page()
         await small.goto(f"http://127.0.0.1:{bot.port}/dashboard/")
         assert await small.inner_text("h1") == "杭州市委"

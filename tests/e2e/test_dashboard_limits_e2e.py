@@ -1,12 +1,12 @@
 """A hostile roster upload against the real bot process: refused fast, with little memory."""
 
-import re
 import time
 from pathlib import Path
 
 import httpx
 
 from tests.e2e.botproc import e2e_database_url, free_port, run_cli, start_bot, stop_bot
+from tests.narrow import found
 from tests.simulator import OneBotSimulator
 from tests.test_dashboard_limits import hostile_dimension_xlsx
 
@@ -16,7 +16,7 @@ XIHU_ADMIN = 30004
 def peak_rss_mb(pid: int) -> float:
     """VmHWM: the most resident memory the process has ever had."""
     status = Path(f"/proc/{pid}/status").read_text()
-    return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024
+    return int(found(r"VmHWM:\s+(\d+) kB", status)) / 1024
 
 
 async def test_a_5_kb_xlsx_claiming_a_million_rows_is_refused_in_under_2_s_and_50_mb(tmp_path) -> None:
@@ -31,12 +31,12 @@ async def test_a_5_kb_xlsx_claiming_a_million_rows_is_refused_in_under_2_s_and_5
     try:
         async with sim.connected(), httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as web:
             answer = await sim.ask_private(XIHU_ADMIN, "/登录")
-            link = re.search(r"/dashboard/login/\S+", answer).group(0)
+            link = found(r"/dashboard/login/\S+", answer, 0)
             page = await web.get(link)
-            nonce = re.search(r'name="nonce" value="([^"]+)"', page.text).group(1)
+            nonce = found(r'name="nonce" value="([^"]+)"', page.text)
             assert (await web.post(link, data={"nonce": nonce})).status_code == 303
             form = await web.get("/dashboard/roster")
-            csrf = re.search(r'name="csrf" value="([^"]+)"', form.text).group(1)
+            csrf = found(r'name="csrf" value="([^"]+)"', form.text)
             data = hostile_dimension_xlsx()
             assert len(data) < 8 * 1024
             before = peak_rss_mb(bot.process.pid)

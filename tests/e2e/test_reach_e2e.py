@@ -12,7 +12,6 @@ NapCat reports them): most youth are not the bot's friend.
 """
 
 import io
-import re
 from datetime import timedelta
 
 import pytest
@@ -27,6 +26,7 @@ from tests.e2e.botproc import (
     start_bot,
     stop_bot,
 )
+from tests.narrow import found
 from tests.simulator import OneBotSimulator
 from tests.simulator.onebot import is_group_to, is_private_to
 
@@ -100,7 +100,7 @@ async def test_an_answer_to_a_request_reaches_a_youth_who_is_not_a_friend(sim: O
     assert "已确认你与共青团杭州市委张三的联系" in await sim.ask_private(Y3, "/同意")
     start = len(sim.calls)
     in_group = await sim.ask_group(G1, Y3, "/诉求 困难 宿舍热水时有时无")
-    number = re.search(r"#(\d+)", in_group.text).group(1)
+    number = found(r"#(\d+)", in_group.text)
     follow_up = await sim.wait_for(lambda c: is_private_to(c, Y3) and c.ok, start=start)
     assert follow_up.temp_group == G1 and f"#{number}" in follow_up.text
     start = len(sim.calls)

@@ -6,13 +6,13 @@ Every test starts its own bot on its own database and creates what it checks: no
 on numbers made by another."""
 
 import io
-import re
 from datetime import timedelta
 
 import pytest
 from openpyxl import load_workbook
 
 from tests.e2e.botproc import DEFAULT_NOW, db_rows, e2e_database_url, run_cli, start_bot, stop_bot
+from tests.narrow import found
 from tests.simulator import OneBotSimulator
 from tests.simulator.onebot import is_group_to, is_private_to
 
@@ -63,7 +63,7 @@ async def told(sim: OneBotSimulator, user: int, fragment: str, start: int) -> st
 
 def number(text: str) -> int:
     """The record number a reply names first (#N)."""
-    return int(re.search(r"#(\d+)", text).group(1))
+    return int(found(r"#(\d+)", text))
 
 
 async def three_cases(world, sim: OneBotSimulator) -> dict[str, int]:
