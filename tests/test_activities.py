@@ -40,7 +40,7 @@ async def test_record_and_check_in(app: App) -> None:
     )
     activity = await Activity.get(id=1)
     assert (activity.kind, activity.day.isoformat(), len(activity.code)) == ("face_to_face", "2026-12-05", 6)
-    await converse(app, group(800, Y1, f"/签到 {activity.code}"), Contains("签到成功！共青团杭州市委张三的「青年座谈会」已有 1 人签到"))
+    await converse(app, group(800, Y1, f"/签到 {activity.code}"), Contains("签到成功！团干部张三（杭州市委）的「青年座谈会」已有 1 人签到"))
     await converse(app, private(Y2, f"/签到 {activity.code}"), Contains("已有 2 人签到"))
     await converse(app, private(Y1, f"/签到 {activity.code}"), Contains("你已经签到过活动 #1 了"))
     await converse(app, private(ZHANG, f"/签到 {activity.code}"), Contains("组织活动的团干部不需要签到"))
@@ -111,7 +111,8 @@ async def test_leave_all_keeps_attendance_without_identity(app: App) -> None:
     await setup()
     activity = await record(app, "/活动 线下活动 今天 志愿服务")
     await converse(app, private(Y1, f"/签到 {activity.code}"), Contains("签到成功"))
-    await converse(app, private(Y1, "/退出 全部"), Contains("已删除你的全部个人信息"))
+    await converse(app, private(Y1, "/退出 全部"), Contains("要删除的是"))
+    await converse(app, private(Y1, "/退出 全部 确认"), Contains("已删除你的全部个人信息"))
     check_in = await CheckIn.get()
     assert check_in.qq is None
     await converse(app, private(ZHANG, "/活动 1"), Contains("签到 1 人", "（已注销）"))

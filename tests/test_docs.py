@@ -37,12 +37,12 @@ def test_readme_shows_the_privacy_notices_word_for_word_with_the_configured_sett
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert _block_after(readme, "**第一次 `/加入` 时的个人信息告知**") == consent_notice()
-    assert _block_after(readme, "**绑定群时在群里发布的告知**") == group_notice("{名片}")
+    assert _block_after(readme, "**绑定群时在群里发布的告知**") == group_notice("{团干部实名和编号}")
     values = notice_values()  # the settings, not numbers typed into the notices
     assert f"话题回复的内容连同其上的 QQ 号 {values['text_days']} 天后删除" in consent_notice()
-    assert f"答复、签到和评价记录上的 QQ 号 {values['identity_days']} 天后删除" in consent_notice()
-    assert f"诉求的内容在办结 {values['case_days']} 天后删除" in consent_notice()
-    assert f"内容 {values['text_days']} 天后删除" in group_notice("")
+    assert f"答复、签到和评分记录上的 QQ 号 {values['identity_days']} 天后删除" in consent_notice()
+    assert f"诉求的内容在解决 {values['case_days']} 天后删除" in consent_notice()
+    assert f"话题回复（{values['text_days']} 天后删除）" in group_notice("")
 
 
 def test_notices_follow_the_settings() -> None:
@@ -51,9 +51,9 @@ def test_notices_follow_the_settings() -> None:
     values = {"pending_days": 3, "text_days": 90, "count_days": 200, "identity_days": 365, "case_days": 999}
     consent = CONSENT_NOTICE.format(**values)
     assert "90 天后删除" in consent and "365 天后删除" in consent and "保存 200 天" in consent
-    assert "办结 999 天后删除" in consent and "1095" not in consent
-    assert "3 天后自动删除" in consent and "180" not in consent and "400" not in consent
-    assert "90 天后删除" in GROUP_NOTICE.format(card="", **values)
+    assert "解决 999 天后删除" in consent and "1095" not in consent
+    assert "没确认的申请 3 天后删除" in consent and "180" not in consent and "400" not in consent
+    assert "90 天后删除" in GROUP_NOTICE.format(name="", **values)
 
 
 def test_readme_says_what_interaction_records_with_the_configured_defaults() -> None:

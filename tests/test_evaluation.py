@@ -90,7 +90,7 @@ async def test_cadre_sees_own_measures_and_how_to_raise_them(app: App) -> None:
     await scenario()
     await converse(
         app, private(ZHANG, "/评估"),
-        Contains("【评估·参考】共青团杭州市委张三（#1）", "实现度 6%：已确认联系 6/100", "活跃度 39%", "满意度 75%：评分 5 份，平均 4.0 分",
+        Contains("【评估·参考】团干部张三（杭州市委，#1）", "实现度 6%：已确认联系 6/100", "活跃度 39%", "满意度 75%：评分 5 份，平均 4.0 分",
                  "综合 37%（参考", "再有 94 名青年确认联系", "近一年没有面对面交流"),
     )
     await converse(app, private(ZHANG, "/评估 说明"), Contains("实现度 = min(1, 已确认联系人数 ÷ 目标)", "满意度样本不足时按前两项的权重比例折算"))
@@ -99,7 +99,7 @@ async def test_cadre_sees_own_measures_and_how_to_raise_them(app: App) -> None:
 
 async def test_admin_views_and_subtree_rule(app: App) -> None:
     await scenario()
-    await converse(app, private(HANGZHOU_ADMIN, "/评估 1"), Contains("共青团杭州市委张三", "需要留意：", "近 180 天没有任何互动"))
+    await converse(app, private(HANGZHOU_ADMIN, "/评估 1"), Contains("团干部张三（杭州市委，#1）", "需要留意：", "近 180 天没有任何互动"))
     await converse(app, private(NINGBO_ADMIN, "/评估 1"), Contains("你不是“杭州市委”或其上级组织的管理员"))
     await converse(app, private(HANGZHOU_ADMIN, "/评估 宁波市委"), Contains("你不是“宁波市委”或其上级组织的管理员"))
     await converse(app, private(PROVINCE_ADMIN, "/评估 浙江省委"), Contains("【评估·参考】浙江省委（含下级组织，2 名团干部的平均）"))
@@ -154,21 +154,22 @@ async def test_spot_check_round_trip(app: App) -> None:
     await converse(app, private(HANGZHOU_ADMIN, f"/抽查 {lonely.id}"), Contains("还没有已确认联系的青年，无法抽查"))
     await converse(
         app, private(HANGZHOU_ADMIN, "/抽查 1 3"),
-        Contains("抽查 #1：已安排私信询问共青团杭州市委张三的 3 名联系青年"),
+        Contains("抽查 #1：已安排私信询问团干部张三（杭州市委）的 3 名联系青年"),
         then_deliver=False,
     )
     asked = await _asked()
-    await deliver(app, *[Notice(qq, Contains("团干部共青团杭州市委张三是否与您保持联系", "回复“是”或“否”")) for qq in asked])
-    await converse(app, private(asked[0], "是"), Contains("谢谢，已记录您的回答"))
-    await converse(app, private(asked[1], "否。"), Contains("谢谢，已记录您的回答"))
+    await deliver(app, *[Notice(qq, Contains("团干部张三（杭州市委）和你有联系吗", "回复“是”或“否”")) for qq in asked])
+    await converse(app, private(asked[0], "是"), Contains("谢谢，记下了你的回答"))
+    await converse(app, private(asked[1], "否。"), Contains("谢谢，记下了你的回答"))
     await converse(app, private(asked[2], "也许吧"), Contains("请直接回复“是”或“否”"))
-    await converse(app, private(asked[0], "是"))  # answered: no longer waited on, no reply
+    # Answered: no longer waited on, so it is an ordinary message (one short answer).
+    await converse(app, private(asked[0], "是"), Contains("没看懂这句话"))
     await converse(app, private(HANGZHOU_ADMIN, "/抽查 结果 1"), Contains("#1（2026Q4）问了 3 人，已回答 2，回答“是” 1，确认率 50%"))
     # Asked once per cadre per quarter: the other three are left.
     await converse(app, private(HANGZHOU_ADMIN, "/抽查 1 10"), Contains("3 名联系青年"), then_deliver=False)
     clock.set_now(clock.now() + timedelta(days=1))  # one unsolicited message per youth per day
-    await deliver(app, *[Notice(qq, Contains("是否与您保持联系")) for qq in await _asked(second=True)])
-    await converse(app, private(HANGZHOU_ADMIN, "/抽查 1"), Contains("本季度已向共青团杭州市委张三的全部联系青年问过"))
+    await deliver(app, *[Notice(qq, Contains("和你有联系吗")) for qq in await _asked(second=True)])
+    await converse(app, private(HANGZHOU_ADMIN, "/抽查 1"), Contains("本季度已向团干部张三（杭州市委）的全部联系青年问过"))
 
 
 async def _asked(second: bool = False) -> list[int]:
@@ -191,18 +192,19 @@ async def test_survey_round_trip_and_only_aggregates(app: App) -> None:
     await converse(app, private(HANGZHOU_ADMIN, "/满意度调查 宁波市委"), Contains("你不是“宁波市委”或其上级组织的管理员"))
     await converse(app, private(HANGZHOU_ADMIN, "/满意度调查 杭州市委 3"), Contains("已安排请 1 名团干部的 3 名联系青年打分", "14 天内有效"), then_deliver=False)
     asked = await _youths_asked(SurveyQuestion.all())
-    await deliver(app, *[Notice(qq, Contains("请为团干部共青团杭州市委张三的联系服务打分")) for qq in asked])
+    await deliver(app, *[Notice(qq, Contains("请给团干部张三（杭州市委）打个分")) for qq in asked])
     await converse(app, private(HANGZHOU_ADMIN, "/满意度调查"), Contains("已有满意度调查在进行中"))
-    await converse(app, private(asked[0], "5"), Contains("谢谢您的评分"))
+    await converse(app, private(asked[0], "5"), Contains("谢谢你的评分"))
     await converse(app, private(asked[1], "非常满意"), Contains("请直接回复 1 到 5 之间的一个数字"))
     await converse(app, private(asked[1], "9"), Contains("请直接回复 1 到 5 之间的一个数字"))
-    await converse(app, private(asked[1], "2"), Contains("谢谢您的评分"))
+    await converse(app, private(asked[1], "2"), Contains("谢谢你的评分"))
     ratings = sorted(await SurveyQuestion.filter(rating__isnull=False).values_list("rating", flat=True))
     assert ratings == [2, 5]
     # 张三 sees the mean only: 5 case ratings + 2 survey answers = 7 ratings, sum 27.
     await converse(app, private(ZHANG, "/评估"), Contains("满意度 71%：评分 7 份，平均 3.9 分"))
     clock.set_now(clock.now() + timedelta(days=15))
-    await converse(app, private(asked[2], "4"))  # closed: the bot no longer waits for an answer
+    # Closed: the bot no longer waits for an answer.
+    await converse(app, private(asked[2], "4"), Contains("没看懂这句话"))
     await answers.record(asked[2], "4")
     assert await SurveyQuestion.filter(rating__isnull=False).count() == 2
 
@@ -211,9 +213,10 @@ async def test_leave_all_keeps_answers_without_identity(app: App) -> None:
     await scenario()
     await converse(app, private(HANGZHOU_ADMIN, "/抽查 1 6"), Contains("6 名联系青年"), then_deliver=False)
     asked = await _youths_asked(SpotCheckQuestion.all())
-    await deliver(app, *[Notice(qq, Contains("是否与您保持联系")) for qq in asked])
+    await deliver(app, *[Notice(qq, Contains("和你有联系吗")) for qq in asked])
     await converse(app, private(50001, "是"), Contains("谢谢"))
-    await converse(app, private(50001, "/退出 全部"), Contains("已删除你的全部个人信息"))
+    await converse(app, private(50001, "/退出 全部"), Contains("要删除的是"))
+    await converse(app, private(50001, "/退出 全部 确认"), Contains("已删除你的全部个人信息"))
     assert not await SpotCheckQuestion.filter(youth_qq=50001).exists()
     assert await SpotCheckQuestion.filter(youth_qq__isnull=True, answer="yes").count() == 1
 

@@ -146,7 +146,11 @@ async def test_every_command_survives_any_arguments(
     bot = RecordingBot()
     await run_command(CommandContext(bot=bot, event=event, command=found[0], args=found[1]))
     for message in bot.sent:
-        assert all(seg.type in ("text", "reply") for seg in message), message
+        # Text, the quote of the command, and at most an @ of the sender (never anyone else, never all).
+        assert all(
+            seg.type in ("text", "reply") or (seg.type == "at" and str(seg.data.get("qq")) == str(sender))
+            for seg in message
+        ), message
         assert message.extract_plain_text() != FAILED, f"{text!r} from {sender} raised an unexpected error"
     assert caplog_errors() == []
 

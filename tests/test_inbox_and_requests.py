@@ -42,9 +42,9 @@ async def test_a_youth_reads_and_clears_the_messages_kept_for_them(app: App) -> 
 
 
 async def test_long_inboxes_are_shown_a_page_at_a_time(app: App) -> None:
-    await kept(YOUTH, "甲" * 800, "乙" * 800, "丙" * 10)
-    await converse(app, private(YOUTH, "/消息"), Contains("暂存给你的消息（3 条）", "甲" * 800, "还有 2 条，再发送 /消息 查看"))
-    await converse(app, private(YOUTH, "/消息"), Contains("暂存给你的消息（2 条）", "乙" * 800, "丙" * 10, "已从暂存中删除"))
+    await kept(YOUTH, "甲" * 450, "乙" * 450, "丙" * 10)
+    await converse(app, private(YOUTH, "/消息"), Contains("暂存给你的消息（3 条）", "甲" * 450, "还有 2 条，再发 /消息 查看"))
+    await converse(app, private(YOUTH, "/消息"), Contains("暂存给你的消息（2 条）", "乙" * 450, "丙" * 10, "已从暂存中删除"))
     assert not await InboxMessage.exists(qq=YOUTH)
 
 

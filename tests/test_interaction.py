@@ -206,7 +206,8 @@ async def test_leave_all_anonymises_interaction_records(app: App) -> None:
     await converse(app, group(G, ZHANG, "谢谢", reply=quoting(801, Y1, T0), at_time=T0 + 10))
     await recorder.flush()
     await converse(app, group(G, Y1, "最后一句"))  # still in memory when they leave
-    await converse(app, private(Y1, "/退出 全部"), Contains("已删除你的全部个人信息"))
+    await converse(app, private(Y1, "/退出 全部"), Contains("要删除的是"))
+    await converse(app, private(Y1, "/退出 全部 确认"), Contains("已删除你的全部个人信息"))
     await converse(app, group(G, Y1, "离开后又说了一句"))  # counted, anonymously
     await recorder.flush()
     assert not await MessageCount.filter(qq=Y1).exists()

@@ -14,7 +14,7 @@ from plugins.contacts import consented
 from plugins.core import clock
 from plugins.interaction import jobs, recorder
 from plugins.interaction.config import Config
-from tests.helpers import BOT_ID, Contains, converse, group, private, quoting
+from tests.helpers import BOT_ID, Contains, Notice, converse, group, private, quoting
 from tests.test_interaction import T0, ZHANG, G, post_topic, setup
 from tests.test_privacy import leftovers
 
@@ -66,9 +66,9 @@ async def test_a_member_who_never_consented_is_counted_but_no_row_holds_their_qq
 async def test_a_youth_counts_anonymously_until_they_consent_then_by_name(app: App) -> None:
     await setup(consent=())
     await converse(app, group(G, STRANGER, "大家好"))
-    await converse(app, group(G, STRANGER, "/加入"), Contains("个人信息告知"))
+    await converse(app, group(G, STRANGER, "/加入"), Contains("个人信息说明"), Notice(STRANGER, Contains("个人信息说明")))
     await converse(app, group(G, STRANGER, "还没同意"))
-    await converse(app, private(STRANGER, "/同意"), Contains("已确认你与"))
+    await converse(app, private(STRANGER, "/同意"), Contains("谢谢！你已和"))
     await converse(app, group(G, STRANGER, "同意以后"))
     await converse(app, group(G, STRANGER, "再说一句"))
     await recorder.flush()
@@ -102,7 +102,8 @@ async def test_the_consent_cache_follows_the_database_and_erasure(app: App) -> N
     assert not consented.has_consented(STRANGER)
     await consented.refresh()  # the 30-second refresh with the other caches
     assert consented.has_consented(STRANGER)
-    await converse(app, private(STRANGER, "/退出 全部"), Contains("已删除你的全部个人信息"))
+    await converse(app, private(STRANGER, "/退出 全部"), Contains("要删除的是"))
+    await converse(app, private(STRANGER, "/退出 全部 确认"), Contains("已删除你的全部个人信息"))
     assert not consented.has_consented(STRANGER)
 
 

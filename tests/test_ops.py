@@ -109,7 +109,7 @@ async def test_healthz_is_503_when_the_scheduler_stalls(ops_settings, monkeypatc
 async def test_metrics_after_commands_hold_no_qq_group_number_or_name(app: App, ops_settings) -> None:
     ops_settings()
     await seed_tree()
-    await converse(app, group(GROUP, YOUTH, "/我的"), Contains("你还不是认证团干部"))
+    await converse(app, group(GROUP, YOUTH, "/我的"), Contains("你的个人信息只在私聊里看"))
     await converse(app, group(GROUP, YOUTH, "/审核 1 通过"), Contains("只供组织管理员使用"))
     await converse(app, group(GROUP, YOUTH, "今天几点集合？"))  # ordinary chat: counted, not a command
     async with client() as web:

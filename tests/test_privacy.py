@@ -90,7 +90,8 @@ async def leftovers(qq: int = QQ, texts: tuple[str, ...] = (NICKNAME, CONTENT)) 
 async def test_leave_all_leaves_nothing_personal(app: App) -> None:
     await everything_about_the_youth()
     assert len(await leftovers()) >= 10  # the search does find the data before
-    await converse(app, private(QQ, "/退出 全部"), Contains("已删除你的全部个人信息"))
+    await converse(app, private(QQ, "/退出 全部"), Contains("要删除的是"), then_deliver=False)
+    await converse(app, private(QQ, "/退出 全部 确认"), Contains("已删除你的全部个人信息"))
     await recorder.flush()
     assert await leftovers() == []
     # What the organisation keeps: the case (anonymised), the counts, the attendance.

@@ -87,7 +87,7 @@ async def test_a_whole_year() -> None:
     summary = [t for d, t in inbox[HANGZHOU_ADMIN] if "7—8 月大宣传大调研" in t]
     assert len(summary) == 1 and "2 名团干部中 1 人记录了活动，共 1 场" in summary[0]
     weekly = dict(inbox[HANGZHOU_ADMIN])[date(2026, 12, 7)]
-    assert weekly.startswith("【联青提醒】您好：") and "/提醒 暂停" not in weekly
+    assert weekly.startswith("【联青提醒】你好：") and "/提醒 暂停" not in weekly
     assert "本季度未开展活动 1 人" in weekly and "张三" in weekly
     # Every (rule, recipient, period) was recorded once.
     assert await ReminderLog.filter(qq=LAZY, rule="contact_target").count() == 3

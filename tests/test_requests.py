@@ -86,7 +86,7 @@ async def open_first(app: App) -> None:
     await converse(
         app,
         private(Y1, "/诉求 困难 食堂饭菜太贵了"),
-        Contains("已收到，编号 #1，由 共青团杭州市委张三 跟进"),
+        Contains("已收到，编号 #1，由团干部张三（杭州市委）跟进"),
         Notice(ZHANG, Contains("【新诉求 #1】实际困难", "食堂饭菜太贵了", "QQ 50001（小1）", "/回复 1")),
     )
 
@@ -129,18 +129,18 @@ async def test_most_recently_confirmed_cadre_unless_one_is_named(app: App) -> No
     await link(Y1, wang)
     await converse(
         app, private(Y1, "/诉求 困惑 考研还是工作"),
-        Contains("由 共青团宁波市委王五 跟进", "类别：思想困惑"),
+        Contains("由团干部王五（宁波市委）跟进", "（思想困惑）"),
         Notice(WANG, Contains("【新诉求 #1】思想困惑", "考研还是工作")),
     )
     await converse(
         app, private(Y1, "/诉求 @1 建议：图书馆延长开放"),
-        Contains("由 共青团杭州市委张三 跟进", "类别：意见建议"),
+        Contains("由团干部张三（杭州市委）跟进", "（意见建议）"),
         Notice(ZHANG, Contains("【新诉求 #2】意见建议", "图书馆延长开放")),
     )
     # Any cadre may be named, by number or QQ, even without a link; no category: 未分类.
     await converse(
         app, private(Y1, f"/诉求 @{LI} 社区活动室能借用吗"),
-        Contains("由 共青团杭州市西湖区委李四 跟进", "类别：未分类"),
+        Contains("由团干部李四（杭州市西湖区委）跟进", "（未分类）"),
         Notice(LI, Contains("【新诉求 #3】未分类", "社区活动室能借用吗")),
     )
     assert await Case.all().order_by("id").values_list("cadre_id", "category") == [
@@ -157,7 +157,7 @@ async def test_in_a_group_acknowledge_without_content_and_continue_privately(app
     await link(Y1, zhang)
     await converse(
         app, group(G, Y1, "/诉求 困难 宿舍没有热水"),
-        Without("已收到，编号 #1，由 共青团杭州市委张三 跟进", "私聊", exclude=("宿舍没有热水", "实际困难")),
+        Without("已收到，编号 #1，由团干部张三（杭州市委）跟进", "私聊", exclude=("宿舍没有热水", "实际困难")),
         Notice(ZHANG, Contains("【新诉求 #1】", "宿舍没有热水")),
         Notice(Y1, Contains("你在群里提出的诉求已记录：编号 #1", "宿舍没有热水", "/补充 1")),
     )
@@ -165,7 +165,7 @@ async def test_in_a_group_acknowledge_without_content_and_continue_privately(app
     # Not linked: the administrators of the group's organisation, without the youth's identity.
     await converse(
         app, group(G, Y2, "/诉求 建议 希望多组织志愿活动"),
-        Without("已收到，编号 #2，由 共青团杭州市委管理员 跟进", exclude=("志愿活动",)),
+        Without("已收到，编号 #2，由共青团杭州市委管理员跟进", exclude=("志愿活动",)),
         Notice(HANGZHOU_ADMIN, Without("【新诉求 #2】意见建议", "希望多组织志愿活动", "匿名", exclude=("50002",))),
         Notice(Y2, Contains("编号 #2", "希望多组织志愿活动")),
     )
@@ -180,11 +180,11 @@ async def test_in_a_group_acknowledge_without_content_and_continue_privately(app
 
 async def test_no_way_to_route_explains_how_to_link_and_stores_nothing(app: App) -> None:
     _, zhang, _, _ = await setup()
-    await converse(app, private(Y3, "/诉求 困难 找不到实习"), Contains("你还没有与团干部建立联系", "/加入 <团干部编号>", "/诉求 @<团干部编号>"))
+    await converse(app, private(Y3, "/诉求 困难 找不到实习"), Contains("你还没有和团干部建立联系", "/加入", "/诉求 @3 <内容>（3 是团干部编号）"))
     await bind_group(zhang)
     await GroupMember.create(group_id=G, qq=Y3, role="member", seen_at=clock.now())
-    await converse(app, private(Y3, "/诉求 找不到实习"), Contains("没有记录", "共青团杭州市委张三（/诉求 @1 <内容>）"))
-    await converse(app, group(999, Y3, "/诉求 找不到实习"), Contains("你还没有与团干部建立联系"))
+    await converse(app, private(Y3, "/诉求 找不到实习"), Contains("没有记下来", "团干部张三（杭州市委）：/诉求 @1 <内容>"))
+    await converse(app, group(999, Y3, "/诉求 找不到实习"), Contains("你还没有和团干部建立联系"))
     assert await Case.all().count() == 0
 
 
@@ -225,15 +225,15 @@ async def test_reply_close_and_rate_once(app: App) -> None:
     await converse(
         app, private(ZHANG, "/回复 1 已向学校后勤反映，下周调整价格"),
         Contains("已答复诉求 #1"),
-        Notice(Y1, Contains("【诉求 #1 的答复】共青团杭州市委张三", "已向学校后勤反映", "/补充 1")),
+        Notice(Y1, Contains("【诉求 #1 的答复】团干部张三（杭州市委）", "已向学校后勤反映", "/补充 1")),
     )
     case = await Case.get(id=1)
     assert (case.status, case.first_answer_at) == ("answered", T0 + timedelta(hours=2))
-    await converse(app, private(Y1, "/评价 1 5"), Contains("诉求 #1 还没有办结"))
+    await converse(app, private(Y1, "/评价 1 5"), Contains("诉求 #1 还没有解决"))
     await converse(
         app, private(ZHANG, "/办结 1 价格已下调"),
         Contains("诉求 #1 已办结，已请青年评价"),
-        Notice(Y1, Contains("【诉求 #1 已办结】", "说明：价格已下调", "/评价 1 <1-5> [意见]")),
+        Notice(Y1, Contains("【诉求 #1 已解决】", "说明：价格已下调", "/评价 1 5 很及时")),
     )
     for bad in ("6", "0", "好", "4.5", ""):
         await converse(app, private(Y1, f"/评价 1 {bad}".strip()), Contains("1", "5"))
@@ -244,7 +244,7 @@ async def test_reply_close_and_rate_once(app: App) -> None:
     case = await Case.get(id=1)
     assert (case.rating, case.rating_comment, case.status) == (5, "很及时", "closed")
     await converse(app, private(ZHANG, "/回复 1 还有"), Contains("诉求 #1 已于", "办结"))
-    await converse(app, private(Y1, "/补充 1 还有"), Contains("已办结", "重新发送 /诉求"))
+    await converse(app, private(Y1, "/补充 1 还有"), Contains("已解决", "再发 /诉求"))
     await converse(app, private(ZHANG, "/办结 1"), Contains("已于", "办结"))
     kinds = await CaseEvent.filter(case_id=1).order_by("id").values_list("kind", flat=True)
     assert kinds == ["reply", "close", "rating"]
@@ -255,8 +255,9 @@ async def test_bad_rating_is_explained(app: App) -> None:
     await link(Y1, zhang)
     await open_first(app)
     await converse(app, private(ZHANG, "/办结 1"), Contains("已办结"), Notice(Y1, Contains("/评价 1")))
-    await converse(app, private(Y1, "/评价 1 6"), Contains("评分须为 1 到 5 的整数", "/评价 <编号> <1-5> [意见]"))
-    await converse(app, private(Y1, "/评价 1"), Contains("请写 1 到 5 的评分。用法：/评价 <编号> <1-5> [意见]"))
+    # The example is the youth's own solved case, not a made-up number.
+    await converse(app, private(Y1, "/评价 1 6"), Contains("评分须为 1 到 5 的整数", "请发送 /评价 1 5 很及时"))
+    await converse(app, private(Y1, "/评价 1"), Contains("请写 1 到 5 的评分。请发送 /评价 1 5 很及时"))
     assert (await Case.get(id=1)).rating is None
 
 
@@ -293,7 +294,7 @@ async def test_question_pauses_the_clock_until_the_youth_answers(app: App) -> No
     await at(app, T0 + timedelta(days=3))  # 72 hours, but waiting: no reminder
     await converse(
         app, private(Y1, "/补充 1 紫金港校区"),
-        Contains("已补充到诉求 #1，已转告共青团杭州市委张三"),
+        Contains("已补充到诉求 #1，已转告团干部张三（杭州市委）"),
         Notice(ZHANG, Contains("【诉求 #1 青年补充】", "紫金港校区")),
     )
     case = await Case.get(id=1)
@@ -375,7 +376,7 @@ async def test_unassigned_case_is_handled_by_admins_and_escalates_above_them(app
     _, zhang, _, _ = await setup()
     await bind_group(zhang)
     await converse(
-        app, group(G, Y2, "/诉求 困难 实习单位拖欠补贴"), Contains("由 共青团杭州市委管理员 跟进"),
+        app, group(G, Y2, "/诉求 困难 实习单位拖欠补贴"), Contains("由共青团杭州市委管理员跟进"),
         Notice(HANGZHOU_ADMIN, Contains("#1")), Notice(Y2, Contains("#1")),
     )
     await converse(app, private(XIHU_ADMIN, "/回复 1 看看"), Contains("不是你负责的"))
@@ -393,9 +394,9 @@ async def test_unassigned_case_is_handled_by_admins_and_escalates_above_them(app
     )
     await converse(
         app, private(HANGZHOU_ADMIN, f"/转交 1 {ZHANG}"),
-        Contains("已转交共青团杭州市委张三（#1）"),
+        Contains("已转交团干部张三（杭州市委，#1）"),
         Notice(ZHANG, Contains("【转交来的诉求 #1】", "由共青团杭州市委管理员转交", "实习单位拖欠补贴")),
-        Notice(Y2, Contains("已转交共青团杭州市委张三跟进")),
+        Notice(Y2, Contains("已转交团干部张三（杭州市委）跟进")),
     )
     assert (await Case.get(id=1)).cadre_id == zhang.id
 
@@ -404,22 +405,22 @@ async def test_transfer(app: App) -> None:
     _, zhang, _, li = await setup()
     await link(Y1, zhang)
     await open_first(app)
-    await converse(app, private(ZHANG, "/转交 1 #1"), Contains("已由共青团杭州市委张三负责"))
+    await converse(app, private(ZHANG, "/转交 1 #1"), Contains("已由团干部张三（杭州市委）负责"))
     await converse(app, private(ZHANG, "/转交 1"), Contains("请写团干部编号", "用法：/转交 <编号> <团干部编号>"))
     await converse(app, private(WANG, "/转交 1 #3"), Contains("不是你负责的，不能转交"))
     await converse(app, private(NINGBO_ADMIN, "/转交 1 #3"), Contains("不是你负责的，不能转交"))
     await converse(
         app, private(ZHANG, "/转交 1 #3"),
-        Contains("诉求 #1 已转交共青团杭州市西湖区委李四（#3）"),
-        Notice(LI, Contains("【转交来的诉求 #1】", "由共青团杭州市委张三转交", "食堂饭菜太贵了", "QQ 50001")),
-        Notice(Y1, Contains("你的诉求 #1 已转交共青团杭州市西湖区委李四跟进")),
+        Contains("诉求 #1 已转交团干部李四（杭州市西湖区委，#3）"),
+        Notice(LI, Contains("【转交来的诉求 #1】", "由团干部张三（杭州市委）转交", "食堂饭菜太贵了", "QQ 50001")),
+        Notice(Y1, Contains("你的诉求 #1 已转交团干部李四（杭州市西湖区委）跟进")),
     )
     case = await Case.get(id=1)
     assert (case.cadre_id, case.org_id) == (li.id, li.org_id)
     await converse(app, private(ZHANG, "/回复 1 还是我来"), Contains("不是你负责的"))
-    await converse(app, private(LI, "/回复 1 我来跟进"), Contains("已答复"), Notice(Y1, Contains("共青团杭州市西湖区委李四：")))
+    await converse(app, private(LI, "/回复 1 我来跟进"), Contains("已答复"), Notice(Y1, Contains("团干部李四（杭州市西湖区委）：")))
     assert await CaseEvent.filter(kind="transfer").values_list("text", flat=True) == [
-        "共青团杭州市委张三 → 共青团杭州市西湖区委李四"
+        "团干部张三（杭州市委） → 团干部李四（杭州市西湖区委）"
     ]
 
 
@@ -582,7 +583,8 @@ async def test_leaving_entirely_anonymises_cases_and_keeps_them(app: App) -> Non
         app, private(ZHANG, "/互助 匹配 1 2"), Contains("已发出互助介绍 #1"),
         Notice(Y1, Contains("介绍 #1")), Notice(Y2, Contains("介绍 #1")),
     )
-    await converse(app, private(Y1, "/退出 全部"), Contains("已删除你的全部个人信息"))
+    await converse(app, private(Y1, "/退出 全部"), Contains("要删除的是"))
+    await converse(app, private(Y1, "/退出 全部 确认"), Contains("已删除你的全部个人信息"))
     case = await Case.get(id=1)
     assert (case.youth_qq, case.content, case.status) == (None, "食堂饭菜太贵了", "open")
     assert not await CaseEvent.filter(actor_qq=Y1).exists()
@@ -694,7 +696,7 @@ async def test_cadre_named_by_at_in_a_group(app: App) -> None:
     await bind_group(zhang)
     message = Message([MessageSegment.text("/诉求 "), MessageSegment.at(WANG), MessageSegment.text(" 困难 想转岗")])
     await converse(
-        app, group(G, Y1, message), Contains("由 共青团宁波市委王五 跟进"),
+        app, group(G, Y1, message), Contains("由团干部王五（宁波市委）跟进"),
         Notice(WANG, Contains("想转岗")), Notice(Y1, Contains("想转岗")),
     )
     assert (await Case.get(id=1)).cadre_id == wang.id

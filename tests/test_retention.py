@@ -124,8 +124,9 @@ async def test_daily_rations_hold_after_erasure_and_are_forgotten_after_two_days
     await join(50001, "小一", zhang, source="private")
     for i in range(5):
         await converse(app, private(50001, f"/诉求 第{i}件事"), Contains("已收到"), then_deliver=False)
-    await converse(app, private(50001, "/退出 全部"), Contains("已删除你的全部个人信息"), then_deliver=False)
-    await converse(app, private(50001, "/同意"), Contains("已记录你的同意"), then_deliver=False)
+    await converse(app, private(50001, "/退出 全部"), Contains("要删除的是"), then_deliver=False)
+    await converse(app, private(50001, "/退出 全部 确认"), Contains("已删除你的全部个人信息"), then_deliver=False)
+    await converse(app, private(50001, "/同意"), Contains("已记下你的同意"), then_deliver=False)
     await join(50001, "小一", zhang, source="private")
     await converse(app, private(50001, "/诉求 第6件事"), Contains("达到每天的上限"), then_deliver=False)
     assert await DailyUse.filter(kind="case").values_list("count", flat=True) == [5]
@@ -138,7 +139,8 @@ async def test_erasure_removes_applications_and_their_notices(app: App) -> None:
     await seed_tree()
     await converse(app, private(50005, "/注册 赵六 杭州市委 兼职"), Contains("已提交注册申请 #1"), then_deliver=False)
     assert await OutboxMessage.filter(dedup_key__startswith="application:1:").exists()
-    await converse(app, private(50005, "/退出 全部"), Contains("已删除你的全部个人信息"))
+    await converse(app, private(50005, "/退出 全部"), Contains("要删除的是"), then_deliver=False)
+    await converse(app, private(50005, "/退出 全部 确认"), Contains("已删除你的全部个人信息"))
     assert await Application.all().count() == 0
     assert not await OutboxMessage.filter(text__contains="赵六").exists()
 
@@ -153,7 +155,8 @@ async def test_scrubbing_matches_a_qq_number_only_as_a_whole_number(app: App) ->
     await join(123456, "乙", zhang, source="private")
     await converse(app, private(12345, "/诉求 宿舍漏水"), Contains("已收到"), then_deliver=False)
     await converse(app, private(123456, "/诉求 食堂太贵"), Contains("已收到"), then_deliver=False)
-    await converse(app, private(12345, "/退出 全部"), Contains("已删除你的全部个人信息"), then_deliver=False)
+    await converse(app, private(12345, "/退出 全部"), Contains("要删除的是"), then_deliver=False)
+    await converse(app, private(12345, "/退出 全部 确认"), Contains("已删除你的全部个人信息"), then_deliver=False)
     texts = await OutboxMessage.filter(target=20001).order_by("id").values_list("text", flat=True)
     assert "QQ 12345（甲）" not in texts[0] and "（已删除个人信息的青年）" in texts[0]
     assert "QQ 123456（乙）" in texts[1]  # someone else's number is left intact

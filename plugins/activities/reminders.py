@@ -255,7 +255,7 @@ async def admin_dues(today: date) -> dict[int, tuple[str | None, list[Due]]]:
 
 def compose(name: str | None, items: list[Due]) -> str:
     """One message for everything due to one person today (a cadre if `name` is given)."""
-    lines = [f"【联青提醒】{name}，您好：" if name else "【联青提醒】您好："]
+    lines = [f"【联青提醒】{name}，你好：" if name else "【联青提醒】你好："]
     lines += [f"· {d.text}" for d in items]
     if name and any(not d.deadline for d in items):
         lines.append("如需暂停非截止类提醒（请假、生病），发送 /提醒 暂停 <天数>。")

@@ -203,7 +203,10 @@ async def under14_cmd(ctx: CommandContext) -> None:
     )
 
 
-@command("资料", role=YOUTH, summary="看看我们存了你哪些信息", example="/资料")
+@command(
+    "资料", role=YOUTH, summary="看看我们存了你哪些信息", example="/资料",
+    private="你的个人信息只在私聊里看：请私聊我发送 /资料",
+)
 async def profile_cmd(ctx: CommandContext) -> None:
     await ctx.reply(await links.profile_text(ctx.user_id))
 

@@ -34,12 +34,12 @@ async def record(qq: int, text: str) -> str | None:
     if spot is not None and answer in YES | NO:
         value = "yes" if answer in YES else "no"
         claimed = await SpotCheckQuestion.filter(id=spot.id, answered_at__isnull=True).update(answer=value, answered_at=now)
-        reply = "谢谢，已记录您的回答。" if claimed else "您已经回答过了，谢谢。"
+        reply = "谢谢，记下了你的回答。" if claimed else "你已经回答过了，谢谢。"
     elif survey is not None and answer in {"1", "2", "3", "4", "5"}:
         claimed = await SurveyQuestion.filter(id=survey.id, answered_at__isnull=True).update(rating=int(answer), answered_at=now)
-        reply = "谢谢您的评分！" if claimed else "您已经打过分了，谢谢。"
+        reply = "谢谢你的评分！" if claimed else "你已经打过分了，谢谢。"
     elif spot is not None:
-        return "请直接回复“是”或“否”：该团干部是否与您保持联系？"
+        return "请直接回复“是”或“否”：这位团干部和你有联系吗？"
     else:
         return "请直接回复 1 到 5 之间的一个数字为团干部打分（5 分最满意）。"
     spot, survey = await _open_questions(qq)

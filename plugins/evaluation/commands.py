@@ -55,7 +55,7 @@ async def _cadre_text(cadre: Cadre, *, for_admin: bool) -> str:
     contacts = await cadre_contacts(cadre, i.target)
     dominant = contacts.dominant_field
     lines = [
-        f"【评估·参考】{chat_name(cadre.org, cadre.name)}（{ref(cadre.id)}）",
+        f"【评估·参考】{chat_name(cadre.org, cadre.name, cadre.id)}",
         f"实现度 {pct(m.realization)}：已确认联系 {i.confirmed}/{i.target}{spot}"
         + ("；联系对象领域集中" if dominant else ""),
         f"活跃度 {pct(m.activeness)}（近 {settings().evaluation_activeness_days} 天）：有回复的话题 {i.topics_answered}，"

@@ -20,8 +20,8 @@ MAX_SAMPLE = 50
 
 def question_text(cadre: Cadre) -> str:
     return (
-        f"您好！联青抽查：{chat_name(cadre.org, cadre.name)}是否与您保持联系？"
-        "请直接回复“是”或“否”。（仅用于核实联系情况，您的回答不会告诉该团干部）"
+        f"你好！联青想核实一下：{chat_name(cadre.org, cadre.name)}和你有联系吗？"
+        "直接回复“是”或“否”就行。（只用来核实，你的回答不会告诉这位团干部）"
     )
 
 

@@ -21,8 +21,8 @@ RESURVEY_DAYS = 90
 
 def question_text(cadre: Cadre) -> str:
     return (
-        f"您好！请为{chat_name(cadre.org, cadre.name)}的联系服务打分：直接回复 1 到 5 的数字"
-        "（5 分最满意）。评分匿名，团干部只能看到汇总结果。"
+        f"你好！请给{chat_name(cadre.org, cadre.name)}打个分：直接回复 1 到 5 的数字"
+        "（5 分最满意）。评分不记名，团干部只看得到汇总。"
     )
 
 

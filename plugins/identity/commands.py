@@ -136,8 +136,11 @@ async def mine_cmd(ctx: CommandContext) -> None:
             )
         elif app is not None and app.status == ApplicationStatus.rejected:
             parts.append(f"你最近的团干部注册申请 {ref(app.id)} 没有通过，理由：{app.reason or '无'}。")
-        if not actor.admin_orgs and not actor.superuser and (profile := await youth_profile(ctx.user_id)):
-            parts.append(profile)
+        if not actor.admin_orgs and not actor.superuser:
+            if ctx.is_group:  # a youth's own data never goes into a group
+                parts.append("你的个人信息只在私聊里看：请私聊我发送 /我的")
+            elif profile := await youth_profile(ctx.user_id):
+                parts.append(profile)
     if actor.admin_orgs:
         names = "、".join(f"{o.name}（{ref(o.id)}）" for o in actor.admin_orgs)
         parts.append(f"你是这些组织的管理员：{names}")

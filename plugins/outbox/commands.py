@@ -30,5 +30,5 @@ async def outbox_cmd(ctx: CommandContext) -> None:
 )
 async def inbox_cmd(ctx: CommandContext) -> None:
     page = await inbox.next_page(ctx.user_id)
-    if await ctx.reply(inbox.page_text(page)):
+    if await ctx.reply(inbox.page_text(page), paged=True):
         await inbox.clear(page)  # deleted only once shown

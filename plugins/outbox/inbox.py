@@ -14,8 +14,10 @@ from models import InboxMessage, OutboxMessage
 from plugins.core import clock
 from plugins.outbox.config import settings
 
-PAGE_CHARS = 1500
-"""One answer to /消息 holds messages up to about this many characters (at least one)."""
+PAGE_CHARS = 500
+"""One answer to /消息 holds messages up to this many characters (at least one), so that
+with its heading it keeps to a private message's budget (plugins/core/pages.py); a single
+longer message is cut into pages read with /下一页."""
 
 
 @dataclass
@@ -49,7 +51,7 @@ def page_text(page: Page) -> str:
     for i, m in enumerate(page.messages, 1):
         lines.append(f"【{i}】{clock.fmt_local(m.created_at, '%m-%d %H:%M')}\n{m.text}")
     if page.remaining:
-        lines.append(f"还有 {page.remaining} 条，再发送 /消息 查看。")
+        lines.append(f"还有 {page.remaining} 条，再发 /消息 查看。")
     else:
         lines.append("以上消息已从暂存中删除。加联青为好友，今后的消息会直接发给你。")
     return "\n".join(lines)

@@ -125,8 +125,8 @@ async def _choices(qq: int) -> str:
     cadres = await candidate_cadres(qq)
     if not cadres:
         return ""
-    return "你所在群的团干部：" + "；".join(
-        f"{chat_name(c.org, c.name)}（/诉求 @{c.id} <内容>）" for c in cadres
+    return "\n你所在群的团干部：" + "；".join(
+        f"{chat_name(c.org, c.name)}：/诉求 @{c.id} <内容>" for c in cadres
     )
 
 

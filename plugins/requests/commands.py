@@ -26,6 +26,7 @@ from plugins.core.commands import (
 from plugins.core.context import CommandContext
 from plugins.core.files import send_file
 from plugins.core.text import parse_ref, ref
+from plugins.identity.orgs import chat_name
 from plugins.requests import access, cases, exports, listing, mutual_help, problems, sla
 from plugins.requests.texts import (
     CATEGORY_WORDS,
@@ -136,15 +137,14 @@ async def _open(ctx: CommandContext, named: Cadre | None, category: Category | N
     case, route = await cases.open_case(ctx.user_id, text, category=category, named=named, group_id=ctx.group_id)
     if ctx.is_group:
         await ctx.reply(
-            f"已收到，编号 {ref(case.id)}，由 {route.handler} 跟进。"
-            "为保护隐私，内容不在群里显示，后续请私聊联青（/诉求 列表 查看进展，"
-            f"/补充 {case.id} <内容> 补充情况）。"
+            f"已收到，编号 {ref(case.id)}，由{route.handler}跟进。为保护隐私，内容不在群里显示；"
+            "下一步请私聊联青：/诉求 列表 看进展。"
         )
     else:
         await ctx.reply(
-            f"已收到，编号 {ref(case.id)}，由 {route.handler} 跟进。"
-            f"类别：{category.label}；一般 {cases.settings().requests_first_answer_hours:g} 小时内答复。"
-            f"发送 /诉求 列表 查看进展，/补充 {case.id} <内容> 补充情况。"
+            f"已收到，编号 {ref(case.id)}，由{route.handler}跟进（{category.label}），"
+            f"一般 {cases.settings().requests_first_answer_hours:g} 小时内答复，答复会私聊你。"
+            f"想补充就发 /补充 {case.id} <内容>。"
         )
 
 
@@ -233,6 +233,18 @@ async def _detail_text(actor: Actor, number: int) -> str:
 # ------------------------------------------------------------------ youth: /补充 /评价
 
 
+async def _rate_hint(ctx: CommandContext) -> str | None:
+    """/评价 with the number of the sender's own solved, unrated case."""
+    waiting = [c for c in await listing.youth_cases(ctx.user_id) if c.status == CaseStatus.closed and c.rating is None]
+    return f"/评价 {waiting[0].id} 5 很及时" if waiting else None
+
+
+async def _supplement_hint(ctx: CommandContext) -> str | None:
+    """/补充 with the number of the sender's own open case."""
+    open_ = [c for c in await listing.youth_cases(ctx.user_id) if c.status != CaseStatus.closed]
+    return f"/补充 {open_[0].id} <内容>" if open_ else None
+
+
 @command(
     "补充", Ref("编号", noun="诉求"), Text("内容", what="补充内容"), role=YOUTH, summary="回答团干部的追问，或补充诉求的情况",
     example="/补充 3 补贴拖欠了两个月", private=PRIVATE.format("/补充 <编号> <内容>"), youth_consent=True,
@@ -250,18 +262,6 @@ class Score(Param):
         if not (word.isascii() and word.isdigit()) or not 1 <= int(word) <= 5:
             raise ArgError("评分须为 1 到 5 的整数（5 分最满意）")
         return int(word)
-
-
-async def _rate_hint(ctx: CommandContext) -> str | None:
-    """/评价 with the number of the sender's own solved, unrated case."""
-    waiting = [c for c in await listing.youth_cases(ctx.user_id) if c.status == CaseStatus.closed and c.rating is None]
-    return f"/评价 {waiting[0].id} 5 很及时" if waiting else None
-
-
-async def _supplement_hint(ctx: CommandContext) -> str | None:
-    """/补充 with the number of the sender's own open case."""
-    open_ = [c for c in await listing.youth_cases(ctx.user_id) if c.status != CaseStatus.closed]
-    return f"/补充 {open_[0].id} <内容>" if open_ else None
 
 
 @command(
@@ -325,7 +325,7 @@ async def escalate_cmd(ctx: CommandContext, number: int, note: str | None) -> No
 )
 async def transfer_cmd(ctx: CommandContext, number: int, target: Cadre) -> None:
     case, target = await cases.transfer(ctx.actor, number, target)
-    await ctx.reply(f"诉求 {ref(case.id)} 已转交{access.handler_name(case)}（{ref(target.id)}），对方和青年都会收到通知。")
+    await ctx.reply(f"诉求 {ref(case.id)} 已转交{chat_name(target.org, target.name, target.id)}，对方和青年都会收到通知。")
 
 
 # ------------------------------------------------------------------ /清单

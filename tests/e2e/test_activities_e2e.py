@@ -53,8 +53,8 @@ async def test_activity_check_in_progress_and_one_reminder(tmp_path) -> None:
             assert "已记录活动 #1：线下活动「社区志愿服务」，11月20日，地点：文三路社区" in recorded
             code = recorded.split("签到码 ")[1][:6]
             # Y2 consents first; Y1's check-in waits for /同意, then goes through.
-            assert "已记录你的同意" in await sim.ask_private(Y2, "/同意")
-            assert "【个人信息告知】" in (await sim.ask_group(G, Y1, f"/签到 {code}")).text
+            assert "已记下你的同意" in await sim.ask_private(Y2, "/同意")
+            assert "请先看个人信息说明" in (await sim.ask_group(G, Y1, f"/签到 {code}")).text
             start_y1 = len(sim.calls)
             await sim.private_message(Y1, "/同意")
             await sim.wait_for(lambda c: "签到成功" in c.text, start=start_y1)
@@ -69,7 +69,7 @@ async def test_activity_check_in_progress_and_one_reminder(tmp_path) -> None:
             first.set_clock(december)
             second.set_clock(december)
             reminder = await first_reminder(sims, start)
-            assert "【联青提醒】张三，您好" in reminder.text and "今年还没有与青年面对面交流" in reminder.text
+            assert "【联青提醒】张三，你好" in reminder.text and "今年还没有与青年面对面交流" in reminder.text
             assert "本季度" not in reminder.text  # the activity this quarter was recorded
             # Let both processes tick a few more times; still exactly one reminder in all.
             await sims[0].ask_private(ZHANG, "/提醒")

@@ -52,29 +52,36 @@ async def sim(bot):
 async def test_bind_join_count_notices_and_erase(sim: OneBotSimulator) -> None:
     start = len(sim.calls)
     notice = await sim.ask_group(G1, ZHANG, "/绑定本群")
-    assert "本群已绑定为团干部联系群" in notice.text and "共青团杭州市委张三" in notice.text
-    assert "不保存普通聊天内容" in notice.text
+    assert "【联青】本群的团干部：" in notice.text and "共青团杭州市委张三" in notice.text
+    assert "不存聊天内容" in notice.text and notice.text.count("\n") < 6
     assert any(c.action == "get_group_member_list" and c.params["group_id"] == G1 for c in sim.calls[start:])
 
+    # The group gets two lines @-mentioning the youth; the notice itself comes privately.
+    start = len(sim.calls)
     consent = await sim.ask_group(G1, Y1, "/加入 学生")
-    assert "个人信息告知" in consent.text and "/同意" in consent.text
-    assert "已确认你与共青团杭州市委张三的联系" in await sim.ask_private(Y1, "/同意")
+    assert "请先看个人信息说明：已私聊你" in consent.text and "/同意" in consent.text
+    assert consent.text.count("\n") <= 1 and any(s["type"] == "at" for s in consent.segments)
+    private_notice = await sim.wait_for(
+        lambda c: c.action == "send_private_msg" and c.params["user_id"] == Y1 and "【个人信息说明】" in c.text, start=start
+    )
+    assert "年满 14 周岁、同意的话，发 /同意" in private_notice.text
+    assert "谢谢！你已和团干部张三（杭州市委）建立联系" in await sim.ask_private(Y1, "/同意")
 
     # A second group of the same cadre: still one contact.
     await sim.ask_group(G2, ZHANG, "/绑定本群")
     again = await sim.ask_group(G2, Y1, "/加入")
-    assert "你已与共青团杭州市委张三建立联系" in again.text
+    assert "你已经和团干部张三（杭州市委）建立了联系" in again.text
 
     # Another cadre's group: consent is not asked twice; Y1 now has two cadres.
     await sim.ask_group(G3, WANG, "/绑定本群")
-    assert "已确认你与共青团宁波市委王五" in (await sim.ask_group(G3, Y1, "/加入")).text
+    assert "你已和团干部王五（宁波市委）建立联系" in (await sim.ask_group(G3, Y1, "/加入")).text
     await sim.ask_group(G3, Y2, "/加入 企业职工")
     await sim.ask_private(Y2, "/同意")
 
     mine = await sim.ask_private(ZHANG, "/联系人")
-    assert "已确认联系：1 / 目标 100" in mine
+    assert "已确认 1/100" in mine
     assert "可联系（绑定群成员，不计入目标）：4 人，来自 2 个绑定群" in mine
-    assert "已确认联系：2 / 目标 10" in await sim.ask_private(WANG, "/联系人")
+    assert "已确认 2/10" in await sim.ask_private(WANG, "/联系人")
 
     # Membership notices keep "reachable" current.
     sim.groups[G1].members[Y5] = Member(Y5, "小五")
@@ -86,10 +93,11 @@ async def test_bind_join_count_notices_and_erase(sim: OneBotSimulator) -> None:
     overview = await sim.ask_private(30001, "/联系概况")
     assert "已确认联系 3 人次，涉及青年 2 人" in overview
 
-    erased = await sim.ask_private(Y1, "/退出 全部")
+    assert "要删除的是" in await sim.ask_private(Y1, "/退出 全部")
+    erased = await sim.ask_private(Y1, "/退出 全部 确认")
     assert "已删除你的全部个人信息" in erased
-    assert "已确认联系：0 / 目标 100" in await sim.ask_private(ZHANG, "/联系人")
-    assert "我们没有保存你的个人信息" in await sim.ask_private(Y1, "/资料")
+    assert "已确认 0/100" in await sim.ask_private(ZHANG, "/联系人")
+    assert "我们没有存你的个人信息" in await sim.ask_private(Y1, "/资料")
     assert "可联系（绑定群成员，不计入目标）：3 人" in await sim.ask_private(ZHANG, "/联系人")
 
 
@@ -97,7 +105,7 @@ async def test_outbox_budget_and_quiet_hours(bot, sim: OneBotSimulator) -> None:
     # 23:00 in Shanghai: the invitation waits.
     bot.set_clock(datetime(2026, 12, 1, 23, 0, tzinfo=SH))
     reply = await sim.ask_private(ZHANG, f"/邀请 {Y6}")
-    assert "已安排向 50006 发送邀请" in reply
+    assert "已安排给 50006 发邀请" in reply
     status = await sim.ask_private(30001, "/发件箱")
     assert "待发" in status and "22:00–08:00 为免打扰时段" in status
     assert pending_for(bot, Y6) == 1
@@ -108,7 +116,7 @@ async def test_outbox_budget_and_quiet_hours(bot, sim: OneBotSimulator) -> None:
     bot.set_clock(datetime(2026, 12, 2, 8, 0, tzinfo=SH))
     await sim.ask_private(30001, "/发件箱")  # any activity; the worker also polls on its own
     invitation = await sim.wait_for(lambda c: is_private_to(c, Y6), start=start)
-    assert "共青团杭州市委张三" in invitation.text and "/加入 1" in invitation.text
+    assert "团干部张三（杭州市委）" in invitation.text and "/加入 #1" in invitation.text
 
     # A second unsolicited message to the same youth that day waits for the next day.
     await sim.ask_private(WANG, f"/邀请 {Y6}")
@@ -118,5 +126,5 @@ async def test_outbox_budget_and_quiet_hours(bot, sim: OneBotSimulator) -> None:
     start = len(sim.calls)
     bot.set_clock(datetime(2026, 12, 3, 9, 0, tzinfo=SH))
     second = await sim.wait_for(lambda c: is_private_to(c, Y6), start=start)
-    assert "共青团宁波市委王五" in second.text
+    assert "团干部王五（宁波市委）" in second.text
     assert len(sim.sent_to_user(Y6)) == 2

@@ -83,7 +83,7 @@ async def _some_data(sim: OneBotSimulator) -> None:
     for youth, field in ((Y1, "学生"), (Y2, "企业职工")):
         consent = await sim.ask_private(youth, f"/加入 1 {field}")
         assert "/同意" in consent, consent
-        assert "已确认你与" in await sim.ask_private(youth, "/同意")
+        assert "谢谢！你已和" in await sim.ask_private(youth, "/同意")
     recorded = await sim.ask_private(ZHANG, "/活动 线下活动 今天 主题团日 西湖")
     assert "签到码" in recorded, recorded
 

@@ -26,17 +26,17 @@ async def test_spot_check_survey_results_and_snapshot(tmp_path) -> None:
         async with sim.connected():
             for qq in YOUTH:  # five youth confirm their link with 张三
                 await sim.ask_private(qq, "/加入 1")
-                assert "已确认你与共青团杭州市委张三" in await sim.ask_private(qq, "/同意")
+                assert "谢谢！你已和团干部张三（杭州市委）建立联系" in await sim.ask_private(qq, "/同意")
 
             start = len(sim.calls)
             reply = await sim.ask_private(ADMIN, "/抽查 1 5")
-            assert "抽查 #1：已安排私信询问共青团杭州市委张三的 5 名联系青年" in reply
+            assert "抽查 #1：已安排私信询问团干部张三（杭州市委）的 5 名联系青年" in reply
             for qq in YOUTH:
                 question = await sim.wait_for(lambda c, qq=qq: is_private_to(c, qq), start=start)
-                assert "是否与您保持联系" in question.text
+                assert "和你有联系吗" in question.text
             answers = ["是", "是", "是", "否", "是"]
             for qq, answer in zip(YOUTH, answers, strict=True):
-                assert "谢谢，已记录您的回答" in await sim.ask_private(qq, answer)
+                assert "谢谢，记下了你的回答" in await sim.ask_private(qq, answer)
             result = await sim.ask_private(ADMIN, "/抽查 结果 1")
             assert "问了 5 人，已回答 5，回答“是” 4，确认率 80%" in result
 
@@ -46,10 +46,10 @@ async def test_spot_check_survey_results_and_snapshot(tmp_path) -> None:
             assert "名联系青年打分" in await sim.ask_private(ADMIN, "/满意度调查 杭州市委 5")
             for qq in YOUTH:
                 question = await sim.wait_for(lambda c, qq=qq: is_private_to(c, qq), start=start)
-                assert "请为团干部共青团杭州市委张三的联系服务打分" in question.text
+                assert "请给团干部张三（杭州市委）打个分" in question.text
             assert "请直接回复 1 到 5" in await sim.ask_private(YOUTH[0], "很好")
             for qq, rating in zip(YOUTH, [5, 4, 4, 5, 3], strict=True):
-                assert "谢谢您的评分" in await sim.ask_private(qq, str(rating))
+                assert "谢谢你的评分" in await sim.ask_private(qq, str(rating))
 
             # 5 of target 10: 50%, × 80% confirmed = 40%; mean rating 4.2 → 80%.
             mine = await sim.ask_private(ZHANG, "/评估")

@@ -37,7 +37,7 @@ async def test_pending_messages_are_delivered_once_after_reconnect(tmp_path) -> 
     try:
         async with sim.connected():
             for qq in YOUTH:
-                assert "已安排向" in await sim.ask_private(ZHANG, f"/邀请 {qq}")
+                assert "已安排给" in await sim.ask_private(ZHANG, f"/邀请 {qq}")
         await sim.drop()  # the connection is lost while the messages wait
         bot.set_clock(datetime(2026, 12, 2, 8, 30, tzinfo=SH))  # morning, nobody connected
         # A refusal on the first attempt after reconnecting: the message stays and is retried.
@@ -71,7 +71,7 @@ async def test_onebot_errors_do_not_corrupt_membership_or_counts(tmp_path) -> No
             sim.fail_actions["get_group_member_list"] = 1200
             await sim.ask_group(G, ZHANG, "/解绑本群")
             reply = await sim.ask_group(G, ZHANG, "/绑定本群")
-            assert "成员名单暂时无法获取" in reply.text
+            assert "成员名单暂时拿不到" in reply.text
             assert db_rows(url, f"SELECT COUNT(*) FROM group_member WHERE group_id = {G}") == [(0,)]
             sim.fail_actions.clear()
             # get_msg fails for a quoted message: still counted, just not linked.

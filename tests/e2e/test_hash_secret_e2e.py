@@ -14,8 +14,9 @@ async def test_a_generated_key_is_kept_and_every_process_must_share_it(tmp_path)
     try:
         sim = OneBotSimulator(first.ws_url, access_token=first.access_token)
         async with sim.connected():
-            assert "已记录你的同意" in await sim.ask_private(LEFT, "/同意")
-            assert "已删除你的全部个人信息" in await sim.ask_private(LEFT, "/退出 全部")
+            assert "已记下你的同意" in await sim.ask_private(LEFT, "/同意")
+            assert "要删除的是" in await sim.ask_private(LEFT, "/退出 全部")
+            assert "已删除你的全部个人信息" in await sim.ask_private(LEFT, "/退出 全部 确认")
     finally:
         stop_bot(first)
     key = key_file.read_text().strip()

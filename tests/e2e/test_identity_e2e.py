@@ -52,7 +52,7 @@ async def test_roster_register_review_channels_card_mine(sim: OneBotSimulator) -
     assert reply.segments[0]["type"] == "reply"  # quotes the command in a busy group
     notice = await sim.wait_for(
         lambda c: c.action == "send_private_msg" and c.params["user_id"] == CITY_ADMIN
-        and "注册申请" in c.text,
+        and "新的团干部注册申请" in c.text,
         start=start,
     )
     assert "新的团干部注册申请 #1" in notice.text
@@ -64,7 +64,7 @@ async def test_roster_register_review_channels_card_mine(sim: OneBotSimulator) -
     told = await sim.wait_for(
         lambda c: c.action == "send_private_msg" and c.params["user_id"] == LI, start=start
     )
-    assert "已通过" in told.text and "共青团杭州市西湖区委李四" in told.text
+    assert "通过了" in told.text and "共青团杭州市西湖区委李四" in told.text and "下一步" in told.text
 
     answer = await sim.ask_private(CITY_ADMIN, "/审核 1 通过")
     assert "已通过，无需再次审核" in answer
@@ -73,16 +73,16 @@ async def test_roster_register_review_channels_card_mine(sim: OneBotSimulator) -
     assert "已公开你的微信：lisi_xihu" in answer
 
     card = await sim.ask_group(GROUP, LI, "/名片")
-    for part in ("【团干部名片】", "共青团杭州市西湖区委李四", "专职团干部", "微信：lisi_xihu", "/加入 2"):
+    for part in ("【团干部名片】", "共青团杭州市西湖区委李四", "专职团干部", "微信 lisi_xihu", "/加入 #2"):
         assert part in card.text
 
     mine = await sim.ask_private(LI, "／我的")
-    assert "团干部编号：#2" in mine and "不少于 100 名" in mine
+    assert "团干部编号 #2" in mine and "不少于 100 名" in mine
 
 
 async def test_at_bot_prefix_and_hostile_text_stays_text(sim: OneBotSimulator) -> None:
     reply = await sim.ask_group(GROUP, 20003, "/我的", at=[sim.self_id])
-    assert "你还不是认证团干部" in reply.text
+    assert "你的个人信息只在私聊里看" in reply.text
 
     reply = await sim.ask_group(GROUP, 20003, "/注册 王五 [CQ:at,qq=all] 专职")
     assert "没有找到组织“[CQ:at,qq=all]”" in reply.text

@@ -50,7 +50,7 @@ async def test_topics_exchanges_and_retention(world) -> None:
         await sim.ask_group(G, ZHANG, "/绑定本群")
         for youth in (Y1, Y3):  # Y2 never consents
             await sim.ask_private(youth, "/加入 1")
-            assert "已确认你与" in await sim.ask_private(youth, "/同意")
+            assert "谢谢！你已和" in await sim.ask_private(youth, "/同意")
         start = len(sim.calls)
         await sim.group_message(G, ZHANG, "/话题 寒假志愿服务去哪儿？\n欢迎大家出主意")
         post = await sim.wait_for(lambda c: is_group_to(c, G) and "【话题 #1】" in c.text, start=start)

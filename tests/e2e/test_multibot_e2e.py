@@ -76,19 +76,19 @@ async def test_two_processes_one_database(tmp_path) -> None:
         a.add_group(GA, "A 号的群", [(ZHANG, "张三", "owner"), (Y1, "小一"), (Y3, "小三")])
         b.add_group(GB, "B 号的群", [(ZHANG, "张三", "owner"), (Y2, "小二"), (Y3, "小三")])
         async with a.connected(), b.connected():
-            assert "本群已绑定" in (await a.ask_group(GA, ZHANG, "/绑定本群")).text
-            assert "本群已绑定" in (await b.ask_group(GB, ZHANG, "/绑定本群")).text
+            assert "本群的团干部" in (await a.ask_group(GA, ZHANG, "/绑定本群")).text
+            assert "本群的团干部" in (await b.ask_group(GB, ZHANG, "/绑定本群")).text
             await a.ask_group(GA, Y1, "/加入")
             await a.ask_private(Y1, "/同意")
             await b.ask_group(GB, Y2, "/加入")
             await b.ask_private(Y2, "/同意")
             await a.ask_group(GA, Y3, "/加入")
             await a.ask_private(Y3, "/同意")
-            assert "你已与共青团杭州市委张三建立联系" in (await b.ask_group(GB, Y3, "/加入")).text
+            assert "你已经和团干部张三（杭州市委）建立了联系" in (await b.ask_group(GB, Y3, "/加入")).text
 
             for sim in (a, b):  # either account sees the union
                 mine = await sim.ask_private(ZHANG, "/联系人")
-                assert "已确认联系：3 / 目标 100" in mine
+                assert "已确认 3/100" in mine
                 assert "可联系（绑定群成员，不计入目标）：3 人，来自 2 个绑定群" in mine
             assert "已确认联系 3 人次，涉及青年 3 人" in await b.ask_private(30002, "/联系概况")
             assert "张三（杭州市委） 3%" in await a.ask_private(30001, "/排行 实现度")

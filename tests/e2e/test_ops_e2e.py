@@ -109,7 +109,7 @@ async def test_healthz_turns_503_when_the_database_stops_and_metrics_hold_no_num
         unconnected = await health_is(bot, 200)  # no account connected: reported, still healthy
         assert unconnected is not None and unconnected.json()["bot_accounts"] == 0
         async with sim.connected():
-            assert "你还不是认证团干部" in (await sim.ask_group(G, YOUTH[0], "/我的")).text
+            assert "你的个人信息只在私聊里看" in (await sim.ask_group(G, YOUTH[0], "/我的")).text
             assert "只供组织管理员使用" in await sim.ask_private(YOUTH[1], "/审核")
             await sim.group_message(G, YOUTH[1], "今天几点集合？")
             healthy = await health_is(bot, 200)
@@ -191,10 +191,10 @@ async def test_a_running_bots_backup_restores_the_same_cases_contacts_and_counts
     file = tmp_path / "lianqing.backup"
     try:
         async with sim.connected():
-            assert "本群已绑定" in (await sim.ask_group(G, ZHANG, "/绑定本群")).text
+            assert "本群的团干部" in (await sim.ask_group(G, ZHANG, "/绑定本群")).text
             for youth in YOUTH[:2]:
                 await sim.ask_group(G, youth, "/加入 学生")
-                assert "已确认" in await sim.ask_private(youth, "/同意")
+                assert "你已和" in await sim.ask_private(youth, "/同意")
             start = len(sim.calls)
             await sim.private_message(YOUTH[0], "/诉求 困难 食堂饭菜太贵了")
             await sim.wait_for(lambda c: is_private_to(c, YOUTH[0]) and "已收到" in c.text, start=start)
@@ -240,7 +240,7 @@ async def test_a_running_bots_backup_restores_the_same_cases_contacts_and_counts
     sim.add_group(G, "青年群", [(ZHANG, "张三", "owner"), *[(y, f"青年{y}") for y in YOUTH]])
     try:
         async with sim.connected():
-            assert "已确认联系：2 / 目标 100" in await sim.ask_private(ZHANG, "/联系人")
+            assert "已确认 2/100" in await sim.ask_private(ZHANG, "/联系人")
             assert "#1" in await sim.ask_private(YOUTH[0], "/诉求 列表")
     finally:
         stop_bot(revived)

@@ -38,7 +38,7 @@ async def test_bot_carries_on_after_a_database_restart(tmp_path) -> None:
     sim.add_group(G, "青年群", [(ZHANG, "张三", "owner"), (Y1, "小一")])
     try:
         async with sim.connected():
-            assert "本群已绑定" in (await sim.ask_group(G, ZHANG, "/绑定本群")).text
+            assert "本群的团干部" in (await sim.ask_group(G, ZHANG, "/绑定本群")).text
             cluster("stop")
             try:
                 answer = await sim.ask_private(ZHANG, "/我的", timeout=90)
@@ -49,7 +49,7 @@ async def test_bot_carries_on_after_a_database_restart(tmp_path) -> None:
                 cluster("start")
 
             async def recovered() -> bool:
-                return "团干部编号：#1" in await sim.ask_private(ZHANG, "/我的", timeout=90)
+                return "团干部编号 #1" in await sim.ask_private(ZHANG, "/我的", timeout=90)
 
             assert await eventually(recovered, timeout=120, interval=1)
 

@@ -83,25 +83,27 @@ async def test_a_youth_who_is_not_a_friend_receives_an_invitation_through_a_temp
 ) -> None:
     start = len(sim.calls)
     # The cadre is not a friend either: he writes through the group, and so does the answer.
-    assert "已安排向 50001 发送邀请" in await sim.ask_private(ZHANG, f"/邀请 {Y1}")
+    assert "已安排给 50001 发邀请" in await sim.ask_private(ZHANG, f"/邀请 {Y1}")
     answer = next(c for c in sim.calls[start:] if is_private_to(c, ZHANG))
     assert answer.ok and answer.temp_group == G1
     invitation = await sim.wait_for(lambda c: is_private_to(c, Y1) and c.ok, start=start)
     assert invitation.temp_group == G1
-    assert "共青团杭州市委张三（杭州市委团干部）邀请你建立直接联系" in invitation.text
+    assert "团干部张三（杭州市委）想和你建立联系" in invitation.text
     assert refused(sim, start) == []  # no plain send to a stranger was even tried
     # The youth answers through the same kind of session.
-    assert "个人信息告知" in await sim.ask_private(Y1, "/加入 1")
-    assert "已确认你与共青团杭州市委张三的联系" in await sim.ask_private(Y1, "/同意")
+    assert "【个人信息说明】" in await sim.ask_private(Y1, "/加入 1")
+    assert "谢谢！你已和团干部张三（杭州市委）建立联系" in await sim.ask_private(Y1, "/同意")
 
 
 async def test_an_answer_to_a_request_reaches_a_youth_who_is_not_a_friend(sim: OneBotSimulator) -> None:
     await sim.ask_group(G1, Y3, "/加入")
-    assert "已确认你与共青团杭州市委张三的联系" in await sim.ask_private(Y3, "/同意")
+    assert "谢谢！你已和团干部张三（杭州市委）建立联系" in await sim.ask_private(Y3, "/同意")
     start = len(sim.calls)
     in_group = await sim.ask_group(G1, Y3, "/诉求 困难 宿舍热水时有时无")
     number = found(r"#(\d+)", in_group.text)
-    follow_up = await sim.wait_for(lambda c: is_private_to(c, Y3) and c.ok, start=start)
+    follow_up = await sim.wait_for(
+        lambda c: is_private_to(c, Y3) and c.ok and "你在群里提出的诉求已记录" in c.text, start=start
+    )
     assert follow_up.temp_group == G1 and f"#{number}" in follow_up.text
     start = len(sim.calls)
     assert "已答复" in await sim.ask_private(ZHANG, f"/回复 {number} 已联系后勤，明天修好")
@@ -131,7 +133,7 @@ async def test_where_temporary_sessions_are_refused_the_youth_is_mentioned_and_r
     await sim.wait_for(lambda c: c.action == "set_friend_add_request" and c.params["flag"] == flag and c.ok)
     assert Y2 in sim.friends
     kept = await sim.ask_private(Y2, "/消息")
-    assert "暂存给你的消息（1 条）" in kept and "共青团杭州市委张三（杭州市委团干部）邀请你建立直接联系" in kept
+    assert "暂存给你的消息（1 条）" in kept and "团干部张三（杭州市委）想和你建立联系" in kept
 
     async def cleared():  # deleted once the answer is out
         return db_rows(bot.database_url, f"SELECT COUNT(*) FROM inbox_message WHERE qq = {Y2}") == [(0,)]
@@ -142,7 +144,7 @@ async def test_where_temporary_sessions_are_refused_the_youth_is_mentioned_and_r
 
 async def test_a_cadre_inviting_someone_the_bot_cannot_reach_is_told_so(bot, sim: OneBotSimulator) -> None:
     answer = await sim.ask_private(ZHANG, f"/邀请 {STRANGER}")
-    assert "已安排向 59999 发送邀请" in answer and "不是联青的好友，也不在任何绑定群里" in answer
+    assert "已安排给 59999 发邀请" in answer and "不是联青的好友，也不在你绑定的群里" in answer
 
     async def kept():
         return db_rows(bot.database_url, f"SELECT COUNT(*) FROM inbox_message WHERE qq = {STRANGER}") == [(1,)]
@@ -172,7 +174,7 @@ async def test_invitations_into_groups_are_accepted_from_cadres_only(sim: OneBot
     from_cadre = await sim.group_invite(G3, ZHANG)
     await sim.wait_for(lambda c: c.action == "set_group_add_request" and c.params["flag"] == from_cadre and c.ok)
     assert G3 in sim.groups
-    assert "本群已绑定为团干部联系群" in (await sim.ask_group(G3, ZHANG, "/绑定本群")).text
+    assert "【联青】本群的团干部：" in (await sim.ask_group(G3, ZHANG, "/绑定本群")).text
     assert from_youth in sim.requests and G4 not in sim.groups
 
 
@@ -210,7 +212,7 @@ async def slow_bot(tmp_path):
 
 async def invite_through(sim: OneBotSimulator, qq: int) -> None:
     """The cadre (a friend here, to keep the test to one path) invites `qq`."""
-    assert "已安排向" in await sim.ask_private(ZHANG, f"/邀请 {qq}")
+    assert "已安排给" in await sim.ask_private(ZHANG, f"/邀请 {qq}")
 
 
 def sends_to(sim: OneBotSimulator, qq: int) -> list:
@@ -286,7 +288,7 @@ async def test_a_send_lost_with_the_connection_is_sent_once_more(slow_bot) -> No
     slow_bot.set_clock(DEFAULT_NOW + timedelta(minutes=1))
     async with sim.connected():
         delivered = await sim.wait_for(lambda c: is_private_to(c, Y1) and c.ok, timeout=15)
-        assert "邀请你建立直接联系" in delivered.text
+        assert "想和你建立联系" in delivered.text
         assert any(c.action == "get_friend_msg_history" and c.params["user_id"] == Y1 for c in sim.calls)
 
         async def settled():

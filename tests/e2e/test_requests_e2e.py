@@ -74,7 +74,7 @@ async def three_cases(world, sim: OneBotSimulator) -> dict[str, int]:
     await ask(sim, ZHANG, f"/回复 {closed} 已向后勤反映，下周调整", "诉求")
     await ask(sim, ZHANG, f"/办结 {closed} 价格已下调", "已办结")
     await sim.ask_group(G, ZHANG, "/绑定本群")
-    await ask(sim, Y3, "/同意", "已记录你的同意")
+    await ask(sim, Y3, "/同意", "已记下你的同意")
     group = number((await sim.ask_group(G, Y3, "/诉求 困惑 毕业后留杭还是回老家")).text)
     await ask(sim, HANGZHOU_ADMIN, f"/回复 {group} 欢迎来团委面谈", f"已答复诉求 #{group}")
     await link(sim, Y2)
@@ -86,8 +86,8 @@ async def three_cases(world, sim: OneBotSimulator) -> dict[str, int]:
 
 
 async def link(sim: OneBotSimulator, youth: int) -> None:
-    await ask(sim, youth, "/加入 1", "个人信息告知")
-    await ask(sim, youth, "/同意", "已确认你与共青团杭州市委张三的联系")
+    await ask(sim, youth, "/加入 1", "个人信息说明")
+    await ask(sim, youth, "/同意", "谢谢！你已和团干部张三（杭州市委）建立联系")
 
 
 async def test_submit_reply_close_rate(world, sim: OneBotSimulator) -> None:
@@ -95,7 +95,7 @@ async def test_submit_reply_close_rate(world, sim: OneBotSimulator) -> None:
     start = len(sim.calls)
     ack = await ask(sim, Y1, "/诉求 困难 食堂饭菜太贵了", "已收到")
     n = number(ack)
-    assert f"已收到，编号 #{n}，由 共青团杭州市委张三 跟进" in ack
+    assert f"已收到，编号 #{n}，由团干部张三（杭州市委）跟进" in ack
     assert db_rows(world["url"], f'SELECT youth_qq, category, status FROM "case" WHERE id = {n}') == [(Y1, "difficulty", "open")]
     notice = await told(sim, ZHANG, f"【新诉求 #{n}】", start)
     assert "食堂饭菜太贵了" in notice and f"/回复 {n}" in notice
@@ -103,11 +103,11 @@ async def test_submit_reply_close_rate(world, sim: OneBotSimulator) -> None:
     start = len(sim.calls)
     assert f"已答复诉求 #{n}" in await ask(sim, ZHANG, f"/回复 {n} 已向后勤反映，下周调整", f"诉求 #{n}")
     answer = await told(sim, Y1, f"【诉求 #{n} 的答复】", start)
-    assert "共青团杭州市委张三" in answer and "已向后勤反映" in answer
+    assert "团干部张三（杭州市委）" in answer and "已向后勤反映" in answer
 
     start = len(sim.calls)
     assert "已办结" in await ask(sim, ZHANG, f"/办结 {n} 价格已下调", f"诉求 #{n}")
-    closing = await told(sim, Y1, f"【诉求 #{n} 已办结】", start)
+    closing = await told(sim, Y1, f"【诉求 #{n} 已解决】", start)
     assert "价格已下调" in closing and f"/评价 {n}" in closing
 
     assert "评分须为 1 到 5 的整数" in await ask(sim, Y1, f"/评价 {n} 6", "评分")
@@ -118,11 +118,11 @@ async def test_submit_reply_close_rate(world, sim: OneBotSimulator) -> None:
 
 async def test_group_submission_stays_private(world, sim: OneBotSimulator) -> None:
     await sim.ask_group(G, ZHANG, "/绑定本群")
-    await ask(sim, Y3, "/同意", "已记录你的同意")  # nothing about a youth is stored before this
+    await ask(sim, Y3, "/同意", "已记下你的同意")  # nothing about a youth is stored before this
     start = len(sim.calls)
     ack = await sim.ask_group(G, Y3, "/诉求 困惑 毕业后留杭还是回老家")
     n = number(ack.text)
-    assert f"已收到，编号 #{n}，由 共青团杭州市委管理员 跟进" in ack.text
+    assert f"已收到，编号 #{n}，由共青团杭州市委管理员跟进" in ack.text
     assert "留杭" not in ack.text
     assert all("留杭" not in c.text for c in sim.calls[start:] if is_group_to(c, G))
     assert "毕业后留杭还是回老家" in await told(sim, Y3, "你在群里提出的诉求已记录", start)

@@ -760,12 +760,17 @@ class OneBotSimulator:
         return [c for c in self.calls[start:] if is_group_to(c, group_id)]
 
     async def ask_private(self, user_id: int, text: str, *, timeout: float = 10.0) -> str:
-        """Send a private message and return the text of the bot's next message to that user."""
+        """Send a private message and return the text of the bot's answer to it.
+
+        The answer is the bot's next `send_msg` to that user (what the adapter's `send`
+        calls for a reply); messages from the outbox (`send_private_msg`) that happen to
+        arrive meanwhile are not answers. Tests wait for those with `wait_for`."""
         start = len(self.calls)
         await self.private_message(user_id, text)
         # Strict: only an answer that reached them counts (a refused send is no answer).
         call = await self.wait_for(
-            lambda c: is_private_to(c, user_id) and (c.ok or not self.strict), timeout=timeout, start=start
+            lambda c: c.action == "send_msg" and is_private_to(c, user_id) and (c.ok or not self.strict),
+            timeout=timeout, start=start,
         )
         return call.text
 
