@@ -9,11 +9,12 @@ from nonebot.adapters.onebot.v11 import (
 )
 from nonebug import App
 
-from models import BoundGroup, ContactLink, GroupMember, Invitation, OptOut, Youth
+from models import BoundGroup, Cadre, ContactLink, GroupMember, Invitation, OptOut, Youth
 from models.enums import Field
 from plugins.contacts.links import consent, join
-from tests.helpers import BOT_ID, Api, Contains, Notice, converse, group, private
-from tests.seed import HANGZHOU_ADMIN, NINGBO_ADMIN, PROVINCE_ADMIN, make_cadre, seed_tree
+from tests.helpers import BOT_ID, Api, Contains, Notice, converse, deliver, group, private
+from plugins.core import clock
+from tests.seed import HANGZHOU_ADMIN, NINGBO_ADMIN, PROVINCE_ADMIN, consenting, make_cadre, seed_tree
 
 G1, G2, G3 = 700001, 700002, 700003
 ZHANG, WANG = 20001, 20002  # cadres
@@ -323,3 +324,63 @@ async def test_bot_account_is_never_a_member(app: App) -> None:
     await setup_cadres()
     await bind(app, G1, ZHANG)
     assert not await GroupMember.exists(qq=BOT_ID)
+
+
+async def test_a_youth_typing_a_cadre_number_above_10000_reaches_that_cadre(app: App) -> None:
+    """Bug 15.1: a bare number of 10000 or more was taken for a QQ number."""
+    tree = await seed_tree()
+    await make_cadre(ZHANG, "张三", tree.hangzhou)
+    big = await Cadre.create(
+        id=12345, qq=20999, name="李四", org=tree.hangzhou, category="full_time", source="roster",
+        created_at=clock.now(), updated_at=clock.now(),
+    )
+    await consenting(Y1)
+    await converse(app, private(Y1, "/加入 12345"), Contains("好了！", "团干部李四（杭州市委）"))
+    await converse(app, private(Y2, "/加入 #12345"), Contains("/同意"))
+    assert await ContactLink.filter(cadre=big, youth__qq=Y1).exists()
+    # A QQ number still finds its cadre when no cadre has that number.
+    await converse(app, private(Y3, f"/加入 {ZHANG}"), Contains("/同意"))
+    # The invitation prints the number the way it is to be typed.
+    await converse(
+        app, private(20999, f"/邀请 {Y3}"), Contains("已安排给 50003 发邀请"), Notice(Y3, Contains("/加入 #12345"))
+    )
+
+
+async def test_staff_cannot_erase_themselves_and_are_told_how_to_leave_office(app: App) -> None:
+    await setup_cadres()
+    for qq in (ZHANG, HANGZHOU_ADMIN):
+        for text in ("/退出 全部", "/退出 全部 确认"):
+            await converse(app, private(qq, text), Contains("不能用 /退出 全部 删除自己", "管理员办理"))
+    assert await Cadre.filter(qq=ZHANG).exists()
+
+
+async def test_a_cadre_hears_once_in_the_evening_how_many_youth_confirmed_that_day(app: App) -> None:
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    from plugins.contacts.digest import send_daily_news
+    from plugins.core import schedule
+
+    assert [t.at for t in schedule._tasks if t.name == "contacts_news"] == [time(20, 0)]
+    sh = ZoneInfo("Asia/Shanghai")
+    clock.set_now(datetime(2026, 12, 1, 10, 0, tzinfo=sh))
+    await setup_cadres()
+    await consenting(Y1, Y2)
+    await converse(app, private(Y1, "/加入 #1"), Contains("好了！"))
+    await converse(app, private(Y2, "/加入 #1"), Contains("好了！"))
+    await converse(app, private(Y3, "/加入 #2"), Contains("/同意"))  # not confirmed: not counted
+    # In the evening, one line with the running total and what to do next.
+    clock.set_now(datetime(2026, 12, 1, 20, 0, tzinfo=sh))
+    assert await send_daily_news() == 1
+    await deliver(app, Notice(ZHANG, Contains("【联系人】今天新增 2 人（2/100）。发 /联系人 看是谁。")))
+    # Never twice the same day, even when the job runs again (another process, a restart).
+    assert await send_daily_news() == 0
+    # A day without new contacts says nothing; a cadre who paused reminders is not told.
+    clock.set_now(datetime(2026, 12, 2, 20, 0, tzinfo=sh))
+    assert await send_daily_news() == 0
+    clock.set_now(datetime(2026, 12, 3, 10, 0, tzinfo=sh))
+    await converse(app, private(WANG, "/提醒 暂停 7"), Contains("已暂停"))
+    await converse(app, private(Y3, "/同意"), Contains("谢谢"), then_deliver=False)
+    assert await ContactLink.filter(youth__qq=Y3, status="confirmed").exists()
+    clock.set_now(datetime(2026, 12, 3, 20, 0, tzinfo=sh))
+    assert await send_daily_news() == 0

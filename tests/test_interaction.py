@@ -84,7 +84,7 @@ async def test_topic_refusals(app: App) -> None:
     zhang = await setup()
     await make_cadre(20002, "王五", zhang.org)
     await converse(app, group(G, ZHANG, "/话题"), Contains("请写标题", "用法：/话题 <标题>"))
-    await converse(app, group(G, ZHANG, "/话题 " + "长" * 61), Contains("话题标题最多 60 个字，现在有 61 个字"))
+    await converse(app, group(G, ZHANG, "/话题 " + "长" * 61), Contains("话题标题最多 60 个字，现在 61 个字：请缩短，其余换行写成正文"))
     await converse(app, group(G, ZHANG, "/话题 标题\n" + "字" * 1001), Contains("话题正文最多 1000 个字"))
     await converse(app, group(OTHER, ZHANG, "/话题 标题"), Contains("本群还没有绑定团干部"))
     await converse(app, group(G, 20002, "/话题 别人的群"), Contains("只能在自己绑定的群里发起话题"))

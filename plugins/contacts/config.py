@@ -27,6 +27,8 @@ class Config(BaseModel):
     """When an account (re)connects, sync its groups not synced for a day."""
     contacts_sync_time: time = time(4, 30)
     """Daily member sync and snapshot, local time."""
+    contacts_news_time: time = time(20, 0)
+    """Local time of the cadre's daily line "今天新增 3 人（23/100）" (only on days with new contacts)."""
     lianqing_hash_secret: str = ""
     """Key for the hashes of QQs that must not be recorded; empty: generated once and kept in
     LIANQING_HASH_SECRET_FILE (every process on one database must use the same key)."""

@@ -11,6 +11,7 @@ from plugins.contacts import (
     cache,
     consent,
     consented,
+    digest,
     groups,
     inbox_privacy,
     jobs,
@@ -46,6 +47,7 @@ def setup() -> None:
     links.on_erase(inbox_privacy._erase_inbox)
     schedule.daily("contacts_sync", config.contacts_sync_time, per_account=True)(jobs.sync_connected)
     schedule.daily("contacts_upkeep", config.contacts_sync_time)(jobs.upkeep)
+    schedule.daily("contacts_news", config.contacts_news_time)(digest.send_daily_news)
     scheduler.add_job(refresh_caches, "interval", seconds=cache.REFRESH_SECONDS, id="contacts_cache_refresh",
                       replace_existing=True)
     driver = get_driver()

@@ -73,14 +73,16 @@ def strip_ref(text: str) -> str:
 def parse_topic(text: str) -> tuple[str, str | None]:
     """First line is the title, further lines the body; both checked for length."""
     title, _, body = text.partition("\n")
-    title = clean(title, 200)
+    title = clean(title, 2000)  # long enough to tell the real length in the error
     body = body.strip()
     if not title:
         raise UsageError("请写话题标题，例如 /话题 周末志愿服务去哪儿？（换行后可写正文）")
     if len(title) > settings().interaction_title_max:
-        raise UsageError(f"话题标题最多 {settings().interaction_title_max} 个字，现在有 {len(title)} 个字")
+        raise UsageError(
+            f"话题标题最多 {settings().interaction_title_max} 个字，现在 {len(title)} 个字：请缩短，其余换行写成正文"
+        )
     if len(body) > settings().interaction_body_max:
-        raise UsageError(f"话题正文最多 {settings().interaction_body_max} 个字，现在有 {len(body)} 个字")
+        raise UsageError(f"话题正文最多 {settings().interaction_body_max} 个字，现在 {len(body)} 个字：请删短一些")
     return title, body or None
 
 
