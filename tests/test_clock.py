@@ -36,3 +36,18 @@ def test_frozen_clock_needs_aware_time() -> None:
 
     with pytest.raises(ValueError):
         clock.set_now(datetime(2026, 1, 1))
+
+
+def test_moments_from_another_year_carry_the_year() -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from plugins.core import clock
+
+    sh = ZoneInfo("Asia/Shanghai")
+    clock.set_now(datetime(2027, 1, 3, 9, 0, tzinfo=sh))
+    try:
+        assert clock.fmt_when(datetime(2027, 1, 2, 14, 30, tzinfo=sh)) == "01-02 14:30"
+        assert clock.fmt_when(datetime(2026, 12, 5, 14, 30, tzinfo=sh)) == "2026-12-05 14:30"
+    finally:
+        clock.set_now(None)

@@ -94,3 +94,12 @@ def day_start(instant: datetime) -> datetime:
 
 def fmt_local(instant: datetime | None, pattern: str = "%Y-%m-%d %H:%M") -> str:
     return to_local(instant).strftime(pattern) if instant else "—"
+
+
+def fmt_when(instant: datetime | None) -> str:
+    """A moment as people read it on a phone: 12-05 14:30, with the year when it is not
+    this year's (2025-12-05 14:30), so last December's case is not read as this one's."""
+    if not instant:
+        return "—"
+    local = to_local(instant)
+    return local.strftime("%m-%d %H:%M" if local.year == to_local(now()).year else "%Y-%m-%d %H:%M")

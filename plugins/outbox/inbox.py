@@ -49,7 +49,7 @@ def page_text(page: Page) -> str:
         return "没有暂存给你的消息。"
     lines = [f"暂存给你的消息（{len(page.messages) + page.remaining} 条）："]
     for i, m in enumerate(page.messages, 1):
-        lines.append(f"【{i}】{clock.fmt_local(m.created_at, '%m-%d %H:%M')}\n{m.text}")
+        lines.append(f"【{i}】{clock.fmt_when(m.created_at)}\n{m.text}")
     if page.remaining:
         lines.append(f"还有 {page.remaining} 条，再发 /消息 查看。")
     else:

@@ -72,7 +72,7 @@ class AtCadre(Param):
 
 
 def _short(instant) -> str:
-    return clock.fmt_local(instant, "%m-%d %H:%M")
+    return clock.fmt_when(instant)
 
 
 # ------------------------------------------------------------------ /诉求
