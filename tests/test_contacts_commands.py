@@ -12,9 +12,16 @@ from nonebug import App
 from models import BoundGroup, Cadre, ContactLink, GroupMember, Invitation, OptOut, Youth
 from models.enums import Field
 from plugins.contacts.links import consent, join
-from tests.helpers import BOT_ID, Api, Contains, Notice, converse, deliver, group, private
 from plugins.core import clock
-from tests.seed import HANGZHOU_ADMIN, NINGBO_ADMIN, PROVINCE_ADMIN, consenting, make_cadre, seed_tree
+from tests.helpers import BOT_ID, Api, Contains, Notice, converse, deliver, group, private
+from tests.seed import (
+    HANGZHOU_ADMIN,
+    NINGBO_ADMIN,
+    PROVINCE_ADMIN,
+    consenting,
+    make_cadre,
+    seed_tree,
+)
 
 G1, G2, G3 = 700001, 700002, 700003
 ZHANG, WANG = 20001, 20002  # cadres

@@ -101,3 +101,24 @@ def test_readme_documents_every_setting() -> None:
     assert len(names) > 50
     undocumented = [n for n in names - NOT_YET_USED if f"`{n}`" not in readme and f"`{n}=" not in readme]
     assert sorted(undocumented) == []
+
+
+def test_help_features_only_commands_that_exist() -> None:
+    """/帮助 shows each role's five commands by their declared syntax: a renamed form fails here."""
+    from plugins.core.commands import all_forms
+    from plugins.core.help import FEATURED, IN_GROUP
+
+    declared = {f.syntax for f in all_forms()}
+    featured = [syntax for table in (FEATURED, IN_GROUP) for rows in table.values() for syntax, _ in rows]
+    assert [s for s in featured if s not in declared] == []
+
+
+def test_the_bot_says_ni_never_nin() -> None:
+    """One register for everyone, the way well-liked phone notices speak: 你, never 您."""
+    offenders = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for path in sorted((ROOT / "plugins").rglob("*.py"))
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if "您" in line
+    ]
+    assert offenders == []

@@ -74,7 +74,8 @@ class CommandContext:
         """Answer in the same chat; in a group, quoting the command message. False: not sent.
 
         `paged`: a list that may be long. In private chat the first page is sent and
-        /下一页 gives the next; in a group, what fits and where to read the rest.
+        /下一页 gives the next. In a group any answer longer than the group budget is cut
+        to what fits, then where to read the rest (tests/e2e/test_budget_e2e.py).
         `at`: in a group, @-mention this person before the text.
 
         To someone who wrote through a temporary session (a private message with
@@ -84,7 +85,8 @@ class CommandContext:
         fields), so `send_msg` gets `message_type: "private"` with that `group_id`, and
         NapCat answers as a temporary session through that group (createContext in
         action/msg/SendMsg.ts). tests/e2e/test_reach_e2e.py checks it end to end."""
-        if paged and self.is_group:
+        if self.is_group and (paged or not pages.fits(text, group=True)):
+            # Forty people read a group: what fits, and where to read the rest in private.
             typed = f"/{self.command.name} {self.text}".strip()
             text = pages.group_excerpt(text, f"……完整内容请私聊我发送 {typed[:30]}")
         elif paged:
