@@ -379,7 +379,7 @@ async def test_a_cadre_hears_once_in_the_evening_how_many_youth_confirmed_that_d
     # In the evening, one line with the running total and what to do next.
     clock.set_now(datetime(2026, 12, 1, 20, 0, tzinfo=sh))
     assert await send_daily_news() == 1
-    await deliver(app, Notice(ZHANG, Contains("【联系人】今天新增 2 人（2/100）。发 /联系人 看是谁。")))
+    await deliver(app, Notice(ZHANG, Contains("【联系人】今天新增 2 人（2/100）。发 /联系人 明细 看是谁。")))
     # Never twice the same day, even when the job runs again (another process, a restart).
     assert await send_daily_news() == 0
     # A day without new contacts says nothing; a cadre who paused reminders is not told.

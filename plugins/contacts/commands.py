@@ -183,7 +183,8 @@ async def consent_cmd(ctx: CommandContext) -> None:
     if cadres:
         names = "、".join(chat_name(c.org, c.name) for c in cadres)
         tip = "" if await links.has_field(ctx.user_id) else "可以发 /资料 领域 学生 补上你的领域。"
-        await ctx.reply(f"谢谢！你已和{names}建立联系。{tip}", at=at)
+        step = "遇到困难或有想法，随时发 /诉求 <内容>，团干部会私聊答复你。"
+        await ctx.reply(f"谢谢！你已和{names}建立联系。{tip}\n{step}", at=at)
     elif held is None:
         await ctx.reply("谢谢，已记下你的同意。刚才没办成的指令请再发一次。", at=at)
     if held is not None:

@@ -20,7 +20,7 @@ from plugins.identity.orgs import compute_target, raised_targets
 from plugins.outbox.service import enqueue
 
 TEXT = "【联系人】今天新增 {new} 人（{confirmed}/{target}）。{next}"
-NEXT_BELOW = "发 /联系人 看是谁。"
+NEXT_BELOW = "发 /联系人 明细 看是谁。"
 NEXT_REACHED = "已达到目标，继续保持联系。"
 
 
