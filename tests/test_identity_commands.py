@@ -341,3 +341,15 @@ async def test_admin_appointment_rules(app: App) -> None:
 async def test_echoed_org_name_stays_text(app: App, name: str) -> None:
     await seed_tree()
     await converse(app, private(ZHANG, f"/注册 张三 {name} 专职"), Contains(f"没有找到组织“{name}”"))
+
+
+async def test_a_long_private_answer_comes_in_pages_of_at_most_15_lines(app: App) -> None:
+    from models.enums import OrgLevel
+    from tests.seed import insert_org
+
+    tree = await seed_tree()
+    for i in range(30):
+        await insert_org(f"杭州市第{i + 1}区委", OrgLevel.county, tree.hangzhou)
+    await converse(app, private(HANGZHOU_ADMIN, "/组织 列表"), Contains("组织（共 32 个）", "（第 1/3 页，回复 /下一页 看后面）"))
+    await converse(app, private(HANGZHOU_ADMIN, "/下一页"), Contains("（第 2/3 页，回复 /下一页 看后面）"))
+    await converse(app, private(HANGZHOU_ADMIN, "/下一页"), Contains("杭州市第30区委", "（第 3/3 页"))

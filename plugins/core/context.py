@@ -74,7 +74,7 @@ class CommandContext:
         """Answer in the same chat; in a group, quoting the command message. False: not sent.
 
         `paged`: a list that may be long. In private chat the first page is sent and
-        /下一页 gives the next. In a group any answer longer than the group budget is cut
+        /下一页 gives the next (any private answer over the budget is paged the same way). In a group any answer longer than the group budget is cut
         to what fits, then where to read the rest (tests/e2e/test_budget_e2e.py).
         `at`: in a group, @-mention this person before the text.
 
@@ -89,7 +89,8 @@ class CommandContext:
             # Forty people read a group: what fits, and where to read the rest in private.
             typed = f"/{self.command.name} {self.text}".strip()
             text = pages.group_excerpt(text, f"……完整内容请私聊我发送 {typed[:30]}")
-        elif paged:
+        elif paged or not pages.fits(text, group=False):
+            # Two screens at most: a longer answer comes in pages, the rest with /下一页.
             text = pages.first_page(self.user_id, text)
         message = plain(text)
         if self.is_group:
