@@ -391,3 +391,9 @@ async def test_a_cadre_hears_once_in_the_evening_how_many_youth_confirmed_that_d
     assert await ContactLink.filter(youth__qq=Y3, status="confirmed").exists()
     clock.set_now(datetime(2026, 12, 3, 20, 0, tzinfo=sh))
     assert await send_daily_news() == 0
+
+
+async def test_a_name_instead_of_a_number_is_answered_with_the_number_to_type(app: App) -> None:
+    await setup_cadres()
+    await bind(app, G1, ZHANG, Y1)
+    await converse(app, private(Y1, "/加入 张三"), Contains("“张三”不是", "/加入 #1"))
