@@ -360,10 +360,14 @@ async def _problems_text(scope: problems.Scope, period: problems.Period, *, with
         f"【问题清单】{scope.title}｜{period.label}",
         f"诉求 {t.total} 件：未办结 {t.pending}，超时未答复 {t.overdue}，已上报 {t.escalated}，已办结 {t.closed}",
     ]
-    for category, n in problems.ordered_categories(summary):
-        lines.append(
-            f"{category_label(category)}：{n.total} 件（未办结 {n.pending}，超时 {n.overdue}，上报 {n.escalated}，办结 {n.closed}）"
-        )
+    categories = problems.ordered_categories(summary)
+    if with_content:
+        for category, n in categories:
+            lines.append(
+                f"{category_label(category)}：{n.total} 件（未办结 {n.pending}，超时 {n.overdue}，上报 {n.escalated}，办结 {n.closed}）"
+            )
+    elif categories:  # a group reads one line of numbers, not a table
+        lines.append("｜".join(f"{category_label(c)} {n.total}" for c, n in categories))
     if t.rated >= SATISFACTION_MIN:
         lines.append(f"评价 {t.rated} 次，平均 {t.average:.1f} 分")
     elif t.rated:
@@ -384,7 +388,8 @@ async def _problems_text(scope: problems.Scope, period: problems.Period, *, with
             if t.escalated > ESCALATED_SHOWN:
                 lines.append(f"……还有 {t.escalated - ESCALATED_SHOWN} 件，发送 /清单 导出 {period.key} 查看全部")
     else:
-        lines.append("（群里只显示统计数字；上报事项和共性问题请私聊联青发送 /清单 查看）")
+        lines.append("（群里只显示统计数字；详情请私聊联青发 /清单）")
+        return "\n".join(lines)
     lines.append(f"导出 .xlsx：/清单 导出 {period.key}")
     return "\n".join(lines)
 
