@@ -105,6 +105,13 @@ def run_cli(database_url: str, *args: str) -> subprocess.CompletedProcess:
     )
 
 
+def import_roster(database_url: str, folder: Path, orgs: str, cadres: str) -> subprocess.CompletedProcess:
+    """Import an organisation tree and a cadre roster (CSV text) with the CLI, as an operator would."""
+    (folder / "orgs.csv").write_text(orgs, encoding="utf-8")
+    (folder / "cadres.csv").write_text(cadres, encoding="utf-8")
+    return run_cli(database_url, "import", str(folder / "orgs.csv"), str(folder / "cadres.csv"))
+
+
 SPAWNED: list[subprocess.Popen] = []
 """Every bot process started by this test process (tests/e2e/conftest.py checks none outlives)."""
 

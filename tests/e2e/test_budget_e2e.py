@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.botproc import e2e_database_url, run_cli, start_bot, stop_bot
+from tests.e2e.botproc import e2e_database_url, import_roster, start_bot, stop_bot
 from tests.simulator import OneBotSimulator
 from tests.simulator.onebot import ApiCall, is_private_call
 
@@ -63,10 +63,7 @@ def over_budget(call: ApiCall) -> str | None:
 @pytest.fixture(scope="module")
 async def bot(tmp_path_factory):
     url = e2e_database_url("lianqing_e2e_budget")
-    folder = tmp_path_factory.mktemp("roster")
-    (folder / "orgs.csv").write_text(ORGS, encoding="utf-8")
-    (folder / "cadres.csv").write_text(CADRES, encoding="utf-8")
-    run_cli(url, "import", str(folder / "orgs.csv"), str(folder / "cadres.csv"))
+    import_roster(url, tmp_path_factory.mktemp("roster"), ORGS, CADRES)
     process = await start_bot(
         url, OUTBOX_POLL_SECONDS="0.2",
         # Every command from one person within a minute: flood control would rightly cut it short.

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.e2e.botproc import db_rows, e2e_database_url, run_cli, start_bot, stop_bot
+from tests.e2e.botproc import db_rows, e2e_database_url, import_roster, start_bot, stop_bot
 from tests.simulator import OneBotSimulator
 from tests.simulator.onebot import Member, is_private_to
 
@@ -29,10 +29,7 @@ def pending_for(bot, qq: int) -> int:
 @pytest.fixture(scope="module")
 async def bot(tmp_path_factory):
     url = e2e_database_url("lianqing_e2e_contacts")
-    folder = tmp_path_factory.mktemp("roster")
-    (folder / "orgs.csv").write_text(ORGS, encoding="utf-8")
-    (folder / "cadres.csv").write_text(CADRES, encoding="utf-8")
-    imported = run_cli(url, "import", str(folder / "orgs.csv"), str(folder / "cadres.csv"))
+    imported = import_roster(url, tmp_path_factory.mktemp("roster"), ORGS, CADRES)
     assert "团干部：新增 2" in imported.stdout, imported.stdout + imported.stderr
     process = await start_bot(url, OUTBOX_POLL_SECONDS="0.2")
     yield process

@@ -18,7 +18,14 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from tests.e2e.botproc import ROOT, e2e_database_url, free_port, run_cli, start_bot, stop_bot
+from tests.e2e.botproc import (
+    ROOT,
+    e2e_database_url,
+    free_port,
+    import_roster,
+    start_bot,
+    stop_bot,
+)
 from tests.simulator import OneBotSimulator
 
 ORGS = "组织名称,上级组织,层级,管理员QQ\n浙江省委,,省,30001\n杭州市委,浙江省委,市,30002\n宁波市委,浙江省委,市,30003\n"
@@ -60,10 +67,7 @@ def browser_path() -> str:
 @pytest.fixture(scope="module")
 async def bot(tmp_path_factory):
     url = e2e_database_url("lianqing_e2e_dashboard")
-    folder = tmp_path_factory.mktemp("roster")
-    (folder / "orgs.csv").write_text(ORGS, encoding="utf-8")
-    (folder / "cadres.csv").write_text(CADRES, encoding="utf-8")
-    imported = run_cli(url, "import", str(folder / "orgs.csv"), str(folder / "cadres.csv"))
+    imported = import_roster(url, tmp_path_factory.mktemp("roster"), ORGS, CADRES)
     assert "团干部：新增 3" in imported.stdout, imported.stdout + imported.stderr
     port = free_port()
     process = await start_bot(url, port=port, DASHBOARD_BASE_URL=f"http://127.0.0.1:{port}/")

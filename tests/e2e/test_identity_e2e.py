@@ -3,7 +3,14 @@
 import aiohttp
 import pytest
 
-from tests.e2e.botproc import e2e_database_url, free_port, run_cli, spawn_bot, start_bot, stop_bot
+from tests.e2e.botproc import (
+    e2e_database_url,
+    free_port,
+    import_roster,
+    spawn_bot,
+    start_bot,
+    stop_bot,
+)
 from tests.simulator import OneBotSimulator
 
 ORGS = """组织名称,上级组织,层级,兼职目标,管理员QQ
@@ -21,10 +28,7 @@ ZHANG, LI, CITY_ADMIN = 20001, 20002, 30002
 @pytest.fixture(scope="module")
 async def bot(tmp_path_factory):
     url = e2e_database_url()
-    folder = tmp_path_factory.mktemp("roster")
-    (folder / "orgs.csv").write_text(ORGS, encoding="utf-8")
-    (folder / "cadres.csv").write_text(CADRES, encoding="utf-8")
-    imported = run_cli(url, "import", str(folder / "orgs.csv"), str(folder / "cadres.csv"))
+    imported = import_roster(url, tmp_path_factory.mktemp("roster"), ORGS, CADRES)
     assert "组织：新增 3" in imported.stdout, imported.stdout + imported.stderr
     process = await start_bot(url)
     yield process

@@ -11,7 +11,7 @@ from tests.e2e.botproc import (
     db_rows,
     e2e_database_url,
     eventually,
-    run_cli,
+    import_roster,
     start_bot,
     stop_bot,
 )
@@ -27,10 +27,7 @@ G, UNBOUND = 820001, 820009
 @pytest.fixture(scope="module")
 async def world(tmp_path_factory):
     url = e2e_database_url("lianqing_e2e_interaction")
-    folder = tmp_path_factory.mktemp("roster")
-    (folder / "orgs.csv").write_text(ORGS, encoding="utf-8")
-    (folder / "cadres.csv").write_text(CADRES, encoding="utf-8")
-    run_cli(url, "import", str(folder / "orgs.csv"), str(folder / "cadres.csv"))
+    import_roster(url, tmp_path_factory.mktemp("roster"), ORGS, CADRES)
     process = await start_bot(url)
     yield {"url": url, "bot": process}
     stop_bot(process)

@@ -11,7 +11,14 @@ from datetime import timedelta
 import pytest
 from openpyxl import load_workbook
 
-from tests.e2e.botproc import DEFAULT_NOW, db_rows, e2e_database_url, run_cli, start_bot, stop_bot
+from tests.e2e.botproc import (
+    DEFAULT_NOW,
+    db_rows,
+    e2e_database_url,
+    import_roster,
+    start_bot,
+    stop_bot,
+)
 from tests.narrow import found
 from tests.simulator import OneBotSimulator
 from tests.simulator.onebot import is_group_to, is_private_to
@@ -27,10 +34,7 @@ G = 830001
 @pytest.fixture
 async def world(tmp_path_factory):
     url = e2e_database_url("lianqing_e2e_requests")
-    folder = tmp_path_factory.mktemp("roster")
-    (folder / "orgs.csv").write_text(ORGS, encoding="utf-8")
-    (folder / "cadres.csv").write_text(CADRES, encoding="utf-8")
-    imported = run_cli(url, "import", str(folder / "orgs.csv"), str(folder / "cadres.csv"))
+    imported = import_roster(url, tmp_path_factory.mktemp("roster"), ORGS, CADRES)
     assert "团干部：新增 2" in imported.stdout, imported.stdout + imported.stderr
     exports = tmp_path_factory.mktemp("exports")
     process = await start_bot(url, REQUESTS_EXPORT_DIR=str(exports))

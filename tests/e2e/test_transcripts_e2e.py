@@ -19,7 +19,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.conftest import ROOT
-from tests.e2e.botproc import db_rows, e2e_database_url, eventually, run_cli, start_bot, stop_bot
+from tests.e2e.botproc import (
+    db_rows,
+    e2e_database_url,
+    eventually,
+    import_roster,
+    start_bot,
+    stop_bot,
+)
 from tests.simulator import OneBotSimulator
 from tests.simulator.onebot import ApiCall, is_private_call
 
@@ -122,10 +129,7 @@ def check_or_write(name: str, text: str) -> None:
 @pytest.fixture(scope="module")
 async def bot(tmp_path_factory):
     url = e2e_database_url("lianqing_e2e_transcripts")
-    folder = tmp_path_factory.mktemp("roster")
-    (folder / "orgs.csv").write_text(ORGS, encoding="utf-8")
-    (folder / "cadres.csv").write_text(CADRES, encoding="utf-8")
-    run_cli(url, "import", str(folder / "orgs.csv"), str(folder / "cadres.csv"))
+    import_roster(url, tmp_path_factory.mktemp("roster"), ORGS, CADRES)
     process = await start_bot(url, clock_at=datetime(2026, 11, 30, 10, 0, tzinfo=SH))
     yield process
     stop_bot(process)
