@@ -185,3 +185,19 @@ async def test_weekly_digest_lists_overdue_cases() -> None:
     inbox = await walk([date(2026, 12, 7)])
     digest = dict(inbox[HANGZHOU_ADMIN])[date(2026, 12, 7)]
     assert "诉求：超时未答复 1 件，已上报未办结 0 件" in digest
+
+
+async def test_the_reminder_rules_a_cadre_reads_follow_the_settings(app) -> None:
+    """/提醒 says the configured days, not numbers typed into the text."""
+    from plugins.activities.config import settings as activity_settings
+    from tests.helpers import Contains, converse, private
+
+    tree = await seed_tree()
+    await make_cadre(20001, "张三", tree.hangzhou)
+    await converse(app, private(20001, "/提醒"), Contains("季度结束前 10 天", "8 月 1/15/25 日"))
+    with activity_settings.override(
+        reminders_quarter_days_before_end=5, reminders_target_days=(10, 20), reminders_silence_days=14
+    ):
+        await converse(
+            app, private(20001, "/提醒"), Contains("季度结束前 5 天", "8 月 10/20 日", "绑定群里 14 天未发言时")
+        )

@@ -32,8 +32,7 @@ async def register_cmd(ctx: CommandContext, name: str, org_text: str, category_t
         )
         return
     app = result.application
-    assert app is not None
-    await app.fetch_related("org")
+    assert app is not None  # created with its organisation, nothing to fetch
     category = CadreCategory(app.category)
     target = orgs.FULL_TARGET if category != CadreCategory.part_time else orgs.PART_TIME_TARGET
     await ctx.reply(

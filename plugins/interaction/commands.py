@@ -55,7 +55,7 @@ async def _post_here(ctx: CommandContext, cadre, text: str) -> None:
     try:
         result = await ctx.bot.send_group_msg(group_id=ctx.group_id, message=plain(topics.post_text(topic, cadre)))
     except Exception as e:  # not posted: no topic either
-        await topic.delete()
+        await topics.discard(topic)
         logger.warning(f"/话题: send_group_msg failed: {e!r}")
         raise Conflict("话题没能发到群里（QQ 端暂时拒绝发送），请稍后再试") from e
     await topics.record_post(topic.id, ctx.group_id, int(result["message_id"]), int(ctx.bot.self_id))

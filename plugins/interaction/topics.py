@@ -100,6 +100,11 @@ async def create_topic(cadre: Cadre, title: str, body: str | None) -> Topic:
     return await Topic.create(cadre=cadre, title=title, body=body, created_at=clock.now())
 
 
+async def discard(topic: Topic) -> None:
+    """A topic that never reached the group (QQ refused the post) is not kept."""
+    await topic.delete()
+
+
 async def record_post(topic_id: int, group_id: int, message_id: int, bot_id: int) -> None:
     index_post(topic_id, group_id, message_id)  # first: replies may arrive at once
     await TopicPost.get_or_create(
