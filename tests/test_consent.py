@@ -13,6 +13,8 @@ from models import (
     OutboxMessage,
     SpotCheck,
     SpotCheckQuestion,
+    Survey,
+    SurveyQuestion,
     Youth,
 )
 from plugins.core import clock
@@ -140,3 +142,13 @@ async def test_a_spot_check_answer_without_consent_is_not_stored(app: App) -> No
     awaiting.add([KID])
     await converse(app, private(KID, "是"), Contains(*NOTICE))
     assert (await SpotCheckQuestion.get(youth_qq=KID)).answer is None
+
+
+async def test_a_survey_rating_without_consent_is_not_stored(app: App) -> None:
+    zhang, _ = await setup()
+    survey = await Survey.create(org=zhang.org, requested_by=HANGZHOU_ADMIN, per_cadre=1, created_at=clock.now(),
+                                 closes_at=clock.now() + timedelta(days=7))
+    await SurveyQuestion.create(survey=survey, cadre=zhang, youth_qq=KID, asked_at=clock.now())
+    awaiting.add([KID])
+    await converse(app, private(KID, "5"), Contains(*NOTICE))
+    assert (await SurveyQuestion.get(youth_qq=KID)).rating is None
