@@ -38,6 +38,15 @@ class Case(Model):
     content_deleted_at = fields.DatetimeField(
         null=True, description="content, notes and identity deleted after REQUESTS_CONTENT_KEEP_DAYS"
     )
+    urgent = fields.BooleanField(
+        default=False, description="the urgent path: answer within REQUESTS_URGENT_HOURS, priority notices"
+    )
+    urgent_by = fields.CharField(
+        max_length=8, null=True, description="youth (/诉求 紧急) | phrase (matched, shown to handlers only)"
+    )
+    urgent_escalated_at = fields.DatetimeField(
+        null=True, description="unanswered urgent case repeated to the next level's administrators"
+    )
 
     class Meta:
         table = "case"

@@ -67,7 +67,8 @@ async def build(actor: Actor, f: CaseFilter, limit: int) -> ProblemPage:
     summary_rows.append(["合计", total.total, total.pending, total.overdue, total.escalated, total.closed,
                          total.rated, total.average])
     rows = [
-        [c.id, c.created_at, cases.category_label(c.category), cases.status_label(c.status),
+        [c.id, c.created_at, cases.category_label(c.category),
+         ("紧急｜" if c.urgent else "") + cases.status_label(c.status),
          c.id in found.overdue_ids, cases.handler_name(c), c.org.name, c.escalated_at is not None,
          c.rating, excerpt(c.content)]
         for c in found.cases

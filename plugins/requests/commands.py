@@ -27,7 +27,7 @@ from plugins.core.context import CommandContext
 from plugins.core.files import send_file
 from plugins.core.text import parse_ref, ref
 from plugins.identity.orgs import chat_name
-from plugins.requests import access, cases, exports, listing, mutual_help, problems, sla
+from plugins.requests import access, cases, exports, listing, mutual_help, problems, sla, urgent
 from plugins.requests.texts import (
     CATEGORY_WORDS,
     EVENT_LABELS,
@@ -115,6 +115,15 @@ async def detail_cmd(ctx: CommandContext, number: int) -> None:
 
 
 @command(
+    "诉求", "紧急", CATEGORY, Text("内容", what="诉求内容"), role=YOUTH,
+    summary="遇到欺凌、暴力、伤害自己等急事：马上告诉团干部和组织管理员，给你求助电话",
+    example="/诉求 紧急 有同学天天在宿舍打我", youth_consent=True,
+)
+async def open_urgent_cmd(ctx: CommandContext, category: Category | None, text: str) -> None:
+    await _open(ctx, None, category, text, urgent_said=True)
+
+
+@command(
     "诉求", AtCadre("团干部编号"), CATEGORY, Text("内容", what="诉求内容"), role=YOUTH, summary="向指定的团干部提出诉求",
     example="/诉求 @3 困难 实习单位拖欠补贴", youth_consent=True,
 )
@@ -131,14 +140,25 @@ async def open_cmd(ctx: CommandContext, category: Category | None, text: str) ->
     await _open(ctx, None, category, text)
 
 
-async def _open(ctx: CommandContext, named: Cadre | None, category: Category | None, text: str) -> None:
+async def _open(
+    ctx: CommandContext, named: Cadre | None, category: Category | None, text: str, *, urgent_said: bool = False
+) -> None:
     if category is None:
         category, text = split_category(text)  # "建议：…" with a colon
-    case, route = await cases.open_case(ctx.user_id, text, category=category, named=named, group_id=ctx.group_id)
+    case, route = await cases.open_case(
+        ctx.user_id, text, category=category, named=named, group_id=ctx.group_id, urgent_said=urgent_said
+    )
     if ctx.is_group:
         await ctx.reply(
             f"已收到，编号 {ref(case.id)}，由{route.handler}跟进。为保护隐私，内容不在群里显示；"
             "下一步请私聊联青：/诉求 列表 看进展。"
+        )
+    elif case.urgent:
+        await ctx.reply(
+            urgent.youth_help(route.danger) + "\n"
+            f"你的诉求已记下，编号 {ref(case.id)}。已马上告诉{route.handler}"
+            f"{'和组织管理员' if route.told > 1 else ''}，{urgent.hours():g} 小时内会有人回复你。\n"
+            f"想补充就发 /补充 {case.id} <内容>。"
         )
     else:
         await ctx.reply(
@@ -155,6 +175,8 @@ def _case_line(case: Case, *, show_handler: bool = True, show_org: bool = False)
     if show_handler:  # the youth's own list, in their words
         status = {CaseStatus.waiting: "待你补充", CaseStatus.closed: "已解决"}.get(CaseStatus(case.status), status)
     parts = [f"{ref(case.id)} {category_label(case.category)}", status]
+    if case.urgent:
+        parts.insert(1, "紧急")
     if sla.is_overdue(case, now):
         parts.append("已超时")
     if case.escalated_at:
@@ -202,6 +224,8 @@ async def _detail_text(actor: Actor, number: int) -> str:
     now = clock.now()
     status = STATUS_LABELS.get(case.status, case.status)
     flags = ["已解决" if access.is_youth(actor, case) and case.status == CaseStatus.closed else status]
+    if case.urgent:
+        flags.insert(0, "紧急")
     if sla.is_overdue(case, now):
         flags.append("已超时")
     if case.escalated_at:
@@ -360,6 +384,8 @@ async def _problems_text(scope: problems.Scope, period: problems.Period, *, with
         f"【问题清单】{scope.title}｜{period.label}",
         f"诉求 {t.total} 件：未办结 {t.pending}，超时未答复 {t.overdue}，已上报 {t.escalated}，已办结 {t.closed}",
     ]
+    if with_content and t.urgent:
+        lines.append(f"其中紧急 {t.urgent} 件（欺凌、暴力、伤害自己等，{urgent.hours():g} 小时内答复）")
     for category, n in problems.ordered_categories(summary):
         lines.append(
             f"{category_label(category)}：{n.total} 件（未办结 {n.pending}，超时 {n.overdue}，上报 {n.escalated}，办结 {n.closed}）"
