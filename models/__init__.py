@@ -7,7 +7,14 @@ Model docstrings become SQL table comments: no semicolons in them (Tortoise's
 SQLite schema editor splits statements on ";").
 """
 
-from models.activities import Activity, CheckIn, ReminderLog, ReminderSnooze
+from models.activities import (
+    Activity,
+    ActivityFeedback,
+    CheckIn,
+    ReminderLog,
+    ReminderSnooze,
+    SignUp,
+)
 from models.contacts import (
     BotAccount,
     BoundGroup,
@@ -36,6 +43,7 @@ from models.requests import Case, CaseEvent, HelpMatch, HelpPost
 
 __all__ = [
     "Activity",
+    "ActivityFeedback",
     "Admin",
     "Application",
     "BotAccount",
@@ -63,6 +71,7 @@ __all__ = [
     "OutboxMessage",
     "ReminderLog",
     "ReminderSnooze",
+    "SignUp",
     "SpotCheck",
     "SpotCheckQuestion",
     "Survey",

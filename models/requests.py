@@ -39,7 +39,7 @@ class Case(Model):
         null=True, description="content, notes and identity deleted after REQUESTS_CONTENT_KEEP_DAYS"
     )
     urgent = fields.BooleanField(
-        default=False, description="the urgent path: answer within REQUESTS_URGENT_HOURS, priority notices"
+        default=False, db_default=False, description="the urgent path: answer within REQUESTS_URGENT_HOURS, priority notices"
     )
     urgent_by = fields.CharField(
         max_length=8, null=True, description="youth (/诉求 紧急) | phrase (matched, shown to handlers only)"

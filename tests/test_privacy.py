@@ -8,6 +8,7 @@ from tortoise.fields import BigIntField, CharField, JSONField, TextField
 
 from models import (
     Activity,
+    ActivityFeedback,
     BoundGroup,
     Case,
     CheckIn,
@@ -17,6 +18,7 @@ from models import (
     InboxMessage,
     Invitation,
     MessageCount,
+    SignUp,
     SpotCheck,
     SpotCheckQuestion,
     Topic,
@@ -53,6 +55,8 @@ async def everything_about_the_youth() -> None:
     await Exchange.create(cadre=cadre, group_id=700, youth_qq=QQ, youth_message_id=1, latency_seconds=5, kind="reply", answered_at=now)
     activity = await Activity.create(cadre=cadre, kind="offline", title="活动", day=clock.today(), code="123456", created_at=now)
     await CheckIn.create(activity=activity, qq=QQ, created_at=now)
+    await SignUp.create(activity=activity, qq=QQ, created_at=now)
+    await ActivityFeedback.create(activity=activity, qq=QQ, asked_at=now)
     await Case.create(youth_qq=QQ, category="difficulty", content=CONTENT, cadre=cadre, org=tree.hangzhou, created_at=now)
     await HelpPost.create(cadre=cadre, qq=QQ, kind="need", content=CONTENT, created_at=now)
     check = await SpotCheck.create(cadre=cadre, requested_by=30002, sample_size=1, quarter="2026Q4", created_at=now)

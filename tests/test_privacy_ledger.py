@@ -57,6 +57,8 @@ LEDGER: dict[tuple[str, str], str] = {
     ("activity", "place"): "cadre's text about an activity",
     ("activity", "code"): NOT_PERSONAL,
     ("check_in", "qq"): "anonymous after PRIVACY_IDENTITY_DAYS (400) and on /退出 全部",
+    ("sign_up", "qq"): "deleted ACTIVITIES_SIGN_UP_KEEP_DAYS (30) after the activity, on /取消报名 and /退出 全部",
+    ("activity_feedback", "qq"): "NULL once answered, unanswered deleted after 7 days, and on /退出 全部",
     ("reminder_log", "rule"): NOT_PERSONAL,
     ("reminder_log", "qq"): "staff (reminders go to cadres and administrators); deleted after 400 days",
     ("reminder_log", "period"): NOT_PERSONAL,
@@ -64,6 +66,7 @@ LEDGER: dict[tuple[str, str], str] = {
     # --- requests (plugins/requests)
     ("case", "youth_qq"): "until REQUESTS_CONTENT_KEEP_DAYS (1095) after closing, or /退出 全部",
     ("case", "category"): NOT_PERSONAL,
+    ("case", "urgent_by"): NOT_PERSONAL + " (youth | phrase, never the phrase itself)",
     ("case", "content"): "REQUESTS_CONTENT_KEEP_DAYS (1095) after closing",
     ("case", "status"): NOT_PERSONAL,
     ("case", "source_group_id"): "group number",

@@ -1,5 +1,6 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
+from tortoise.fields.base import OnDelete
 from tortoise import fields
 
 class Migration(migrations.Migration):
@@ -8,10 +9,54 @@ class Migration(migrations.Migration):
     initial = False
 
     operations = [
+        ops.CreateModel(
+            name='ActivityFeedback',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('activity', fields.ForeignKeyField('models.Activity', source_field='activity_id', db_constraint=True, to_field='id', related_name='feedback_answers', on_delete=OnDelete.CASCADE)),
+                ('qq', fields.BigIntField(null=True, db_index=True)),
+                ('score', fields.IntField(null=True)),
+                ('asked_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('answered_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'activity_feedback', 'app': 'models', 'pk_attr': 'id', 'table_description': 'One 1-5 answer after an activity. qq is kept only until answered (then NULL).'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='SignUp',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('activity', fields.ForeignKeyField('models.Activity', source_field='activity_id', db_constraint=True, to_field='id', related_name='sign_ups', on_delete=OnDelete.CASCADE)),
+                ('qq', fields.BigIntField(db_index=True)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'sign_up', 'app': 'models', 'unique_together': (('activity', 'qq'),), 'pk_attr': 'id', 'table_description': "A youth's place at a posted activity. Deleted on /取消报名 and /退出 全部."},
+            bases=['Model'],
+        ),
+        ops.AddField(
+            model_name='Activity',
+            name='capacity',
+            field=fields.IntField(null=True, description='places, NULL for no limit'),
+        ),
+        ops.AddField(
+            model_name='Activity',
+            name='feedback',
+            field=fields.BooleanField(default=False, description='ask who checked in for 1-5 afterwards (no score uses it)', db_default=False),
+        ),
+        ops.AddField(
+            model_name='Activity',
+            name='posted_at',
+            field=fields.DatetimeField(null=True, description="posted to the cadre's bound groups for sign-up", auto_now=False, auto_now_add=False),
+        ),
+        ops.AddField(
+            model_name='Activity',
+            name='signed_up',
+            field=fields.IntField(default=0, description='current sign-ups (a conditional UPDATE keeps the limit)', db_default=0),
+        ),
         ops.AddField(
             model_name='Case',
             name='urgent',
-            field=fields.BooleanField(default=False, description='the urgent path: answer within REQUESTS_URGENT_HOURS, priority notices'),
+            field=fields.BooleanField(default=False, description='the urgent path: answer within REQUESTS_URGENT_HOURS, priority notices', db_default=False),
         ),
         ops.AddField(
             model_name='Case',
@@ -26,6 +71,6 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='OutboxMessage',
             name='urgent',
-            field=fields.BooleanField(default=False, description="an urgent case's notice: ignores quiet hours and daily caps, sent first"),
+            field=fields.BooleanField(default=False, description="an urgent case's notice: ignores quiet hours and daily caps, sent first", db_default=False),
         ),
     ]
