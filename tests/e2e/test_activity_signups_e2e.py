@@ -53,7 +53,7 @@ async def test_post_sign_up_remind_once_and_feedback(tmp_path) -> None:
             bot.set_clock(datetime(2026, 12, 4, 10, 0, tzinfo=SH))
             await sim.ask_private(ZHANG, "/活动 列表")
             reminders = [c for c in sim.calls[start:] if "是明天" in c.text]
-            assert sorted(c.params.get("user_id") for c in reminders) == [Y1, Y2]
+            assert sorted(int(c.params.get("user_id") or 0) for c in reminders) == [Y1, Y2]
             assert not any(is_private_to(c, Y3) and "是明天" in c.text for c in sim.calls)
 
             # On the day: Y1 comes, Y2 does not; feedback is on.
