@@ -39,7 +39,7 @@ from models.interaction import Exchange, MessageCount, Topic, TopicPost, TopicRe
 from models.jobs import JobRun
 from models.outbox import InboxMessage, OutboxMessage
 from models.privacy import DailyUse, SystemSetting
-from models.requests import Case, CaseEvent, HelpMatch, HelpPost
+from models.requests import Case, CaseEvent, HelpMatch, HelpPost, Referral
 
 __all__ = [
     "Activity",
@@ -69,6 +69,7 @@ __all__ = [
     "OptOut",
     "Organisation",
     "OutboxMessage",
+    "Referral",
     "ReminderLog",
     "ReminderSnooze",
     "SignUp",

@@ -69,6 +69,26 @@ class CaseEvent(Model):
         indexes = (("case_id",),)
 
 
+class Referral(Model):
+    """A case passed to a body outside the league (12355, 青年之声, a department, school or company)."""
+
+    id = fields.IntField(primary_key=True)
+    case = fields.ForeignKeyField("models.Case", related_name="referrals", on_delete=fields.CASCADE)
+    case_id: int
+    to = fields.CharField(max_length=50, description="where it went (free text)")
+    note = fields.CharField(max_length=500, null=True)
+    actor_qq = fields.BigIntField(description="the cadre or administrator who referred it")
+    created_at = fields.DatetimeField()
+    follow_up_at = fields.DatetimeField(description="REQUESTS_REFERRAL_FOLLOWUP_DAYS later")
+    reminded_at = fields.DatetimeField(null=True, description="the follow-up reminder went out (once)")
+    outcome = fields.CharField(max_length=500, null=True)
+    outcome_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "referral"
+        indexes = (("case_id",), ("follow_up_at",))
+
+
 class HelpPost(Model):
     """A need or an offer a youth posts to their cadre's circle (互助)."""
 

@@ -2,6 +2,7 @@ from tortoise import migrations
 from tortoise.migrations import operations as ops
 from tortoise.fields.base import OnDelete
 from tortoise import fields
+from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
     dependencies = [('models', '0008_reach')]
@@ -20,6 +21,23 @@ class Migration(migrations.Migration):
                 ('answered_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
             ],
             options={'table': 'activity_feedback', 'app': 'models', 'pk_attr': 'id', 'table_description': 'One 1-5 answer after an activity. qq is kept only until answered (then NULL).'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Referral',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('case', fields.ForeignKeyField('models.Case', source_field='case_id', db_constraint=True, to_field='id', related_name='referrals', on_delete=OnDelete.CASCADE)),
+                ('to', fields.CharField(description='where it went (free text)', max_length=50)),
+                ('note', fields.CharField(null=True, max_length=500)),
+                ('actor_qq', fields.BigIntField(description='the cadre or administrator who referred it')),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('follow_up_at', fields.DatetimeField(description='REQUESTS_REFERRAL_FOLLOWUP_DAYS later', auto_now=False, auto_now_add=False)),
+                ('reminded_at', fields.DatetimeField(null=True, description='the follow-up reminder went out (once)', auto_now=False, auto_now_add=False)),
+                ('outcome', fields.CharField(null=True, max_length=500)),
+                ('outcome_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'referral', 'app': 'models', 'indexes': [Index(fields=['case_id']), Index(fields=['follow_up_at'])], 'pk_attr': 'id', 'table_description': 'A case passed to a body outside the league (12355, 青年之声, a department, school or company).'},
             bases=['Model'],
         ),
         ops.CreateModel(

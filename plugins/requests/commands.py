@@ -20,6 +20,7 @@ from plugins.core.commands import (
     PeriodArg,
     Ref,
     Text,
+    Word,
     command,
     resolver,
 )
@@ -27,7 +28,17 @@ from plugins.core.context import CommandContext
 from plugins.core.files import send_file
 from plugins.core.text import parse_ref, ref
 from plugins.identity.orgs import chat_name
-from plugins.requests import access, cases, exports, listing, mutual_help, problems, sla, urgent
+from plugins.requests import (
+    access,
+    cases,
+    exports,
+    listing,
+    mutual_help,
+    problems,
+    referrals,
+    sla,
+    urgent,
+)
 from plugins.requests.texts import (
     CATEGORY_WORDS,
     EVENT_LABELS,
@@ -41,6 +52,7 @@ from plugins.requests.texts import (
 )
 
 ESCALATED_SHOWN = 10
+REFERRALS_SHOWN = 5
 LIST_SHOWN = 30
 SATISFACTION_MIN = 5  # ratings needed before an average is shown (glossary: satisfaction)
 PRIVATE = "诉求的内容只在私聊中处理，请私聊联青发送 {}"
@@ -243,6 +255,8 @@ async def _detail_text(actor: Actor, number: int) -> str:
     elif case.status == CaseStatus.waiting:
         lines.append("正在等青年补充，这段时间不计入答复时限")
     lines.append(f"内容：{case.content}")
+    for r in (await referrals.for_cases([case.id])).get(case.id, []):
+        lines.append("转介：" + referrals.line(r))
     events = await listing.history(case)
     if events:
         lines.append("经过：")
@@ -352,6 +366,33 @@ async def transfer_cmd(ctx: CommandContext, number: int, target: Cadre) -> None:
     await ctx.reply(f"诉求 {ref(case.id)} 已转交{chat_name(target.org, target.name, target.id)}，对方和青年都会收到通知。")
 
 
+@command(
+    "转介", "结果", Ref("编号", noun="诉求"), Text("内容", what="转介结果"),
+    roles={CADRE: "记下转介出去的诉求的结果（青年会收到）", ADMIN: "记下所辖组织诉求的转介结果"},
+    example="/转介 结果 3 教育局已回复，下周整改", private=PRIVATE.format("/转介 结果 <编号> <内容>"),
+)
+async def referral_result_cmd(ctx: CommandContext, number: int, text: str) -> None:
+    case, r = await referrals.record_outcome(ctx.actor, number, text)
+    told = "已告诉青年。" if case.youth_qq is not None else ""
+    await ctx.reply(f"已记下诉求 {ref(case.id)} 转给「{r.to}」的结果。{told}")
+
+
+@command(
+    "转介", Ref("编号", noun="诉求"), Word("去向"), Text("说明", optional=True),
+    roles={
+        CADRE: "把诉求转给团外的部门（如 12355、青年之声、区教育局），到期提醒你跟进结果",
+        ADMIN: "把所辖组织的诉求转给团外的部门",
+    },
+    example="/转介 3 区教育局 已电话说明情况", private=PRIVATE.format("/转介 <编号> <去向> [说明]"),
+)
+async def referral_cmd(ctx: CommandContext, number: int, to: str, note: str | None) -> None:
+    case, r = await referrals.refer(ctx.actor, number, to, note)
+    await ctx.reply(
+        f"已记下：诉求 {ref(case.id)} 转给「{r.to}」。青年会收到通知；"
+        f"{clock.fmt_local(r.follow_up_at, '%m-%d')} 还没有结果会提醒你跟进。有结果发 /转介 结果 {case.id} <内容>。"
+    )
+
+
 # ------------------------------------------------------------------ /清单
 
 
@@ -398,6 +439,14 @@ async def _problems_text(scope: problems.Scope, period: problems.Period, *, with
         themes = await problems.common_themes(scope, period)
         if themes:
             lines.append("共性问题：" + "、".join(f"{w}（{n} 件）" for w, n in themes))
+        referred = await problems.referrals_in(scope, period)
+        if referred:
+            answered = sum(1 for r in referred if r.outcome is not None)
+            lines.append(f"转介到团外 {len(referred)} 次（有结果 {answered}）：")
+            for r in referred[:REFERRALS_SHOWN]:
+                lines.append(f"诉求 {ref(r.case_id)} → " + excerpt(referrals.line(r), 60))
+            if len(referred) > REFERRALS_SHOWN:
+                lines.append(f"……还有 {len(referred) - REFERRALS_SHOWN} 次，发送 /清单 导出 {period.key} 查看全部")
         items = listing.overdue_first(await problems.escalated(scope, period, ESCALATED_SHOWN + 1))
         if items:
             lines.append(f"上报事项（{t.escalated} 件）：")

@@ -13,7 +13,7 @@ from plugins.core import clock
 from plugins.core.errors import Conflict
 from plugins.core.sql import epoch, fetch
 from plugins.outbox import enqueue
-from plugins.requests import access, cases, exports, notices, sla, urgent
+from plugins.requests import access, cases, exports, notices, referrals, sla, urgent
 
 BATCH = 500
 
@@ -73,6 +73,7 @@ async def check() -> None:
     urgent_up = await urgent.escalate_due()
     reminded = await remind_due()
     escalated = await escalate_due()
+    await referrals.remind_due()
     removed = exports.remove_old()
     if urgent_up or reminded or escalated or removed:
         logger.info(

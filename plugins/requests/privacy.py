@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from tortoise.transactions import in_transaction
 
-from models import Case, CaseEvent, HelpPost, OutboxMessage
+from models import Case, CaseEvent, HelpPost, OutboxMessage, Referral
 from models.enums import CaseEventKind, HelpStatus
 from plugins.core import clock
 from plugins.core.sql import fetch, in_list, values
@@ -22,7 +22,7 @@ from plugins.requests.texts import excerpt
 GONE = "（已删除个人信息的青年）"
 REMOVED = "（已删除）"
 # Outbox categories whose text may name the person or quote their mutual-help post.
-NOTICES = ("case_new", "case_escalated", "help_post", "help_match", "help_contact", "help_result")
+NOTICES = ("case_new", "case_urgent", "case_escalated", "help_post", "help_match", "help_contact", "help_result")
 
 
 async def anonymise(qq: int, youth_id: int | None) -> bool:
@@ -88,6 +88,7 @@ async def expire_content(days: int, help_days: int) -> tuple[int, int]:
         chunk = ids[i : i + 500]
         async with in_transaction():
             await CaseEvent.filter(case_id__in=chunk).update(text=None)
+            await Referral.filter(case_id__in=chunk).update(note=None, outcome=None)
             await CaseEvent.filter(case_id__in=chunk, kind__in=[CaseEventKind.supplement, CaseEventKind.rating]).update(actor_qq=None)
             await Case.filter(id__in=chunk).update(
                 content="", close_note=None, escalation_note=None, rating_comment=None,

@@ -146,6 +146,19 @@ async def escalated(scope: Scope, period: Period, limit: int | None = None) -> l
     return await query.prefetch_related("cadre__org", "org")
 
 
+async def referrals_in(scope: Scope, period: Period, limit: int = 1000) -> list:
+    """Referrals made in the period on cases in scope (oldest first)."""
+    from models import Referral
+
+    rows = await fetch(
+        'SELECT r.id AS id FROM referral r JOIN "case" c ON c.id = r.case_id JOIN organisation o ON o.id = c.org_id '
+        f"WHERE r.created_at >= ? AND r.created_at < ? AND {scope.where} ORDER BY r.id LIMIT ?",
+        *period.window, *scope.params, limit,
+    )
+    ids = [r["id"] for r in rows]
+    return await Referral.filter(id__in=ids).order_by("id") if ids else []
+
+
 async def cases_in(scope: Scope, period: Period, limit: int = 20000) -> list[Case]:
     query = scope.filter(Case.filter(created_at__gte=period.window[0], created_at__lt=period.window[1]))
     return await query.order_by("id").limit(limit).prefetch_related("cadre__org", "org")
