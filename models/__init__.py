@@ -39,7 +39,7 @@ from models.interaction import Exchange, MessageCount, Topic, TopicPost, TopicRe
 from models.jobs import JobRun
 from models.outbox import InboxMessage, OutboxMessage
 from models.privacy import DailyUse, SystemSetting
-from models.requests import Case, CaseEvent, HelpMatch, HelpPost, Referral
+from models.requests import Case, CaseDraft, CaseEvent, HelpMatch, HelpPost, Referral
 
 __all__ = [
     "Activity",
@@ -50,6 +50,7 @@ __all__ = [
     "BoundGroup",
     "Cadre",
     "Case",
+    "CaseDraft",
     "CaseEvent",
     "CheckIn",
     "ContactLink",

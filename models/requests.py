@@ -69,6 +69,24 @@ class CaseEvent(Model):
         indexes = (("case_id",),)
 
 
+class CaseDraft(Model):
+    """A concern a cadre heard offline and recorded for a youth (代记), waiting for the youth.
+
+    Visible to the cadre only and counted nowhere. Confirmed, it becomes a case and this row
+    goes. Refused, or unanswered after 7 days, it is deleted."""
+
+    id = fields.IntField(primary_key=True)
+    cadre = fields.ForeignKeyField("models.Cadre", related_name="case_drafts", on_delete=fields.CASCADE)
+    cadre_id: int
+    youth_qq = fields.BigIntField(db_index=True)
+    category = fields.CharField(max_length=12)
+    content = fields.TextField()
+    created_at = fields.DatetimeField(db_index=True)
+
+    class Meta:
+        table = "case_draft"
+
+
 class Referral(Model):
     """A case passed to a body outside the league (12355, 青年之声, a department, school or company)."""
 

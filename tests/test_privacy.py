@@ -11,6 +11,7 @@ from models import (
     ActivityFeedback,
     BoundGroup,
     Case,
+    CaseDraft,
     CheckIn,
     Exchange,
     GroupMember,
@@ -59,6 +60,7 @@ async def everything_about_the_youth() -> None:
     await ActivityFeedback.create(activity=activity, qq=QQ, asked_at=now)
     await Case.create(youth_qq=QQ, category="difficulty", content=CONTENT, cadre=cadre, org=tree.hangzhou, created_at=now)
     await HelpPost.create(cadre=cadre, qq=QQ, kind="need", content=CONTENT, created_at=now)
+    await CaseDraft.create(cadre=cadre, youth_qq=QQ, category="other", content=CONTENT, created_at=now)
     check = await SpotCheck.create(cadre=cadre, requested_by=30002, sample_size=1, quarter="2026Q4", created_at=now)
     await SpotCheckQuestion.create(check=check, cadre=cadre, youth_qq=QQ, quarter="2026Q4", answer="yes", asked_at=now, answered_at=now)
     await Invitation.create(cadre=cadre, qq=QQ, created_at=now - timedelta(days=1))

@@ -24,6 +24,19 @@ class Migration(migrations.Migration):
             bases=['Model'],
         ),
         ops.CreateModel(
+            name='CaseDraft',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('cadre', fields.ForeignKeyField('models.Cadre', source_field='cadre_id', db_constraint=True, to_field='id', related_name='case_drafts', on_delete=OnDelete.CASCADE)),
+                ('youth_qq', fields.BigIntField(db_index=True)),
+                ('category', fields.CharField(max_length=12)),
+                ('content', fields.TextField(unique=False)),
+                ('created_at', fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'case_draft', 'app': 'models', 'pk_attr': 'id', 'table_description': 'A concern a cadre heard offline and recorded for a youth (代记), waiting for the youth.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='Referral',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),

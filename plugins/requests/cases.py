@@ -142,16 +142,18 @@ async def open_case(
     named: Cadre | None = None,
     group_id: int | None = None,
     urgent_said: bool = False,
+    recorded: bool = False,
 ) -> tuple[Case, Route]:
     """Store the case and queue its notices in one transaction; the caller acknowledges after.
 
-    `urgent_said`: /诉求 紧急; a text with an urgent phrase is urgent too (urgent.py)."""
+    `urgent_said`: /诉求 紧急; a text with an urgent phrase is urgent too (urgent.py).
+    `recorded`: a cadre's record (代记) the youth confirmed: not within the youth's daily limit."""
     content = check_content(text)
     now = clock.now()
     found = urgent.match(content)
     is_urgent = urgent_said or found.urgent
     limit = settings().requests_daily_limit
-    if not is_urgent and await usage.used_today(qq, "case") >= limit:
+    if not (is_urgent or recorded) and await usage.used_today(qq, "case") >= limit:
         raise Conflict(
             f"你今天已经提出了 {limit} 件诉求，达到每天的上限，请明天再来。"
             "已有诉求的补充请用 /补充 <编号> <内容>"
@@ -172,6 +174,8 @@ async def open_case(
             urgent=is_urgent,
             urgent_by=("youth" if urgent_said else "phrase") if is_urgent else None,
         )
+        if recorded:
+            await CaseEvent.create(case=case, kind=CaseEventKind.recorded, actor_qq=None, text=None, created_at=now)
         shown = youth if target.cadre is not None else ANONYMOUS
         if is_urgent:
             target.told = len(await urgent.notify_opened(case, shown, target.notify))

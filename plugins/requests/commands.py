@@ -13,6 +13,7 @@ from models.enums import CaseStatus, HelpKind
 from plugins.core import clock, periods
 from plugins.core.actor import ADMIN, CADRE, EVERYONE, YOUTH, Actor
 from plugins.core.commands import (
+    QQ,
     ArgError,
     CadreArg,
     Choice,
@@ -31,6 +32,7 @@ from plugins.identity.orgs import chat_name
 from plugins.requests import (
     access,
     cases,
+    drafts,
     exports,
     listing,
     mutual_help,
@@ -127,6 +129,41 @@ async def detail_cmd(ctx: CommandContext, number: int) -> None:
 
 
 @command(
+    "诉求", "代记", QQ("QQ"), CATEGORY, Text("内容", what="诉求内容"), role=CADRE,
+    summary="替当面反映问题的青年记下诉求，对方确认后才算数", example="/诉求 代记 50001 困难 实习单位拖欠补贴",
+    private=PRIVATE.format("/诉求 代记 <QQ> [类别] <内容>"),
+)
+async def record_for_cmd(ctx: CommandContext, qq: int, category: Category | None, text: str) -> None:
+    if category is None:
+        category, text = split_category(text)
+    draft = await drafts.record(ctx.cadre, qq, category, text)
+    await ctx.reply(
+        f"已记下代记 {ref(draft.id)}，已请 QQ {qq} 确认。确认前只有你能看到，不算进任何统计；"
+        f"{drafts.DRAFT_DAYS} 天内不确认就删除。"
+    )
+
+
+@command(
+    "同意", "代记", Ref("编号", noun="代记"), role=YOUTH, summary="确认团干部替你记下的诉求", example="/同意 代记 2",
+    youth_consent=True,
+)
+async def confirm_draft_cmd(ctx: CommandContext, number: int) -> None:
+    case, route = await drafts.confirm(ctx.user_id, number)
+    await ctx.reply(
+        f"好的，已确认。诉求编号 {ref(case.id)}，由{route.handler}跟进，答复会私聊你。想补充就发 /补充 {case.id} <内容>。"
+    )
+
+
+@command(
+    "拒绝", "代记", Ref("编号", noun="代记"), role=YOUTH, summary="团干部替你记下的诉求不对：删除它", example="/拒绝 代记 2",
+    youth_consent=True,
+)
+async def refuse_draft_cmd(ctx: CommandContext, number: int) -> None:
+    draft = await drafts.refuse(ctx.user_id, number)
+    await ctx.reply(f"好的，代记 {ref(draft.id)} 已删除，已告诉团干部。")
+
+
+@command(
     "诉求", "紧急", CATEGORY, Text("内容", what="诉求内容"), role=YOUTH,
     summary="遇到欺凌、暴力、伤害自己等急事：马上告诉团干部和组织管理员，给你求助电话",
     example="/诉求 紧急 有同学天天在宿舍打我", youth_consent=True,
@@ -218,6 +255,11 @@ async def _list_text(actor: Actor) -> str:
         assigned = await listing.assigned_cases(actor.cadre)
         body = _lines(assigned, show_handler=False) or "（暂无）"
         sections.append("你负责的诉求（超时的在前）：\n" + body)
+        waiting = await drafts.for_cadre(actor.cadre)
+        if waiting:
+            sections.append("等青年确认的代记（只有你看得到）：\n" + "\n".join(
+                f"代记 {ref(d.id)}｜QQ {d.youth_qq}｜{_short(d.created_at)}｜{excerpt(d.content, 30)}" for d in waiting
+            ))
     unassigned = await listing.unassigned_cases(actor)
     if unassigned:
         sections.append(

@@ -13,7 +13,7 @@ from plugins.core import clock
 from plugins.core.errors import Conflict
 from plugins.core.sql import epoch, fetch
 from plugins.outbox import enqueue
-from plugins.requests import access, cases, exports, notices, referrals, sla, urgent
+from plugins.requests import access, cases, drafts, exports, notices, referrals, sla, urgent
 
 BATCH = 500
 
@@ -74,6 +74,7 @@ async def check() -> None:
     reminded = await remind_due()
     escalated = await escalate_due()
     await referrals.remind_due()
+    await drafts.expire()
     removed = exports.remove_old()
     if urgent_up or reminded or escalated or removed:
         logger.info(

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from tortoise.transactions import in_transaction
 
-from models import Case, CaseEvent, HelpPost, OutboxMessage, Referral
+from models import Case, CaseDraft, CaseEvent, HelpPost, OutboxMessage, Referral
 from models.enums import CaseEventKind, HelpStatus
 from plugins.core import clock
 from plugins.core.sql import fetch, in_list, values
@@ -29,6 +29,7 @@ async def anonymise(qq: int, youth_id: int | None) -> bool:
     """Runs inside the erasing transaction (plugins.contacts.links.erase_person)."""
     labels = [await youth_label(qq), f"QQ {qq}"]  # with the nickname first, then without
     cases = await Case.filter(youth_qq=qq).update(youth_qq=None, show_identity=False, rating_comment=None)
+    drafts = await CaseDraft.filter(youth_qq=qq).delete()
     await CaseEvent.filter(actor_qq=qq, kind=CaseEventKind.rating).update(actor_qq=None, text=None)
     await CaseEvent.filter(actor_qq=qq, kind=CaseEventKind.supplement).update(actor_qq=None)
     posts = await HelpPost.filter(qq=qq).values_list("id", "content")
@@ -40,7 +41,7 @@ async def anonymise(qq: int, youth_id: int | None) -> bool:
     for _, content in posts:
         replacements += [(content, REMOVED), (excerpt(content), REMOVED)]
     await _scrub_notices(replacements)
-    return bool(cases) or bool(posts)
+    return bool(cases) or bool(posts) or bool(drafts)
 
 
 def _phrase(text: str) -> re.Pattern[str]:
