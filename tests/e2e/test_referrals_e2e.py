@@ -5,23 +5,33 @@ confirmed by one youth and refused by another."""
 import io
 from datetime import timedelta
 
+import pytest
 from openpyxl import load_workbook
 
-from tests.e2e.botproc import DEFAULT_NOW, db_rows
-from tests.e2e.test_requests_e2e import (  # noqa: F401  (fixtures)
-    HANGZHOU_ADMIN,
-    Y1,
-    Y2,
-    Y3,
-    ZHANG,
-    ask,
-    link,
-    number,
-    sim,
-    told,
-    world,
-)
+from tests.e2e.botproc import DEFAULT_NOW, db_rows, e2e_database_url, run_cli, start_bot, stop_bot
+from tests.e2e.test_requests_e2e import CADRES, G, HANGZHOU_ADMIN, ORGS, Y1, Y2, Y3, ZHANG, ask, link, number, told
 from tests.simulator import OneBotSimulator
+
+
+@pytest.fixture
+async def world(tmp_path_factory):
+    url = e2e_database_url("lianqing_e2e_referrals")
+    folder = tmp_path_factory.mktemp("roster")
+    (folder / "orgs.csv").write_text(ORGS, encoding="utf-8")
+    (folder / "cadres.csv").write_text(CADRES, encoding="utf-8")
+    run_cli(url, "import", str(folder / "orgs.csv"), str(folder / "cadres.csv"))
+    exports = tmp_path_factory.mktemp("exports")
+    process = await start_bot(url, REQUESTS_EXPORT_DIR=str(exports))
+    yield {"url": url, "bot": process}
+    stop_bot(process)
+
+
+@pytest.fixture
+async def sim(world):
+    sim = OneBotSimulator(world["bot"].ws_url, access_token=world["bot"].access_token)
+    sim.add_group(G, "杭州青年群", [(ZHANG, "张三", "owner"), (Y1, "小一"), (Y2, "小二"), (Y3, "小三")])
+    async with sim.connected():
+        yield sim
 
 
 async def test_referral_follow_up_and_outcome_in_the_export(world, sim: OneBotSimulator) -> None:
