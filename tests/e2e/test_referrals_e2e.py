@@ -9,7 +9,20 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.e2e.botproc import DEFAULT_NOW, db_rows, e2e_database_url, run_cli, start_bot, stop_bot
-from tests.e2e.test_requests_e2e import CADRES, G, HANGZHOU_ADMIN, ORGS, Y1, Y2, Y3, ZHANG, ask, link, number, told
+from tests.e2e.test_requests_e2e import (
+    CADRES,
+    HANGZHOU_ADMIN,
+    ORGS,
+    Y1,
+    Y2,
+    Y3,
+    ZHANG,
+    G,
+    ask,
+    link,
+    number,
+    told,
+)
 from tests.simulator import OneBotSimulator
 
 
