@@ -44,13 +44,19 @@ def places_text(a: Activity) -> str:
 
 
 def post_text(a: Activity, cadre: Cadre) -> str:
-    """The group post: within the group budget (6 lines, 200 characters)."""
-    return "\n".join([
+    """The group post: within the group budget (6 lines, 200 characters); the organiser's
+    name is left out when long names would go over it."""
+    lines = [
         f"【活动 {ref(a.id)}】{kind_label(a.kind)}「{a.title}」",
         when_where(a),
         f"组织：{chat_name(cadre.org, cadre.name)}；{places_text(a)}",
         f"想参加就发：/报名 {a.id}",
-    ])
+    ]
+    text = "\n".join(lines)
+    if len(text) > 200:
+        lines[2] = places_text(a)
+        text = "\n".join(lines)
+    return text
 
 
 async def has_groups(cadre: Cadre) -> bool:
