@@ -7,7 +7,14 @@ Model docstrings become SQL table comments: no semicolons in them (Tortoise's
 SQLite schema editor splits statements on ";").
 """
 
-from models.activities import Activity, CheckIn, ReminderLog, ReminderSnooze
+from models.activities import (
+    Activity,
+    ActivityFeedback,
+    CheckIn,
+    ReminderLog,
+    ReminderSnooze,
+    SignUp,
+)
 from models.contacts import (
     BotAccount,
     BoundGroup,
@@ -32,16 +39,18 @@ from models.interaction import Exchange, MessageCount, Topic, TopicPost, TopicRe
 from models.jobs import JobRun
 from models.outbox import InboxMessage, OutboxMessage
 from models.privacy import DailyUse, SystemSetting
-from models.requests import Case, CaseEvent, HelpMatch, HelpPost
+from models.requests import Case, CaseDraft, CaseEvent, HelpMatch, HelpPost, Referral
 
 __all__ = [
     "Activity",
+    "ActivityFeedback",
     "Admin",
     "Application",
     "BotAccount",
     "BoundGroup",
     "Cadre",
     "Case",
+    "CaseDraft",
     "CaseEvent",
     "CheckIn",
     "ContactLink",
@@ -61,8 +70,10 @@ __all__ = [
     "OptOut",
     "Organisation",
     "OutboxMessage",
+    "Referral",
     "ReminderLog",
     "ReminderSnooze",
+    "SignUp",
     "SpotCheck",
     "SpotCheckQuestion",
     "Survey",

@@ -20,6 +20,10 @@ class Activity(Model):
         default=False, db_default=False, description="someone checked in or a head count above zero was recorded: it counts"
     )
     created_at = fields.DatetimeField()
+    posted_at = fields.DatetimeField(null=True, description="posted to the cadre's bound groups for sign-up")
+    capacity = fields.IntField(null=True, description="places, NULL for no limit")
+    signed_up = fields.IntField(default=0, db_default=0, description="current sign-ups (a conditional UPDATE keeps the limit)")
+    feedback = fields.BooleanField(default=False, db_default=False, description="ask who checked in for 1-5 afterwards (no score uses it)")
 
     class Meta:
         table = "activity"
@@ -39,6 +43,35 @@ class CheckIn(Model):
     class Meta:
         table = "check_in"
         unique_together = (("activity", "qq"),)
+
+
+class SignUp(Model):
+    """A youth's place at a posted activity. Deleted on /取消报名 and /退出 全部."""
+
+    id = fields.IntField(primary_key=True)
+    activity = fields.ForeignKeyField("models.Activity", related_name="sign_ups", on_delete=fields.CASCADE)
+    activity_id: int
+    qq = fields.BigIntField(db_index=True)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "sign_up"
+        unique_together = (("activity", "qq"),)
+
+
+class ActivityFeedback(Model):
+    """One 1-5 answer after an activity. qq is kept only until answered (then NULL)."""
+
+    id = fields.IntField(primary_key=True)
+    activity = fields.ForeignKeyField("models.Activity", related_name="feedback_answers", on_delete=fields.CASCADE)
+    activity_id: int
+    qq = fields.BigIntField(null=True, db_index=True)
+    score = fields.IntField(null=True)
+    asked_at = fields.DatetimeField()
+    answered_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "activity_feedback"
 
 
 class ReminderLog(Model):

@@ -189,12 +189,18 @@ class CaseEventKind(Labelled):
     transfer = "transfer"
     rating = "rating"
     remind = "remind"
+    urgent_up = "urgent_up"
+    refer = "refer"
+    refer_result = "refer_result"
+    recorded = "recorded"
 
     @classmethod
     def labels(cls) -> dict:
         return {
             cls.reply: "答复", cls.question: "追问", cls.supplement: "青年补充", cls.close: "办结",
             cls.escalate: "上报", cls.transfer: "转交", cls.rating: "评价", cls.remind: "超时提醒",
+            cls.urgent_up: "紧急诉求无人答复，已告知上级", cls.refer: "转介", cls.refer_result: "转介结果",
+            cls.recorded: "团干部代记，青年已确认",
         }
 
 

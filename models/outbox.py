@@ -13,6 +13,9 @@ class OutboxMessage(Model):
     text = fields.TextField()
     category = fields.CharField(max_length=24, description="what rule produced it")
     bulk = fields.BooleanField(default=True, description="counts against the per-recipient cap")
+    urgent = fields.BooleanField(
+        default=False, db_default=False, description="an urgent case's notice: ignores quiet hours and daily caps, sent first"
+    )
     dedup_key = fields.CharField(max_length=160, null=True, unique=True)
     bot_id = fields.BigIntField(null=True, description="preferred sending account")
     ref_id = fields.IntField(null=True, description="the record the message is about, for after-send hooks")

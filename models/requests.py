@@ -38,6 +38,15 @@ class Case(Model):
     content_deleted_at = fields.DatetimeField(
         null=True, description="content, notes and identity deleted after REQUESTS_CONTENT_KEEP_DAYS"
     )
+    urgent = fields.BooleanField(
+        default=False, db_default=False, description="the urgent path: answer within REQUESTS_URGENT_HOURS, priority notices"
+    )
+    urgent_by = fields.CharField(
+        max_length=8, null=True, description="youth (/诉求 紧急) | phrase (matched, shown to handlers only)"
+    )
+    urgent_escalated_at = fields.DatetimeField(
+        null=True, description="unanswered urgent case repeated to the next level's administrators"
+    )
 
     class Meta:
         table = "case"
@@ -58,6 +67,44 @@ class CaseEvent(Model):
     class Meta:
         table = "case_event"
         indexes = (("case_id",),)
+
+
+class CaseDraft(Model):
+    """A concern a cadre heard offline and recorded for a youth (代记), waiting for the youth.
+
+    Visible to the cadre only and counted nowhere. Confirmed, it becomes a case and this row
+    goes. Refused, or unanswered after 7 days, it is deleted."""
+
+    id = fields.IntField(primary_key=True)
+    cadre = fields.ForeignKeyField("models.Cadre", related_name="case_drafts", on_delete=fields.CASCADE)
+    cadre_id: int
+    youth_qq = fields.BigIntField(db_index=True)
+    category = fields.CharField(max_length=12)
+    content = fields.TextField()
+    created_at = fields.DatetimeField(db_index=True)
+
+    class Meta:
+        table = "case_draft"
+
+
+class Referral(Model):
+    """A case passed to a body outside the league (12355, 青年之声, a department, school or company)."""
+
+    id = fields.IntField(primary_key=True)
+    case = fields.ForeignKeyField("models.Case", related_name="referrals", on_delete=fields.CASCADE)
+    case_id: int
+    to = fields.CharField(max_length=50, description="where it went (free text)")
+    note = fields.CharField(max_length=500, null=True)
+    actor_qq = fields.BigIntField(description="the cadre or administrator who referred it")
+    created_at = fields.DatetimeField()
+    follow_up_at = fields.DatetimeField(description="REQUESTS_REFERRAL_FOLLOWUP_DAYS later")
+    reminded_at = fields.DatetimeField(null=True, description="the follow-up reminder went out (once)")
+    outcome = fields.CharField(max_length=500, null=True)
+    outcome_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "referral"
+        indexes = (("case_id",), ("follow_up_at",))
 
 
 class HelpPost(Model):

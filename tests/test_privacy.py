@@ -8,8 +8,10 @@ from tortoise.fields import BigIntField, CharField, JSONField, TextField
 
 from models import (
     Activity,
+    ActivityFeedback,
     BoundGroup,
     Case,
+    CaseDraft,
     CheckIn,
     Exchange,
     GroupMember,
@@ -17,6 +19,7 @@ from models import (
     InboxMessage,
     Invitation,
     MessageCount,
+    SignUp,
     SpotCheck,
     SpotCheckQuestion,
     Topic,
@@ -53,8 +56,11 @@ async def everything_about_the_youth() -> None:
     await Exchange.create(cadre=cadre, group_id=700, youth_qq=QQ, youth_message_id=1, latency_seconds=5, kind="reply", answered_at=now)
     activity = await Activity.create(cadre=cadre, kind="offline", title="活动", day=clock.today(), code="123456", created_at=now)
     await CheckIn.create(activity=activity, qq=QQ, created_at=now)
+    await SignUp.create(activity=activity, qq=QQ, created_at=now)
+    await ActivityFeedback.create(activity=activity, qq=QQ, asked_at=now)
     await Case.create(youth_qq=QQ, category="difficulty", content=CONTENT, cadre=cadre, org=tree.hangzhou, created_at=now)
     await HelpPost.create(cadre=cadre, qq=QQ, kind="need", content=CONTENT, created_at=now)
+    await CaseDraft.create(cadre=cadre, youth_qq=QQ, category="other", content=CONTENT, created_at=now)
     check = await SpotCheck.create(cadre=cadre, requested_by=30002, sample_size=1, quarter="2026Q4", created_at=now)
     await SpotCheckQuestion.create(check=check, cadre=cadre, youth_qq=QQ, quarter="2026Q4", answer="yes", asked_at=now, answered_at=now)
     await Invitation.create(cadre=cadre, qq=QQ, created_at=now - timedelta(days=1))

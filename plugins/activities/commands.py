@@ -3,12 +3,13 @@
 from datetime import date
 
 from models.enums import ActivityKind
-from plugins.activities import reminders, service
+from plugins.activities import reminders, service, signups
 from plugins.activities.config import settings
 from plugins.core import clock, periods
 from plugins.core.actor import ADMIN, CADRE, EVERYONE
 from plugins.core.commands import Choice, DateArg, Int, Org, Ref, Text, Word, command
 from plugins.core.context import CommandContext
+from plugins.core.errors import UsageError
 from plugins.core.text import ref
 from plugins.identity.orgs import chat_name
 
@@ -44,7 +45,35 @@ async def overview_cmd(ctx: CommandContext, org) -> None:
 
 
 @command(
-    "活动", Ref("编号", noun="活动"), role=CADRE, summary="一次活动的详情和签到名单", example="/活动 3",
+    "活动", "发布", Ref("编号", noun="活动"), Int("名额", low=1, high=10_000, optional=True), role=CADRE,
+    summary="把活动发到你的绑定群，青年可以报名（名额可不写）", example="/活动 发布 3 30",
+)
+async def publish_cmd(ctx: CommandContext, number: int, capacity: int | None) -> None:
+    activity = await service.own_activity(ctx.cadre, number)
+    groups = await signups.publish(ctx.cadre, activity, capacity)
+    await ctx.reply(
+        f"活动 {ref(activity.id)}「{activity.title}」已安排发到你的 {groups} 个绑定群（免打扰时段外发出），"
+        f"{signups.places_text(activity)}。看报名：/活动 {activity.id}"
+    )
+
+
+@command(
+    "活动", "反馈", Ref("编号", noun="活动"), Choice("开启或关闭", options=(("开启", True), ("关闭", False))),
+    role=CADRE, summary="活动后问签到的人“觉得怎么样（1-5）”，不计入任何评分", example="/活动 反馈 3 开启",
+)
+async def feedback_cmd(ctx: CommandContext, number: int, on: bool) -> None:
+    activity = await signups.set_feedback(ctx.cadre, number, on)
+    if on:
+        await ctx.reply(
+            f"好的：活动 {ref(activity.id)} 结束后的第二天，会问签到的人“觉得怎么样（1-5）”。"
+            f"满 {signups.FEEDBACK_MIN} 人回答后你能在 /活动 {activity.id} 看到平均分，不计入任何评分。"
+        )
+    else:
+        await ctx.reply(f"好的：活动 {ref(activity.id)} 不再问大家的感受。")
+
+
+@command(
+    "活动", Ref("编号", noun="活动"), role=CADRE, summary="一次活动的详情、报名和签到名单", example="/活动 3",
     private="签到名单只在私聊中查看，请私聊我发送 {sent}",
 )
 async def detail_cmd(ctx: CommandContext, number: int) -> None:
@@ -56,8 +85,23 @@ async def detail_cmd(ctx: CommandContext, number: int) -> None:
     summary="记录活动并获得签到码（类型：线下活动、面对面、调研）", example="/活动 线下活动 12-05 社区志愿服务 文三路社区",
 )
 async def record_cmd(ctx: CommandContext, kind: ActivityKind, day: date, title: str, place: str | None) -> None:
+    words = (place or "").split()
+    publish = bool(words) and words[-1] == "发布"
+    if publish:  # /活动 <类型> <日期> <标题> [地点] 发布: record and post in one step
+        place = " ".join(words[:-1]) or None
+        service.check_day(day, clock.today())
+        if not await signups.has_groups(ctx.cadre):
+            raise UsageError("你还没有绑定群。在群里发送 /绑定本群 后再发布活动")
     activity = await service.record(ctx.cadre, kind, day, title, place)
     where = f"，地点：{activity.place}" if activity.place else ""
+    if publish:
+        groups = await signups.publish(ctx.cadre, activity, None)
+        await ctx.reply(
+            f"已记录活动 {ref(activity.id)}「{activity.title}」，{periods.fmt_day(activity.day)}{where}，"
+            f"报名通知已安排发到你的 {groups} 个绑定群（免打扰时段外发出）。\n"
+            f"签到码 {activity.code}（仅当天有效）。看报名：/活动 {activity.id}"
+        )
+        return
     await ctx.reply(
         f"已记录活动 {ref(activity.id)}：{service.KIND_LABELS[activity.kind]}「{activity.title}」，"
         f"{periods.fmt_day(activity.day)}{where}。\n"
@@ -74,6 +118,7 @@ async def _list_text(cadre) -> str:
         lines.append(
             f"{ref(a.id)} {periods.fmt_day(a.day)} {service.KIND_LABELS[a.kind]}「{a.title}」"
             f"｜签到 {checked} 人" + (f"，另报 {a.head_count} 人" if a.head_count else "")
+            + (f"｜报名 {a.signed_up} 人" if a.posted_at else "")
         )
     return "\n".join(lines)
 
@@ -90,6 +135,19 @@ async def _detail_text(cadre, number: int) -> str:
     ]
     if names:
         lines.append("签到名单：" + "、".join(names) + ("……" if checked > len(names) else ""))
+    if a.posted_at is not None:
+        roll = await signups.roll(a)
+        lines.append(f"报名 {a.signed_up} 人（{signups.places_text(a)}）" + (
+            "：" + "、".join(roll.signed) + ("……" if a.signed_up > len(roll.signed) else "") if roll.signed else ""
+        ))
+        if roll.no_shows:
+            lines.append(f"报名了但没签到 {len(roll.no_shows)} 人：" + "、".join(roll.no_shows))
+    if a.feedback:
+        summary = await signups.feedback_summary(a)
+        if summary.average is not None:
+            lines.append(f"活动反馈：{summary.answers} 人回答，平均 {summary.average:.1f} 分（不计入评分）")
+        else:
+            lines.append(f"活动反馈：{summary.answers} 人回答（满 {signups.FEEDBACK_MIN} 人后显示平均分）")
     return "\n".join(lines)
 
 
@@ -144,6 +202,26 @@ async def check_in_cmd(ctx: CommandContext, code: str) -> None:
         f"签到成功！{chat_name(activity.cadre.org, activity.cadre.name)}的"
         f"「{activity.title}」已有 {count} 人签到。"
     )
+
+
+@command(
+    "报名", Ref("编号", noun="活动"), role=EVERYONE, summary="报名参加团干部发布的活动（私聊或群里都可以）",
+    example="/报名 3", youth_consent=True,
+)
+async def sign_up_cmd(ctx: CommandContext, number: int) -> None:
+    a = await signups.sign_up(ctx.user_id, number)
+    await ctx.reply(
+        f"报名成功！「{a.title}」{signups.when_where(a)}。前一天会提醒你；去不了请发 /取消报名 {a.id}。"
+    )
+
+
+@command(
+    "取消报名", Ref("编号", noun="活动"), role=EVERYONE, summary="取消活动报名，把名额让给别人",
+    example="/取消报名 3", youth_consent=True,
+)
+async def cancel_cmd(ctx: CommandContext, number: int) -> None:
+    a = await signups.cancel(ctx.user_id, number)
+    await ctx.reply(f"已取消报名「{a.title}」（活动 {ref(a.id)}）。")
 
 
 @command("提醒", role=CADRE, summary="查看提醒状态和规则", example="/提醒")

@@ -12,6 +12,10 @@ class Config(BaseModel):
     """Activities may be recorded at most this many days before they take place."""
     activities_quarter_grace_days: int = 7
     """A past quarter stays open for late records this many days after it ends."""
+    activities_check_seconds: float = 300.0
+    """How often (clock time) sign-up reminders and feedback questions are queued."""
+    activities_sign_up_keep_days: int = 30
+    """Sign-ups (who signed up) are deleted this many days after the activity's day."""
     reminders_enabled: bool = True
     """Work out and send reminders (end-to-end tests of other things switch them off)."""
     reminders_time: time = time(9, 0)

@@ -7,7 +7,10 @@ from plugins.core import clock
 
 
 async def anonymise(qq: int, youth_id: int | None) -> bool:
-    return bool(await CheckIn.filter(qq=qq).update(qq=None))
+    from plugins.activities import signups
+
+    removed = await signups.forget(qq)
+    return bool(await CheckIn.filter(qq=qq).update(qq=None)) or bool(removed)
 
 
 async def expire_identities(days: int) -> int:

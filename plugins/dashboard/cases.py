@@ -166,7 +166,7 @@ async def case_list(actor: Actor, f: CaseFilter, limit: int) -> CaseList:
     else:
         query = _filtered(actor, f)
         total = await query.count()
-    found = await query.order_by("-id").limit(limit).prefetch_related("cadre__org", "org")
+    found = await query.order_by("-urgent", "-id").limit(limit).prefetch_related("cadre__org", "org")
     now = clock.now()
     return CaseList(found, total, await category_counts(actor, f), {c.id for c in found if is_overdue(c, now)})
 

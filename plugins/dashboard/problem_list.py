@@ -10,9 +10,10 @@ from plugins.dashboard import cases, periods
 from plugins.dashboard.cases import CaseFilter
 from plugins.dashboard.tables import Table
 from plugins.dashboard.web import int_or_none
+from plugins.requests import referrals
 
 SUMMARY_COLUMNS = ["类别", "诉求数", "未办结", "超时未答复", "已上报", "已办结", "评价数", "平均评分"]
-CASE_COLUMNS = ["编号", "提出时间", "类别", "状态", "超时未答复", "负责", "组织", "已上报", "评分", "内容摘要"]
+CASE_COLUMNS = ["编号", "提出时间", "类别", "状态", "超时未答复", "负责", "组织", "已上报", "评分", "内容摘要", "转介"]
 EXCERPT = 40
 
 
@@ -55,6 +56,7 @@ class ProblemPage:
 
 async def build(actor: Actor, f: CaseFilter, limit: int) -> ProblemPage:
     found = await cases.case_list(actor, f, limit)
+    referred = await referrals.for_cases([c.id for c in found.cases])
     summary_rows = []
     total = cases.CategoryCounts()
     for key, n in found.by_category.items():
@@ -67,9 +69,10 @@ async def build(actor: Actor, f: CaseFilter, limit: int) -> ProblemPage:
     summary_rows.append(["合计", total.total, total.pending, total.overdue, total.escalated, total.closed,
                          total.rated, total.average])
     rows = [
-        [c.id, c.created_at, cases.category_label(c.category), cases.status_label(c.status),
+        [c.id, c.created_at, cases.category_label(c.category),
+         ("紧急｜" if c.urgent else "") + cases.status_label(c.status),
          c.id in found.overdue_ids, cases.handler_name(c), c.org.name, c.escalated_at is not None,
-         c.rating, excerpt(c.content)]
+         c.rating, excerpt(c.content), "；".join(referrals.line(r) for r in referred.get(c.id, [])) or None]
         for c in found.cases
     ]
     return ProblemPage(

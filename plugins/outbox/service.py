@@ -104,11 +104,14 @@ async def enqueue(
     not_before: datetime | None = None,
     ref_id: int | None = None,
     group_id: int | None = None,
+    urgent: bool = False,
 ) -> OutboxMessage | None:
     """Queue a message; None when `dedup_key` was queued before (sent once, ever).
 
     `group_id`: the bound group the message concerns; a temporary session to a
-    non-friend goes through it when both are in it."""
+    non-friend goes through it when both are in it.
+    `urgent`: only for urgent cases (plugins/requests/urgent.py): sent first, also in
+    quiet hours, past every daily cap and the per-minute pace."""
     now = clock.now()
     try:
         # A savepoint inside the caller's transaction: on PostgreSQL a duplicate key
@@ -124,6 +127,7 @@ async def enqueue(
                 bot_id=bot_id,
                 ref_id=ref_id,
                 group_id=group_id,
+                urgent=urgent,
                 not_before=not_before or now,
                 created_at=now,
             )
@@ -169,13 +173,15 @@ Reach = dict[int, list[tuple[int, int]]]
 
 async def _deliver(bots: list[Bot]) -> int:
     now = clock.now()
-    if in_quiet_hours(now):
-        return 0
+    quiet = in_quiet_hours(now)
     s = settings()
     await OutboxMessage.filter(status=OutboxStatus.sending, claimed_at__lt=now - STALE_CLAIM).update(
         status=OutboxStatus.pending
     )
-    due = await OutboxMessage.filter(status=OutboxStatus.pending, not_before__lte=now).order_by("id").limit(SCAN)
+    pending = OutboxMessage.filter(status=OutboxStatus.pending, not_before__lte=now)
+    if quiet:  # only urgent cases' notices go out in quiet hours
+        pending = pending.filter(urgent=True)
+    due = await pending.order_by("-urgent", "id").limit(SCAN)
     if not due:
         return 0
     today = clock.day_start(now)
@@ -195,7 +201,7 @@ async def _deliver(bots: list[Bot]) -> int:
             bot = await _settle_unknown(message, by_id, now, reach.get(message.target, []))
             if bot is None:
                 continue  # settled (sent or unknown), or its account is not here
-        plan = _plan(message, by_id, sent_today, reach, now, elsewhere)
+        plan = _plan(message, by_id, {} if message.urgent else sent_today, reach, now, elsewhere)
         if plan is None:
             continue
         if plan.via == "inbox":
@@ -203,7 +209,7 @@ async def _deliver(bots: list[Bot]) -> int:
             continue
         assert plan.bot is not None
         bot_id = int(plan.bot.self_id)
-        if message.target_type == "private" and message.bulk:
+        if message.target_type == "private" and message.bulk and not message.urgent:
             cap = s.outbox_staff_daily_limit if message.target in staff else s.outbox_youth_daily_limit
             if received.get(message.target, 0) >= cap:
                 # Not again today: skip it cheaply until local midnight.
@@ -211,7 +217,7 @@ async def _deliver(bots: list[Bot]) -> int:
                     not_before=clock.day_start(now + timedelta(days=1))
                 )
                 continue
-        if not _pace_allows(bot_id, now):
+        if not message.urgent and not _pace_allows(bot_id, now):
             continue
         claimed = await OutboxMessage.filter(id=message.id, status=OutboxStatus.pending).update(
             status=OutboxStatus.sending, claimed_at=now

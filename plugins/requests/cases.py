@@ -21,7 +21,7 @@ from plugins.core.text import clean, ref
 from plugins.identity.admins import admins_of
 from plugins.identity.orgs import LEAGUE, chat_name
 from plugins.outbox import enqueue
-from plugins.requests import notices
+from plugins.requests import notices, urgent
 from plugins.requests.access import (
     ANONYMOUS,
     can_handle,
@@ -94,6 +94,10 @@ class Route:
     org: Organisation
     handler: str
     notify: list[int]
+    danger: bool = False
+    """An urgent case whose text suggests immediate danger (the youth is told 110/120)."""
+    told: int = 0
+    """An urgent case: how many people were told at once."""
 
 
 async def route(qq: int, named: Cadre | None, group_id: int | None) -> Route:
@@ -137,12 +141,19 @@ async def open_case(
     category: Category,
     named: Cadre | None = None,
     group_id: int | None = None,
+    urgent_said: bool = False,
+    recorded: bool = False,
 ) -> tuple[Case, Route]:
-    """Store the case and queue its notices in one transaction; the caller acknowledges after."""
+    """Store the case and queue its notices in one transaction; the caller acknowledges after.
+
+    `urgent_said`: /诉求 紧急; a text with an urgent phrase is urgent too (urgent.py).
+    `recorded`: a cadre's record (代记) the youth confirmed: not within the youth's daily limit."""
     content = check_content(text)
     now = clock.now()
+    found = urgent.match(content)
+    is_urgent = urgent_said or found.urgent
     limit = settings().requests_daily_limit
-    if await usage.used_today(qq, "case") >= limit:
+    if not (is_urgent or recorded) and await usage.used_today(qq, "case") >= limit:
         raise Conflict(
             f"你今天已经提出了 {limit} 件诉求，达到每天的上限，请明天再来。"
             "已有诉求的补充请用 /补充 <编号> <内容>"
@@ -160,21 +171,32 @@ async def open_case(
             status=CaseStatus.open,
             source_group_id=group_id,
             created_at=now,
+            urgent=is_urgent,
+            urgent_by=("youth" if urgent_said else "phrase") if is_urgent else None,
         )
+        if recorded:
+            await CaseEvent.create(case=case, kind=CaseEventKind.recorded, actor_qq=None, text=None, created_at=now)
         shown = youth if target.cadre is not None else ANONYMOUS
-        for person in target.notify:
-            await enqueue(
-                person,
-                notices.new_case(case, shown, settings().requests_first_answer_hours),
-                category="case_new",
-                dedup_key=f"case:{case.id}:new:{person}",
-            )
+        if is_urgent:
+            target.told = len(await urgent.notify_opened(case, shown, target.notify))
+            target.danger = found.danger
+        else:
+            for person in target.notify:
+                await enqueue(
+                    person,
+                    notices.new_case(case, shown, settings().requests_first_answer_hours),
+                    category="case_new",
+                    dedup_key=f"case:{case.id}:new:{person}",
+                )
         if group_id is not None:
+            # An urgent case's help lines go privately at once: the group never sees them.
+            head = urgent.youth_help(found.danger) + "\n" if is_urgent else ""
             await enqueue(
                 qq,
-                notices.group_continuation(case, target.handler),
+                head + notices.group_continuation(case, target.handler),
                 category="case_ack",
                 bulk=False,
+                urgent=is_urgent,
                 dedup_key=f"case:{case.id}:ack",
                 group_id=group_id,
             )

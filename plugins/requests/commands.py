@@ -13,6 +13,7 @@ from models.enums import CaseStatus, HelpKind
 from plugins.core import clock, periods
 from plugins.core.actor import ADMIN, CADRE, EVERYONE, YOUTH, Actor
 from plugins.core.commands import (
+    QQ,
     ArgError,
     CadreArg,
     Choice,
@@ -20,6 +21,7 @@ from plugins.core.commands import (
     PeriodArg,
     Ref,
     Text,
+    Word,
     command,
     resolver,
 )
@@ -27,7 +29,18 @@ from plugins.core.context import CommandContext
 from plugins.core.files import send_file
 from plugins.core.text import parse_ref, ref
 from plugins.identity.orgs import chat_name
-from plugins.requests import access, cases, exports, listing, mutual_help, problems, sla
+from plugins.requests import (
+    access,
+    cases,
+    drafts,
+    exports,
+    listing,
+    mutual_help,
+    problems,
+    referrals,
+    sla,
+    urgent,
+)
 from plugins.requests.texts import (
     CATEGORY_WORDS,
     EVENT_LABELS,
@@ -41,6 +54,7 @@ from plugins.requests.texts import (
 )
 
 ESCALATED_SHOWN = 10
+REFERRALS_SHOWN = 5
 LIST_SHOWN = 30
 SATISFACTION_MIN = 5  # ratings needed before an average is shown (glossary: satisfaction)
 PRIVATE = "诉求的内容只在私聊中处理，请私聊联青发送 {}"
@@ -115,6 +129,50 @@ async def detail_cmd(ctx: CommandContext, number: int) -> None:
 
 
 @command(
+    "诉求", "代记", QQ("QQ"), CATEGORY, Text("内容", what="诉求内容"), role=CADRE,
+    summary="替当面反映问题的青年记下诉求，对方确认后才算数", example="/诉求 代记 50001 困难 实习单位拖欠补贴",
+    private=PRIVATE.format("/诉求 代记 <QQ> [类别] <内容>"),
+)
+async def record_for_cmd(ctx: CommandContext, qq: int, category: Category | None, text: str) -> None:
+    if category is None:
+        category, text = split_category(text)
+    draft = await drafts.record(ctx.cadre, qq, category, text)
+    await ctx.reply(
+        f"已记下代记 {ref(draft.id)}，已请 QQ {qq} 确认。确认前只有你能看到，不算进任何统计；"
+        f"{drafts.DRAFT_DAYS} 天内不确认就删除。"
+    )
+
+
+@command(
+    "同意", "代记", Ref("编号", noun="代记"), role=YOUTH, summary="确认团干部替你记下的诉求", example="/同意 代记 2",
+    youth_consent=True,
+)
+async def confirm_draft_cmd(ctx: CommandContext, number: int) -> None:
+    case, route = await drafts.confirm(ctx.user_id, number)
+    await ctx.reply(
+        f"好的，已确认。诉求编号 {ref(case.id)}，由{route.handler}跟进，答复会私聊你。想补充就发 /补充 {case.id} <内容>。"
+    )
+
+
+@command(
+    "拒绝", "代记", Ref("编号", noun="代记"), role=YOUTH, summary="团干部替你记下的诉求不对：删除它", example="/拒绝 代记 2",
+    youth_consent=True,
+)
+async def refuse_draft_cmd(ctx: CommandContext, number: int) -> None:
+    draft = await drafts.refuse(ctx.user_id, number)
+    await ctx.reply(f"好的，代记 {ref(draft.id)} 已删除，已告诉团干部。")
+
+
+@command(
+    "诉求", "紧急", CATEGORY, Text("内容", what="诉求内容"), role=YOUTH,
+    summary="遇到欺凌、暴力、伤害自己等急事：马上告诉团干部和组织管理员，给你求助电话",
+    example="/诉求 紧急 有同学天天在宿舍打我", youth_consent=True,
+)
+async def open_urgent_cmd(ctx: CommandContext, category: Category | None, text: str) -> None:
+    await _open(ctx, None, category, text, urgent_said=True)
+
+
+@command(
     "诉求", AtCadre("团干部编号"), CATEGORY, Text("内容", what="诉求内容"), role=YOUTH, summary="向指定的团干部提出诉求",
     example="/诉求 @3 困难 实习单位拖欠补贴", youth_consent=True,
 )
@@ -131,14 +189,25 @@ async def open_cmd(ctx: CommandContext, category: Category | None, text: str) ->
     await _open(ctx, None, category, text)
 
 
-async def _open(ctx: CommandContext, named: Cadre | None, category: Category | None, text: str) -> None:
+async def _open(
+    ctx: CommandContext, named: Cadre | None, category: Category | None, text: str, *, urgent_said: bool = False
+) -> None:
     if category is None:
         category, text = split_category(text)  # "建议：…" with a colon
-    case, route = await cases.open_case(ctx.user_id, text, category=category, named=named, group_id=ctx.group_id)
+    case, route = await cases.open_case(
+        ctx.user_id, text, category=category, named=named, group_id=ctx.group_id, urgent_said=urgent_said
+    )
     if ctx.is_group:
         await ctx.reply(
             f"已收到，编号 {ref(case.id)}，由{route.handler}跟进。为保护隐私，内容不在群里显示；"
             "下一步请私聊联青：/诉求 列表 看进展。"
+        )
+    elif case.urgent:
+        await ctx.reply(
+            urgent.youth_help(route.danger) + "\n"
+            f"你的诉求已记下，编号 {ref(case.id)}。已马上告诉{route.handler}"
+            f"{'和组织管理员' if route.told > 1 else ''}，{urgent.hours():g} 小时内会有人回复你。\n"
+            f"想补充就发 /补充 {case.id} <内容>。"
         )
     else:
         await ctx.reply(
@@ -155,6 +224,8 @@ def _case_line(case: Case, *, show_handler: bool = True, show_org: bool = False)
     if show_handler:  # the youth's own list, in their words
         status = {CaseStatus.waiting: "待你补充", CaseStatus.closed: "已解决"}.get(CaseStatus(case.status), status)
     parts = [f"{ref(case.id)} {category_label(case.category)}", status]
+    if case.urgent:
+        parts.insert(1, "紧急")
     if sla.is_overdue(case, now):
         parts.append("已超时")
     if case.escalated_at:
@@ -184,6 +255,11 @@ async def _list_text(actor: Actor) -> str:
         assigned = await listing.assigned_cases(actor.cadre)
         body = _lines(assigned, show_handler=False) or "（暂无）"
         sections.append("你负责的诉求（超时的在前）：\n" + body)
+        waiting = await drafts.for_cadre(actor.cadre)
+        if waiting:
+            sections.append("等青年确认的代记（只有你看得到）：\n" + "\n".join(
+                f"代记 {ref(d.id)}｜QQ {d.youth_qq}｜{_short(d.created_at)}｜{excerpt(d.content, 30)}" for d in waiting
+            ))
     unassigned = await listing.unassigned_cases(actor)
     if unassigned:
         sections.append(
@@ -202,6 +278,8 @@ async def _detail_text(actor: Actor, number: int) -> str:
     now = clock.now()
     status = STATUS_LABELS.get(case.status, case.status)
     flags = ["已解决" if access.is_youth(actor, case) and case.status == CaseStatus.closed else status]
+    if case.urgent:
+        flags.insert(0, "紧急")
     if sla.is_overdue(case, now):
         flags.append("已超时")
     if case.escalated_at:
@@ -219,6 +297,8 @@ async def _detail_text(actor: Actor, number: int) -> str:
     elif case.status == CaseStatus.waiting:
         lines.append("正在等青年补充，这段时间不计入答复时限")
     lines.append(f"内容：{case.content}")
+    for r in (await referrals.for_cases([case.id])).get(case.id, []):
+        lines.append("转介：" + referrals.line(r))
     events = await listing.history(case)
     if events:
         lines.append("经过：")
@@ -328,6 +408,33 @@ async def transfer_cmd(ctx: CommandContext, number: int, target: Cadre) -> None:
     await ctx.reply(f"诉求 {ref(case.id)} 已转交{chat_name(target.org, target.name, target.id)}，对方和青年都会收到通知。")
 
 
+@command(
+    "转介", "结果", Ref("编号", noun="诉求"), Text("内容", what="转介结果"),
+    roles={CADRE: "记下转介出去的诉求的结果（青年会收到）", ADMIN: "记下所辖组织诉求的转介结果"},
+    example="/转介 结果 3 教育局已回复，下周整改", private=PRIVATE.format("/转介 结果 <编号> <内容>"),
+)
+async def referral_result_cmd(ctx: CommandContext, number: int, text: str) -> None:
+    case, r = await referrals.record_outcome(ctx.actor, number, text)
+    told = "已告诉青年。" if case.youth_qq is not None else ""
+    await ctx.reply(f"已记下诉求 {ref(case.id)} 转给「{r.to}」的结果。{told}")
+
+
+@command(
+    "转介", Ref("编号", noun="诉求"), Word("去向"), Text("说明", optional=True),
+    roles={
+        CADRE: "把诉求转给团外的部门（如 12355、青年之声、区教育局），到期提醒你跟进结果",
+        ADMIN: "把所辖组织的诉求转给团外的部门",
+    },
+    example="/转介 3 区教育局 已电话说明情况", private=PRIVATE.format("/转介 <编号> <去向> [说明]"),
+)
+async def referral_cmd(ctx: CommandContext, number: int, to: str, note: str | None) -> None:
+    case, r = await referrals.refer(ctx.actor, number, to, note)
+    await ctx.reply(
+        f"已记下：诉求 {ref(case.id)} 转给「{r.to}」。青年会收到通知；"
+        f"{clock.fmt_local(r.follow_up_at, '%m-%d')} 还没有结果会提醒你跟进。有结果发 /转介 结果 {case.id} <内容>。"
+    )
+
+
 # ------------------------------------------------------------------ /清单
 
 
@@ -360,6 +467,8 @@ async def _problems_text(scope: problems.Scope, period: problems.Period, *, with
         f"【问题清单】{scope.title}｜{period.label}",
         f"诉求 {t.total} 件：未办结 {t.pending}，超时未答复 {t.overdue}，已上报 {t.escalated}，已办结 {t.closed}",
     ]
+    if with_content and t.urgent:
+        lines.append(f"其中紧急 {t.urgent} 件（欺凌、暴力、伤害自己等，{urgent.hours():g} 小时内答复）")
     categories = problems.ordered_categories(summary)
     if with_content:
         for category, n in categories:
@@ -376,6 +485,14 @@ async def _problems_text(scope: problems.Scope, period: problems.Period, *, with
         themes = await problems.common_themes(scope, period)
         if themes:
             lines.append("共性问题：" + "、".join(f"{w}（{n} 件）" for w, n in themes))
+        referred = await problems.referrals_in(scope, period)
+        if referred:
+            answered = sum(1 for r in referred if r.outcome is not None)
+            lines.append(f"转介到团外 {len(referred)} 次（有结果 {answered}）：")
+            for r in referred[:REFERRALS_SHOWN]:
+                lines.append(f"诉求 {ref(r.case_id)} → " + excerpt(referrals.line(r), 60))
+            if len(referred) > REFERRALS_SHOWN:
+                lines.append(f"……还有 {len(referred) - REFERRALS_SHOWN} 次，发送 /清单 导出 {period.key} 查看全部")
         items = listing.overdue_first(await problems.escalated(scope, period, ESCALATED_SHOWN + 1))
         if items:
             lines.append(f"上报事项（{t.escalated} 件）：")

@@ -27,6 +27,14 @@ class Config(BaseModel):
     after closing; category, dates and rating stay (the organisation's problem record)."""
     requests_help_keep_days: int = 180
     """Mutual-help posts lose their text and poster this many days after posting."""
+    requests_urgent_hours: float = 2.0
+    """An urgent case's first-answer deadline; unanswered by then, the next level's
+    administrators are told (at any hour)."""
+    requests_referral_followup_days: float = 7.0
+    """After a referral (/转介) without an outcome for this many days, the handler is reminded once."""
+    requests_urgent_phrases: str = ""
+    """A file of urgent phrases, one a line (! first: immediate danger); empty: the
+    built-in plugins/requests/urgent_phrases.txt."""
 
 
 settings = Settings(Config)

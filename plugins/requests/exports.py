@@ -20,7 +20,7 @@ from models import Case
 from plugins.core import clock
 from plugins.core.actor import Actor
 from plugins.core.files import safe_cell
-from plugins.requests import access, cases, listing, problems, sla
+from plugins.requests import access, cases, listing, problems, referrals, sla
 from plugins.requests.config import settings
 from plugins.requests.texts import STATUS_LABELS, category_label
 
@@ -28,7 +28,7 @@ SUMMARY_SHEET = "汇总"
 CASES_SHEET = "诉求"
 CASE_COLUMNS = [
     "编号", "提出时间", "类别", "状态", "超时未答复", "负责", "组织", "首次答复", "办结时间",
-    "上报时间", "上报说明", "评分", "评价意见", "内容", "提出人",
+    "上报时间", "上报说明", "评分", "评价意见", "内容", "提出人", "紧急", "转介",
 ]
 SUMMARY_COLUMNS = ["类别", "诉求数", "未办结", "超时未答复", "已上报", "已答复", "已办结", "评价数", "平均评分"]
 HIDDEN = "（无权查看）"
@@ -72,7 +72,11 @@ async def build(actor: Actor, period: problems.Period, *, with_content: bool) ->
         summary_rows += [[], ["共性问题（多件诉求中反复出现的词）", "涉及诉求数"]]
         summary_rows += [[word, count] for word, count in themes]
     named = await access.youth_labels([c.youth_qq for c in found if c.show_identity and c.youth_qq])
-    case_rows = [_case_row(actor, case, now, with_content, named) for case in found]
+    referred = await referrals.for_cases([c.id for c in found])
+    case_rows = [
+        _case_row(actor, case, now, with_content, named) + _referral_cells(referred.get(case.id, []), case, with_content)
+        for case in found
+    ]
     stamp = clock.to_local(now).strftime(_STAMP)
     folder = export_dir()
     path = folder / f"problem-list-{stamp}-{secrets.token_hex(8)}.xlsx"
@@ -112,6 +116,16 @@ def _case_row(actor: Actor, case: Case, now: datetime, with_content: bool, named
         content,
         who,
     ]
+
+
+def _referral_cells(found: list, case: Case, with_content: bool) -> list:
+    if not found:
+        cell = None
+    elif with_content:
+        cell = "；".join(referrals.line(r) for r in found)
+    else:
+        cell = f"{len(found)} 次（有结果 {sum(1 for r in found if r.outcome is not None)}）"
+    return ["是" if case.urgent else "", cell]
 
 
 def _write(path: Path, summary_rows: list[list], case_rows: list[list]) -> None:

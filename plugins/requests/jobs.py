@@ -13,7 +13,7 @@ from plugins.core import clock
 from plugins.core.errors import Conflict
 from plugins.core.sql import epoch, fetch
 from plugins.outbox import enqueue
-from plugins.requests import access, cases, exports, notices, sla
+from plugins.requests import access, cases, drafts, exports, notices, referrals, sla, urgent
 
 BATCH = 500
 
@@ -70,8 +70,14 @@ async def escalate_due() -> int:
 
 async def check() -> None:
     """Run by plugins.core.schedule every REQUESTS_CHECK_SECONDS of clock time."""
+    urgent_up = await urgent.escalate_due()
     reminded = await remind_due()
     escalated = await escalate_due()
+    await referrals.remind_due()
+    await drafts.expire()
     removed = exports.remove_old()
-    if reminded or escalated or removed:
-        logger.info(f"requests: {reminded} reminded, {escalated} escalated, {removed} old exports removed")
+    if urgent_up or reminded or escalated or removed:
+        logger.info(
+            f"requests: {urgent_up} urgent told upward, {reminded} reminded, {escalated} escalated, "
+            f"{removed} old exports removed"
+        )

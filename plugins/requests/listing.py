@@ -16,17 +16,22 @@ async def history(case: Case, limit: int = 20) -> list[CaseEvent]:
     return list(reversed(events))
 
 
+def urgent_open(case: Case) -> bool:
+    """An urgent case not yet closed: first in every list."""
+    return case.urgent and case.status != CaseStatus.closed
+
+
 def _sort_key(case: Case, now: datetime) -> tuple:
-    """Overdue first, then awaiting an answer, waiting on the youth, answered; oldest first."""
+    """Urgent first, then overdue, awaiting an answer, waiting on the youth, answered; oldest first."""
     order = {CaseStatus.open: 1, CaseStatus.waiting: 2, CaseStatus.answered: 3, CaseStatus.closed: 4}
     rank = order.get(CaseStatus(case.status), 5)
-    return (0 if sla.is_overdue(case, now) else rank, case.created_at)
+    return (not urgent_open(case), 0 if sla.is_overdue(case, now) else rank, case.created_at)
 
 
 def overdue_first(found: list[Case]) -> list[Case]:
-    """The same cases, overdue ones first (stable otherwise)."""
+    """The same cases, urgent then overdue ones first (stable otherwise)."""
     now = clock.now()
-    return sorted(found, key=lambda c: not sla.is_overdue(c, now))
+    return sorted(found, key=lambda c: (not urgent_open(c), not sla.is_overdue(c, now)))
 
 
 async def youth_cases(qq: int, limit: int = 20) -> list[Case]:

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from tortoise.transactions import in_transaction
 
-from models import Case, CaseEvent, HelpPost, OutboxMessage
+from models import Case, CaseDraft, CaseEvent, HelpPost, OutboxMessage, Referral
 from models.enums import CaseEventKind, HelpStatus
 from plugins.core import clock
 from plugins.core.sql import fetch, in_list, values
@@ -22,13 +22,14 @@ from plugins.requests.texts import excerpt
 GONE = "（已删除个人信息的青年）"
 REMOVED = "（已删除）"
 # Outbox categories whose text may name the person or quote their mutual-help post.
-NOTICES = ("case_new", "case_escalated", "help_post", "help_match", "help_contact", "help_result")
+NOTICES = ("case_new", "case_urgent", "case_escalated", "help_post", "help_match", "help_contact", "help_result")
 
 
 async def anonymise(qq: int, youth_id: int | None) -> bool:
     """Runs inside the erasing transaction (plugins.contacts.links.erase_person)."""
     labels = [await youth_label(qq), f"QQ {qq}"]  # with the nickname first, then without
     cases = await Case.filter(youth_qq=qq).update(youth_qq=None, show_identity=False, rating_comment=None)
+    drafts = await CaseDraft.filter(youth_qq=qq).delete()
     await CaseEvent.filter(actor_qq=qq, kind=CaseEventKind.rating).update(actor_qq=None, text=None)
     await CaseEvent.filter(actor_qq=qq, kind=CaseEventKind.supplement).update(actor_qq=None)
     posts = await HelpPost.filter(qq=qq).values_list("id", "content")
@@ -40,7 +41,7 @@ async def anonymise(qq: int, youth_id: int | None) -> bool:
     for _, content in posts:
         replacements += [(content, REMOVED), (excerpt(content), REMOVED)]
     await _scrub_notices(replacements)
-    return bool(cases) or bool(posts)
+    return bool(cases) or bool(posts) or bool(drafts)
 
 
 def _phrase(text: str) -> re.Pattern[str]:
@@ -88,6 +89,7 @@ async def expire_content(days: int, help_days: int) -> tuple[int, int]:
         chunk = ids[i : i + 500]
         async with in_transaction():
             await CaseEvent.filter(case_id__in=chunk).update(text=None)
+            await Referral.filter(case_id__in=chunk).update(note=None, outcome=None)
             await CaseEvent.filter(case_id__in=chunk, kind__in=[CaseEventKind.supplement, CaseEventKind.rating]).update(actor_qq=None)
             await Case.filter(id__in=chunk).update(
                 content="", close_note=None, escalation_note=None, rating_comment=None,

@@ -68,6 +68,7 @@ class Counts:
     answered: int = 0
     rated: int = 0
     rating_sum: int = 0
+    urgent: int = 0
 
     def add(self, other: "Counts") -> None:
         for name in self.__dataclass_fields__:
@@ -89,11 +90,14 @@ class Summary:
 def overdue_sql(prefix: str = "") -> tuple[str, list]:
     """SQL for "no first answer within the service level" (waiting time excluded), and its
     parameter; the same rule as sla.is_overdue."""
-    before = clock.now().timestamp() - sla.first_answer_seconds()
+    now = clock.now().timestamp()
+    active = f"{epoch(prefix + 'created_at')} + {prefix}paused_seconds"
+    urgent = sla.settings().requests_urgent_hours * 3600
     return (
         f"({prefix}status = 'open' AND {prefix}first_answer_at IS NULL "
-        f"AND {epoch(prefix + 'created_at')} + {prefix}paused_seconds <= CAST(? AS DOUBLE PRECISION))",
-        [before],
+        f"AND ({active} <= CAST(? AS DOUBLE PRECISION) "
+        f"OR ({prefix}urgent AND {active} <= CAST(? AS DOUBLE PRECISION))))",
+        [now - sla.first_answer_seconds(), now - urgent],
     )
 
 
@@ -107,7 +111,8 @@ async def summarise(scope: Scope, period: Period) -> Summary:
         "SUM(CASE WHEN c.escalated_at IS NOT NULL THEN 1 ELSE 0 END) AS escalated, "
         "SUM(CASE WHEN c.status = 'closed' THEN 1 ELSE 0 END) AS closed, "
         "SUM(CASE WHEN c.first_answer_at IS NOT NULL THEN 1 ELSE 0 END) AS answered, "
-        "COUNT(c.rating) AS rated, COALESCE(SUM(c.rating), 0) AS rating_sum "
+        "COUNT(c.rating) AS rated, COALESCE(SUM(c.rating), 0) AS rating_sum, "
+        "SUM(CASE WHEN c.urgent THEN 1 ELSE 0 END) AS urgent "
         'FROM "case" c JOIN organisation o ON o.id = c.org_id '
         f"WHERE c.created_at >= ? AND c.created_at < ? AND {scope.where} "
         "GROUP BY c.category",
@@ -135,10 +140,23 @@ def ordered_categories(summary: Summary) -> list[tuple[str, Counts]]:
 async def escalated(scope: Scope, period: Period, limit: int | None = None) -> list[Case]:
     query = scope.filter(
         Case.filter(escalated_at__isnull=False, created_at__gte=period.window[0], created_at__lt=period.window[1])
-    ).order_by("-escalated_at")
+    ).order_by("-urgent", "-escalated_at")
     if limit is not None:
         query = query.limit(limit)
     return await query.prefetch_related("cadre__org", "org")
+
+
+async def referrals_in(scope: Scope, period: Period, limit: int = 1000) -> list:
+    """Referrals made in the period on cases in scope (oldest first)."""
+    from models import Referral
+
+    rows = await fetch(
+        'SELECT r.id AS id FROM referral r JOIN "case" c ON c.id = r.case_id JOIN organisation o ON o.id = c.org_id '
+        f"WHERE r.created_at >= ? AND r.created_at < ? AND {scope.where} ORDER BY r.id LIMIT ?",
+        *period.window, *scope.params, limit,
+    )
+    ids = [r["id"] for r in rows]
+    return await Referral.filter(id__in=ids).order_by("id") if ids else []
 
 
 async def cases_in(scope: Scope, period: Period, limit: int = 20000) -> list[Case]:

@@ -7,7 +7,10 @@ from models.enums import CaseStatus
 from plugins.requests.config import settings
 
 
-def first_answer_seconds() -> float:
+def first_answer_seconds(case: Case | None = None) -> float:
+    """The first-answer service level: REQUESTS_URGENT_HOURS for an urgent case."""
+    if case is not None and case.urgent:
+        return settings().requests_urgent_hours * 3600
     return settings().requests_first_answer_hours * 3600
 
 
@@ -32,11 +35,11 @@ def awaiting_first_answer(case: Case) -> bool:
 
 def is_overdue(case: Case, now: datetime) -> bool:
     """No first answer within the service level (the SQL in problems.py says the same)."""
-    return awaiting_first_answer(case) and active_seconds(case, now) >= first_answer_seconds()
+    return awaiting_first_answer(case) and active_seconds(case, now) >= first_answer_seconds(case)
 
 
 def answer_due(case: Case) -> datetime | None:
     """When the first answer is due, for an open case not waiting on the youth."""
     if not awaiting_first_answer(case):
         return None
-    return case.created_at + timedelta(seconds=case.paused_seconds + first_answer_seconds())
+    return case.created_at + timedelta(seconds=case.paused_seconds + first_answer_seconds(case))
