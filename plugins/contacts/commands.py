@@ -5,8 +5,8 @@ from datetime import datetime
 
 import nonebot
 
-from models.enums import Field
-from plugins.contacts import consent, groups, links, stats
+from models.enums import CaseStatus, Field
+from plugins.contacts import consent, groups, links, recency, stats
 from plugins.contacts.texts import (
     FIELD_CHOICES,
     FIELD_SYNONYMS,
@@ -16,7 +16,7 @@ from plugins.contacts.texts import (
 )
 from plugins.core import clock, periods
 from plugins.core.actor import ADMIN, CADRE, EVERYONE, YOUTH
-from plugins.core.commands import QQ, CadreArg, Choice, Org, command
+from plugins.core.commands import QQ, CadreArg, Choice, Int, Org, Word, command
 from plugins.core.context import CommandContext
 from plugins.core.dispatcher import run_command
 from plugins.core.errors import Conflict, Forbidden, UsageError
@@ -305,6 +305,59 @@ async def contacts_cmd(ctx: CommandContext) -> None:
 )
 async def contacts_detail_cmd(ctx: CommandContext) -> None:
     await ctx.reply(await _detail_text(ctx.cadre), paged=True)
+
+
+@command(
+    "联系人", "待联系", Int("天数", low=1, high=3650, optional=True), role=CADRE,
+    summary="多久没有双向联系的青年（默认 90 天），最久的在前", example="/联系人 待联系 60",
+    private="联系青年名单只在私聊中查看，请私聊我发送 /联系人 待联系",
+)
+async def contacts_due_cmd(ctx: CommandContext, days: int | None) -> None:
+    await ctx.reply(await due_text(ctx.cadre.id, days or recency.DEFAULT_DAYS), paged=True)
+
+
+DUE_SHOWN = 20
+
+
+async def due_text(cadre_id: int, days: int) -> str:
+    found = await recency.due(cadre_id, days, DUE_SHOWN)
+    if not found.total:
+        return f"你的联系青年在 {days} 天内都和你有过双向联系，继续保持！"
+    shown = len(found.rows)
+    more = f"，先列最久的 {shown} 人" if found.total > shown else ""
+    lines = [f"{days} 天以上没有双向联系的青年共 {found.total} 人{more}（最后联系）："]
+    for r in found.rows:
+        lines.append(f"{r.name}　{_field_label(r.field)}　{r.label}")
+    first = found.rows[0]
+    lines.append(f"下一步：发 /联系人 {first.qq} 看看{first.name}的近况")
+    return "\n".join(lines)
+
+
+@command(
+    "联系人", Word("QQ或昵称"), role=CADRE, summary="看一位联系青年：确认时间、领域、最近的联系和未办结诉求",
+    example="/联系人 12345678",
+    private="联系青年的情况只在私聊中查看，请私聊我发送 /联系人 <QQ或昵称>",
+)
+async def contact_one_cmd(ctx: CommandContext, who: str) -> None:
+    cadre = ctx.cadre
+    found = await recency.find_contact(cadre.id, who)
+    if len(found) > 1:
+        options = "；".join(f"{r.name}：/联系人 {r.qq}" for r in found[:5])
+        raise UsageError(f"有 {len(found)} 位联系青年叫“{who[:20]}”，请写 QQ 号：{options}")
+    r = found[0]
+    lines = [
+        f"{r.name}（QQ {r.qq}）",
+        f"领域：{_field_label(r.field)}；{clock.fmt_local(r.confirmed_at, '%Y-%m-%d')} 确认联系",
+    ]
+    contacts = await recency.last_contacts(cadre.id, r.qq)
+    lines.append("最近的联系：" + "、".join(f"{recency.fmt_day(at)} {recency.KINDS[kind]}" for at, kind in contacts))
+    cases = await recency.open_cases(cadre.id, r.qq)
+    if cases:
+        lines.append("未办结诉求：" + "、".join(f"{ref(c.id)} {CaseStatus(c.status).label}" for c in cases))
+        lines.append(f"下一步：发 /诉求 {ref(cases[0].id)} 看看进展")
+    else:
+        lines.append("没有未办结的诉求。")
+    await ctx.reply("\n".join(lines), paged=True)
 
 
 def _field_label(value: str | None) -> str:
