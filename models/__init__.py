@@ -7,7 +7,7 @@ Model docstrings become SQL table comments: no semicolons in them (Tortoise's
 SQLite schema editor splits statements on ";").
 """
 
-from models.activities import Activity, CheckIn, ReminderLog, ReminderSnooze
+from models.activities import Activity, CardOptOut, CheckIn, ReminderLog, ReminderSnooze
 from models.contacts import (
     BotAccount,
     BoundGroup,
@@ -41,6 +41,7 @@ __all__ = [
     "BotAccount",
     "BoundGroup",
     "Cadre",
+    "CardOptOut",
     "Case",
     "CaseEvent",
     "CheckIn",

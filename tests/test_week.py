@@ -1,8 +1,9 @@
 """A cadre's week: who to reach next (待联系), one youth's card, the Monday card (controlled clock)."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from nonebug import App
 
 from models import (
@@ -16,7 +17,12 @@ from models import (
     TopicReply,
     Youth,
 )
-from plugins.core import clock
+from plugins.activities import card
+from plugins.activities.config import settings as activity_settings
+from plugins.core import clock, schedule
+from plugins.core.pages import fits
+from plugins.outbox.service import deliver_due
+from tests.fakebot import FakeBot
 from tests.helpers import Contains, converse, group, private
 from tests.seed import make_cadre, seed_tree
 
@@ -146,3 +152,90 @@ async def test_the_old_contacts_forms_still_work(app: App) -> None:
     await converse(app, private(ZHANG, "/联系人 明细"), Contains("已确认联系的青年", "小安"))
     await converse(app, private(ZHANG, "/联系人"), Contains("【联系人】已确认 7/"))
     clock.set_now(at(11, 30))
+
+
+# ------------------------------------------------------------------ the Monday card
+
+
+@pytest.fixture(autouse=True)
+def fresh_schedule():
+    """Every test starts as a newly started bot: no daily run remembered from other tests."""
+    schedule.reset()
+
+
+async def monday(day: date, hour: int = 9, minute: int = 30) -> dict[int, list[str]]:
+    """The bot's tick at that time, then one outbox round: the cards sent, per QQ (other
+    reminders and case notices of the same tick are left out)."""
+    clock.set_now(datetime(day.year, day.month, day.day, hour, minute, tzinfo=SH))
+    await schedule.tick()
+    bot = FakeBot()
+    await deliver_due([bot])
+    inbox: dict[int, list[str]] = {}
+    for _, qq, text in bot.sent:
+        if text.startswith("【本周联系】"):
+            inbox.setdefault(qq, []).append(text)
+    return inbox
+
+
+async def test_the_monday_card_names_people_requests_activity_and_a_topic() -> None:
+    zhang, wang = await cadres()
+    await people(zhang, wang)
+    for i, text in enumerate(("想找暑期实习没有门路", "实习单位不给补贴", "实习证明怎么开")):
+        await Case.create(youth_qq=50001, category="difficulty", content=text, cadre=zhang, org_id=zhang.org_id,
+                          status="answered", first_answer_at=at(11, 2), created_at=at(11, 1) + timedelta(hours=i))
+    assert not await monday(date(2026, 11, 30), 5, 0)  # the night's retention runs, no card yet
+    inbox = await monday(date(2026, 11, 30))
+    [text] = inbox[ZHANG]
+    lines = text.split("\n")
+    assert len(lines) <= 8 and fits(text, group=False), text
+    assert lines[0] == "【本周联系】张三，你好！"
+    assert lines[1] == (
+        "这周找他们聊聊（5 人 90 天没有双向联系）：小安（1月5日 确认联系）、小邓（1月5日 确认联系）、"
+        "小白（3月1日 答复）、小陈（3月12日 签到）、小鄂（5月2日 诉求）"
+    )  # the night's retention removed the QQ from 小邓's April topic reply: it no longer counts
+    assert lines[2] == "诉求：未办结 4 件（#1、#2、#3、#4），超时未答复 1 件：#1，请先答复"
+    assert "本季度还没有算数的线下活动，12月31日前办一场" in text
+    assert "最近有 3 件诉求提到 实习：可以发起话题 /话题 实习交流" in text
+    assert "下一步：发 /联系人 50001" in text and "/提醒 周卡 关闭" in text
+    # 王五's only contact talked to him in November: no one to reach, yet no activity this quarter
+    assert "这周找他们聊聊" not in inbox[WANG][0]
+
+
+async def test_the_card_goes_once_a_week_caught_up_the_same_monday_only() -> None:
+    zhang, wang = await cadres()
+    await people(zhang, wang)
+    assert ZHANG not in await monday(date(2026, 11, 30), 9, 0)  # not yet 09:30
+    assert len((await monday(date(2026, 11, 30), 15, 0))[ZHANG]) == 1  # the bot came back in the afternoon
+    schedule.reset()  # a restart: the daily run is forgotten in memory, the log is not
+    assert ZHANG not in await monday(date(2026, 11, 30), 16, 0)
+    assert await card.run(activity_settings()) == 0
+    assert ZHANG not in await monday(date(2026, 12, 1), 10, 0)  # Tuesday: no card
+    assert ZHANG not in await monday(date(2026, 12, 8), 9, 0)  # down all of Monday 12-07 until Tuesday
+    assert len((await monday(date(2026, 12, 14)))[ZHANG]) == 1
+
+
+async def test_the_five_rotate_from_week_to_week() -> None:
+    zhang, _ = await cadres()
+    for i in range(12):
+        await link(await youth(51000 + i, f"青年{i:02d}"), zhang, at(1, 1) + timedelta(days=i))
+    seen = []
+    for day in (date(2026, 11, 30), date(2026, 12, 7), date(2026, 12, 14)):
+        [text] = (await monday(day))[ZHANG]
+        seen.append({f"青年{i:02d}" for i in range(12) if f"青年{i:02d}（" in text})
+    assert all(len(s) == 5 for s in seen)
+    assert seen[0] != seen[1] and seen[1] != seen[2]
+    assert len(seen[0] | seen[1] | seen[2]) == 12
+
+
+async def test_cadres_turn_the_card_off_and_on_and_it_pauses_with_reminders(app: App) -> None:
+    zhang, wang = await cadres()
+    await people(zhang, wang)
+    await converse(app, private(ZHANG, "/提醒 周卡 关闭"), Contains("周卡已关闭", "/联系人 待联系"))
+    await converse(app, private(ZHANG, "/提醒"), Contains("每周一的周卡：关闭"))
+    await converse(app, private(WANG, "/提醒 暂停 7"), Contains("已暂停非截止类提醒"))
+    inbox = await monday(date(2026, 11, 30))
+    assert ZHANG not in inbox and WANG not in inbox
+    await converse(app, private(ZHANG, "/提醒 周卡 开启"), Contains("周卡已开启"))
+    await converse(app, private(ZHANG, "/提醒 周卡 开启"), Contains("本来就是开启的"))
+    await converse(app, private(ZHANG, "/提醒 周卡 好"), Contains("开关须为 关闭、开启 之一"))
+    assert len((await monday(date(2026, 12, 7)))[ZHANG]) == 1

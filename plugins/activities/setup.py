@@ -2,7 +2,7 @@
 
 from datetime import time
 
-from plugins.activities import privacy, reminders, service
+from plugins.activities import card, privacy, reminders, service
 from plugins.activities.config import settings
 from plugins.contacts.links import on_erase
 from plugins.core import schedule
@@ -16,6 +16,7 @@ def setup() -> None:
     on_erase(privacy.anonymise)
     schedule.daily("activities_retention", time(3, 50))(_retention)
     schedule.daily("reminders", settings().reminders_time)(_reminders)
+    schedule.daily("cadre_card", settings().cadre_card_time)(_card)
     cache("activities.bad_codes", service.forget_bad_codes)
 
 
@@ -27,3 +28,8 @@ async def _retention() -> None:
 async def _reminders() -> None:
     if settings().reminders_enabled:
         await reminders.run(settings())
+
+
+async def _card() -> None:
+    if settings().reminders_enabled:
+        await card.run(settings())
