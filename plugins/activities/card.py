@@ -37,6 +37,7 @@ THEME_DAYS = 60
 THEME_MIN = 3
 """A theme is suggested once this many requests mention it."""
 BATCH = 1000
+QUEUE_BATCH = 200
 MAX_LINES = 8
 
 
@@ -176,17 +177,14 @@ async def run(settings: Config) -> int:
     skip = set(await ReminderSnooze.filter(until__gt=now).values_list("qq", flat=True))
     skip |= set(await CardOptOut.all().values_list("qq", flat=True))
     skip |= set(await ReminderLog.filter(rule=RULE, period=period).values_list("qq", flat=True))
-    queued = 0
-    for card in await compute(today, settings):
-        if card.qq in skip or card.empty:
-            continue
-        async with in_transaction():
-            await ReminderLog.create(rule=RULE, qq=card.qq, period=period, created_at=now)
-            await enqueue(
-                card.qq, compose(card, today, settings), category="reminder", dedup_key=f"card:{card.qq}:{period}"
-            )
-        queued += 1
-    return queued
+    due = [c for c in await compute(today, settings) if c.qq not in skip and not c.empty]
+    for i in range(0, len(due), QUEUE_BATCH):
+        chunk = due[i : i + QUEUE_BATCH]
+        async with in_transaction():  # the log and the messages together: a crash queues neither
+            await ReminderLog.bulk_create([ReminderLog(rule=RULE, qq=c.qq, period=period, created_at=now) for c in chunk])
+            for c in chunk:
+                await enqueue(c.qq, compose(c, today, settings), category="reminder", dedup_key=f"card:{c.qq}:{period}")
+    return len(due)
 
 
 async def set_enabled(qq: int, enabled: bool) -> bool:
