@@ -25,6 +25,7 @@ from plugins.outbox.service import deliver_due
 from tests.fakebot import FakeBot
 from tests.helpers import Contains, converse, group, private
 from tests.seed import make_cadre, seed_tree
+from tests.test_dashboard_support import web_fixture  # noqa: F401
 
 SH = ZoneInfo("Asia/Shanghai")
 ZHANG, WANG = 20001, 20002
@@ -239,3 +240,38 @@ async def test_cadres_turn_the_card_off_and_on_and_it_pauses_with_reminders(app:
     await converse(app, private(ZHANG, "/提醒 周卡 开启"), Contains("本来就是开启的"))
     await converse(app, private(ZHANG, "/提醒 周卡 好"), Contains("开关须为 关闭、开启 之一"))
     assert len((await monday(date(2026, 12, 7)))[ZHANG]) == 1
+
+
+# ------------------------------------------------------------------ dashboard
+
+
+async def test_the_cadre_page_lists_who_to_reach_named_only_for_the_cadre(web) -> None:
+    from tests.test_dashboard_support import (
+        HANGZHOU_ADMIN,
+        NINGBO_ADMIN,
+        PROVINCE_ADMIN,
+        XIHU_CADRE,
+        sign_in,
+        world,
+    )
+
+    _, people_of = await world()
+    xihu = people_of[XIHU_CADRE]
+    await ContactLink.filter(cadre=xihu).update(confirmed_at=clock.now() - timedelta(days=120))
+    url = f"/dashboard/cadres/{xihu.id}"
+
+    await sign_in(web, XIHU_CADRE)
+    page = (await web.get(url)).text
+    assert "待联系（90 天以上没有双向联系）" in page and "共 2 条" in page
+    assert "青年50001（QQ 50001）" in page and "青年50002（QQ 50002）" in page
+    assert "青年50000（QQ 50000）" not in page  # the cadre answered them yesterday
+
+    for admin in (PROVINCE_ADMIN, HANGZHOU_ADMIN):
+        web.cookies.clear()
+        await sign_in(web, admin)
+        page = (await web.get(url)).text
+        assert "待联系（90 天以上没有双向联系）" in page and "共 2 条" in page and "确认联系" in page
+        assert "QQ 50001" not in page and "青年50001" not in page
+    web.cookies.clear()
+    await sign_in(web, NINGBO_ADMIN)
+    assert (await web.get(url)).status_code == 404
