@@ -275,3 +275,113 @@ async def test_the_cadre_page_lists_who_to_reach_named_only_for_the_cadre(web) -
     web.cookies.clear()
     await sign_in(web, NINGBO_ADMIN)
     assert (await web.get(url)).status_code == 404
+
+
+# ------------------------------------------------------------------ cadres who leave
+
+LI = 20003
+
+
+async def delivered() -> dict[int, list[str]]:
+    bot = FakeBot()
+    await deliver_due([bot])
+    inbox: dict[int, list[str]] = {}
+    for _, qq, text in bot.sent:
+        inbox.setdefault(qq, []).append(text)
+    return inbox
+
+
+async def with_group(cadre, group_id: int, *members: int) -> None:
+    from models import BoundGroup, GroupMember
+
+    await BoundGroup.create(group_id=group_id, name="青年群", cadre=cadre, bot_id=10000, bound_by=cadre.qq,
+                            bound_at=at(1, 1), member_count=len(members))
+    for qq in members:
+        await GroupMember.create(group_id=group_id, qq=qq, seen_at=at(1, 1))
+
+
+async def test_a_cadre_leaves_with_a_successor_and_only_youth_who_agree_move(app: App) -> None:
+    from models import BoundGroup, Cadre, GroupMember, Handover
+    from plugins.evaluation.evaluate import ranking
+    from tests.seed import HANGZHOU_ADMIN, NINGBO_ADMIN
+
+    zhang, wang = await cadres()
+    li = await make_cadre(LI, "李四", await zhang.org)
+    await people(zhang, wang)
+    await with_group(zhang, G1, 50001, 50002)
+    await delivered()
+    await converse(app, private(NINGBO_ADMIN, "/团干部 离任 #1 接任 #3"), Contains("不是杭州市委或其上级组织的管理员"))
+    await converse(
+        app, private(HANGZHOU_ADMIN, "/团干部 离任 #1 接任 #3"),
+        Contains("团干部张三（杭州市委）已离任，由团干部李四（杭州市委）接任：1 个绑定群、1 件未办结诉求已转交；6 名联系青年会收到询问"),
+        then_deliver=False,
+    )
+    inbox = await delivered()
+    assert {qq for qq, texts in inbox.items() if any("发送 /同意 转交 继续保持联系" in t for t in texts)} == {
+        50001, 50002, 50003, 50004, 50005, 50006,
+    }  # 小葛 never consented: not asked
+    assert (
+        "团干部张三（杭州市委）已离任，接任的是团干部李四（杭州市委）。发送 /同意 转交 继续保持联系，不回复则联系自动结束。"
+        in inbox[50001]
+    )
+    assert "你的诉求 #1 改由团干部李四（杭州市委）跟进。" in inbox[50005]
+    assert any("诉求 #1 改由你跟进" in t for t in inbox[LI]) and any("你接任了团干部张三" in t for t in inbox[LI])
+    assert ZHANG not in inbox
+
+    old = await Cadre.get(id=zhang.id)
+    assert (old.qq, old.former_qq, old.successor_id, old.name) == (-zhang.id, ZHANG, li.id, "张三")
+    assert (await BoundGroup.get(group_id=G1)).cadre_id == li.id
+    assert await GroupMember.filter(group_id=G1).count() == 2
+    assert (await Case.get(id=1)).cadre_id == li.id
+    await converse(app, private(ZHANG, "/联系人"), Contains("只供已认证的团干部使用"))
+    await converse(app, private(50009, "/加入 #1"), Contains("团干部 #1 已离任，接任的是 #3"))
+
+    await converse(app, private(50001, "/同意 转交"), Contains("好了！你和团干部李四（杭州市委）保持联系"))
+    await converse(app, private(50001, "/同意 转交"), Contains("没有等你回复的转交"))
+    clock.set_now(clock.now() + timedelta(days=15))
+    await converse(app, private(50002, "/同意 转交"), Contains("没有等你回复的转交（询问 14 天内有效）"))
+    assert await ContactLink.filter(cadre=li, status="confirmed").count() == 1
+    assert await ContactLink.filter(cadre=zhang, status="confirmed").count() == 0
+    assert await Handover.filter(answered_at__isnull=False).count() == 1
+    await converse(app, private(LI, "/联系人"), Contains("已确认 1/", "接任转来：1 名青年同意继续联系"))
+
+    # left out of lists of cadres in office; kept in this quarter's evaluation, not the next
+    await converse(app, private(HANGZHOU_ADMIN, "/团干部 列表"), Contains("#3 李四（杭州市委）", "在任"))
+    await converse(app, private(HANGZHOU_ADMIN, "/团干部 列表 含离任"), Contains("#1 张三（杭州市委）", "已离任 2026-11-30"))
+    assert zhang.id in {r.cadre.id for r in (await ranking(None, None))[0]}
+    clock.set_now(at(1, 5, 2027))
+    assert zhang.id not in {r.cadre.id for r in (await ranking(None, None))[0]}
+    assert not any(c.cadre_id == zhang.id for c in await card.compute(clock.today(), activity_settings()))
+
+    # registering again later is a new term with a new number; the old history stays with #1
+    again = await make_cadre(ZHANG, "张三", await zhang.org)
+    assert again.id not in (zhang.id, li.id)
+    assert await Case.filter(cadre_id=li.id).count() == 1 and await Exchange.filter(cadre_id=zhang.id).count() == 2
+
+
+async def test_a_cadre_leaves_without_a_successor(app: App) -> None:
+    from models import BoundGroup, GroupMember
+    from tests.seed import NINGBO_ADMIN
+
+    _, wang = await cadres()
+    await with_group(wang, G1 + 5, 50001, 50002)
+    y = await youth(50001, "小安")
+    await link(y, wang, at(1, 5))
+    await Case.create(youth_qq=50001, category="difficulty", content="租房", cadre=wang, org_id=wang.org_id,
+                      created_at=at(11, 1))
+    await delivered()
+    await converse(
+        app, private(NINGBO_ADMIN, "/团干部 离任 #2"),
+        Contains("团干部王五（宁波市委）已离任。1 个绑定群已解绑并删除成员名单，1 件未办结诉求转入待分派"),
+        then_deliver=False,
+    )
+    inbox = await delivered()
+    assert inbox[50001] == ["你的诉求 #1 改由宁波市委的管理员跟进。"]  # no successor: nobody to ask about
+    assert not await BoundGroup.filter(group_id=G1 + 5).exists()
+    assert not await GroupMember.filter(group_id=G1 + 5).exists()
+    assert (await Case.get(id=1)).cadre_id is None
+    assert await ContactLink.filter(cadre=wang).values_list("status", flat=True) == ["ended"]
+    await converse(app, private(NINGBO_ADMIN, "/团干部 离任 #2"), Contains("团干部 #2 已离任"))
+    await converse(app, private(NINGBO_ADMIN, "/诉求 列表"), Contains("待分派", "#1"))
+    inbox = await monday(date(2026, 12, 7))
+    assert wang.qq not in inbox and -wang.id not in inbox

@@ -73,10 +73,10 @@ def rotation(rows: list, week: int, size: int = REACH) -> list:
 
 
 async def _cadres(cadre_ids: list[int] | None) -> list[dict]:
-    query = "SELECT c.id AS id, c.qq AS qq, c.name AS name FROM cadre c"
+    query = "SELECT c.id AS id, c.qq AS qq, c.name AS name FROM cadre c WHERE c.left_at IS NULL"
     params: list = []
     if cadre_ids is not None:
-        query += f" WHERE c.id IN ({in_list(cadre_ids)})"
+        query += f" AND c.id IN ({in_list(cadre_ids)})"
         params = list(cadre_ids)
     return await fetch(query + " ORDER BY c.id", *params)
 

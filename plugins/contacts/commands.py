@@ -5,8 +5,8 @@ from datetime import datetime
 
 import nonebot
 
-from models.enums import CaseStatus, Field
-from plugins.contacts import consent, groups, links, recency, stats
+from models.enums import CADRE_CATEGORY_LABELS, CadreCategory, CaseStatus, Field
+from plugins.contacts import consent, groups, links, recency, retire, stats
 from plugins.contacts.texts import (
     FIELD_CHOICES,
     FIELD_SYNONYMS,
@@ -21,7 +21,7 @@ from plugins.core.context import CommandContext
 from plugins.core.dispatcher import run_command
 from plugins.core.errors import Conflict, Forbidden, UsageError
 from plugins.core.text import ref
-from plugins.identity.orgs import chat_name, real_name, target_for
+from plugins.identity.orgs import chat_name, compute_target, raised_targets, real_name, target_for
 from plugins.outbox.service import reachable
 
 DETAIL_LIMIT = 100
@@ -296,7 +296,12 @@ async def invite_cmd(ctx: CommandContext, qq: int) -> None:
 async def contacts_cmd(ctx: CommandContext) -> None:
     cadre = ctx.cadre
     info = await stats.cadre_contacts(cadre, await target_for(cadre))
-    await ctx.reply(_summary_text(info), paged=True)
+    text = _summary_text(info)
+    moved = await retire.moved_to(cadre.id)
+    if moved:  # before the next step, which stays last
+        head, _, last = text.rpartition("\n")
+        text = f"{head}\n接任转来：{moved} 名青年同意继续联系\n{last}"
+    await ctx.reply(text, paged=True)
 
 
 @command(
@@ -420,4 +425,76 @@ async def overview_cmd(ctx: CommandContext, org) -> None:
     if overview.below:
         lines.append("差距最大的团干部：")
         lines += [f"{ref(c.id)} {chat_name(c.org, c.name)}：{n}/{t}" for c, n, t in overview.below]
+    await ctx.reply("\n".join(lines), paged=True)
+
+
+# ------------------------------------------------------------------ cadres who leave
+
+
+@command(
+    "团干部", "离任", CadreArg(), role=ADMIN, summary="办理团干部离任（没有接任者：群解绑、诉求转待分派、联系结束）",
+    example="/团干部 离任 #3",
+)
+async def retire_cmd(ctx: CommandContext, cadre) -> None:
+    await _retire(ctx, cadre, None)
+
+
+@command(
+    "团干部", "离任", CadreArg(), "接任", CadreArg("接任编号"), role=ADMIN,
+    summary="办理团干部离任并指定接任者（群和诉求转给接任者，青年自愿转交）", example="/团干部 离任 #3 接任 #8",
+)
+async def retire_to_cmd(ctx: CommandContext, cadre, successor) -> None:
+    await _retire(ctx, cadre, successor)
+
+
+async def _retire(ctx: CommandContext, cadre, successor) -> None:
+    done = await retire.retire(ctx.actor, cadre, successor)
+    name = chat_name(cadre.org, cadre.name)
+    if successor is None:
+        await ctx.reply(
+            f"{name}已离任。{done.groups_unbound} 个绑定群已解绑并删除成员名单，{done.cases} 件未办结诉求转入待分派"
+            "（/诉求 列表 查看），联系已结束。历史记录保留在原编号下。"
+        )
+        return
+    await ctx.reply(
+        f"{name}已离任，由{chat_name(successor.org, successor.name)}接任：{done.groups_moved} 个绑定群、"
+        f"{done.cases} 件未办结诉求已转交；{done.asked} 名联系青年会收到询问，"
+        f"{retire.HANDOVER_DAYS} 天内回复 /同意 转交 的才转到接任者名下。"
+    )
+
+
+@command(
+    "同意", "转交", role=YOUTH, summary="团干部离任后，同意和接任的团干部继续保持联系", example="/同意 转交",
+)
+async def accept_handover_cmd(ctx: CommandContext) -> None:
+    cadres = await retire.accept_handover(ctx.user_id)
+    if not cadres:
+        raise UsageError(
+            f"没有等你回复的转交（询问 {retire.HANDOVER_DAYS} 天内有效）。想和团干部建立联系，发 /加入 #编号"
+        )
+    names = "、".join(chat_name(c.org, c.name) for c in cadres)
+    await ctx.reply(f"好了！你和{names}保持联系。随时发 /退出 可以解除。")
+
+
+@command(
+    "团干部", "列表", Org(optional=True, reserved=("含离任",)), Choice("含离任", optional=True, options=(("含离任", True),)),
+    role=ADMIN, summary="所辖组织的团干部：状态、类别、目标和已确认联系人数（加“含离任”列出已离任的）",
+    example="/团干部 列表 杭州市委",
+)
+async def cadre_list_cmd(ctx: CommandContext, org, departed: bool | None) -> None:
+    scope = ctx.actor.scope(org)
+    rows = await retire.in_office(scope.paths, with_departed=bool(departed))
+    if not rows:
+        await ctx.reply(f"{scope.title}（含下级组织）还没有团干部。")
+        return
+    raised = await raised_targets()
+    lines = [f"【团干部】{scope.title}（含下级组织）{len(rows)} 人："]
+    for r in rows:
+        label = CADRE_CATEGORY_LABELS.get(CadreCategory(r["category"]), r["category"])
+        if r["left_at"] is not None:
+            left = recency.as_datetime(r["left_at"])
+            lines.append(f"{ref(r['id'])} {r['name']}（{r['org']}）{label}　已离任 {clock.fmt_local(left, '%Y-%m-%d')}")
+            continue
+        target = compute_target(r["category"], r["path"], raised)
+        lines.append(f"{ref(r['id'])} {r['name']}（{r['org']}）{label}　在任　联系 {r['confirmed']}/{target}")
     await ctx.reply("\n".join(lines), paged=True)
