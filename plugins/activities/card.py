@@ -63,15 +63,6 @@ def week_key(day: date) -> str:
     return f"{iso.year}W{iso.week:02d}"
 
 
-def rotation(rows: list, week: int, size: int = REACH) -> list:
-    """`size` rows starting at a point that moves by `size` every week (wrapping), so a
-    cadre with more than `size` overdue contacts sees different people each week."""
-    if len(rows) <= size:
-        return list(rows)
-    start = (week * size) % len(rows)
-    return [rows[(start + i) % len(rows)] for i in range(size)]
-
-
 async def _cadres(cadre_ids: list[int] | None) -> list[dict]:
     query = "SELECT c.id AS id, c.qq AS qq, c.name AS name FROM cadre c WHERE c.left_at IS NULL"
     params: list = []
@@ -96,9 +87,7 @@ async def compute(today: date, settings: Config, cadre_ids: list[int] | None = N
         batch = cadres[i : i + BATCH]
         ids = [int(c["id"]) for c in batch]
         marks = in_list(ids)
-        due: dict[int, list[recency.Recency]] = defaultdict(list)
-        for r in await recency.recency(ids, cutoff):
-            due[r.cadre_id].append(r)
+        due = await recency.rotating(ids, cutoff, week * REACH, REACH)
         cases: dict[int, list[tuple[int, bool]]] = defaultdict(list)
         for row in await fetch(
             f'SELECT c.cadre_id AS cadre_id, c.id AS id, CASE WHEN {overdue} THEN 1 ELSE 0 END AS late '
@@ -123,7 +112,7 @@ async def compute(today: date, settings: Config, cadre_ids: list[int] | None = N
             texts[int(r["cadre_id"])].append(str(r["content"]))
         for c in batch:
             cid = int(c["id"])
-            mine = due.get(cid, [])
+            count, reach = due.get(cid, (0, []))
             found = cases.get(cid, [])
             theme = None
             if len(texts.get(cid, ())) >= THEME_MIN:
@@ -131,7 +120,7 @@ async def compute(today: date, settings: Config, cadre_ids: list[int] | None = N
                 if top and top[0][1] >= THEME_MIN:
                     theme = top[0]
             cards.append(Card(
-                cid, int(c["qq"]), str(c["name"]), rotation(mine, week), len(mine),
+                cid, int(c["qq"]), str(c["name"]), reach, count,
                 [n for n, _ in found], [n for n, late in found if late], held.get(cid, 0), theme,
             ))
     return cards

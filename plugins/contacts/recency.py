@@ -137,7 +137,6 @@ def _query(cadre_ids: list[int] | None, before: datetime | None, youth_id: int |
     if before is not None:
         query += " WHERE r.last_at < ?"
         params.append(before)
-    query += " ORDER BY r.cadre_id, r.last_at, r.youth_id"
     return query, params
 
 
@@ -161,7 +160,28 @@ async def recency(cadre_ids: list[int] | None, before: datetime | None = None) -
     if cadre_ids is not None and not cadre_ids:
         return []
     query, params = _query(cadre_ids, before)
-    return [_row(r) for r in await fetch(query, *params)]
+    return [_row(r) for r in await fetch(query + " ORDER BY r.cadre_id, r.last_at, r.youth_id", *params)]
+
+
+async def rotating(cadre_ids: list[int], before: datetime, start: int, size: int) -> dict[int, tuple[int, list[Recency]]]:
+    """Per cadre: how many contacts are due, and `size` of them taken in oldest-first order
+    from position `start` (modulo the count, wrapping), in that order. The window is cut
+    in SQL, so only `size` rows per cadre come back however many are due."""
+    if not cadre_ids:
+        return {}
+    inner, params = _query(cadre_ids, before)
+    query = (
+        "SELECT * FROM (SELECT w.*, ROW_NUMBER() OVER (PARTITION BY w.cadre_id ORDER BY w.last_at, w.youth_id) - 1 AS pos, "
+        f"COUNT(*) OVER (PARTITION BY w.cadre_id) AS due FROM ({inner}) w) x "
+        "WHERE x.due <= ? OR (x.pos - (? % x.due) + x.due) % x.due < ?"
+    )
+    out: dict[int, tuple[int, list[tuple[int, Recency]]]] = {}
+    for row in await fetch(query, *params, size, start, size):
+        due = int(row["due"])
+        order = (int(row["pos"]) - start % due) % due
+        entry = out.setdefault(int(row["cadre_id"]), (due, []))
+        entry[1].append((order, _row(row)))
+    return {cid: (due, [r for _, r in sorted(rows, key=lambda x: x[0])]) for cid, (due, rows) in out.items()}
 
 
 def cutoff(days: int, now: datetime | None = None) -> datetime:
