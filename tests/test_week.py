@@ -385,3 +385,22 @@ async def test_a_cadre_leaves_without_a_successor(app: App) -> None:
     await converse(app, private(NINGBO_ADMIN, "/诉求 列表"), Contains("待分派", "#1"))
     inbox = await monday(date(2026, 12, 7))
     assert wang.qq not in inbox and -wang.id not in inbox
+
+
+async def test_the_roster_status_column_retires_cadres() -> None:
+    from models import BoundGroup, Cadre
+    from plugins.identity.roster import apply_roster, plan_roster, read_roster
+
+    zhang, wang = await cadres()
+    await with_group(zhang, G1, 50001)
+    roster = "姓名,组织,类别,QQ,状态\n张三,杭州市委,专职,20001,离任\n王五,宁波市委,专职,20002,在任\n赵六,宁波市委,专职,20009,休假\n"
+    plan = await plan_roster(read_roster("cadres.csv", roster.encode()))
+    assert [str(e) for e in plan.errors] == ["cadres.csv 第 4 行：状态“休假”须为 在任 或 离任（不写即在任）"]
+    preview = await apply_roster(plan, dry_run=True)
+    assert preview.updated["cadres"] == 1 and (await Cadre.get(id=zhang.id)).left_at is None
+    report = await apply_roster(plan)
+    assert report.updated["cadres"] == 1
+    assert (await Cadre.get(id=zhang.id)).left_at is not None and (await Cadre.get(id=wang.id)).left_at is None
+    assert not await BoundGroup.filter(group_id=G1).exists()
+    again = await apply_roster(await plan_roster(read_roster("cadres.csv", roster.encode())))
+    assert again.updated["cadres"] == 0  # departed already: the row changes nothing

@@ -51,7 +51,9 @@ def asking_text(cadre: Cadre, successor: Cadre) -> str:
     )
 
 
-async def retire(actor: Actor | None, cadre: Cadre, successor: Cadre | None = None) -> Retired:
+async def retire(
+    actor: Actor | None, cadre: Cadre, successor: Cadre | None = None, *, update_cache: bool = True
+) -> Retired:
     """End `cadre`'s term (an administrator of their organisation, or None for the system:
     a roster import or an approved 离任申请 already checked)."""
     await cadre.fetch_related("org")
@@ -123,7 +125,7 @@ async def retire(actor: Actor | None, cadre: Cadre, successor: Cadre | None = No
                 f"{asked} 名联系青年收到了询问，{HANDOVER_DAYS} 天内回复 /同意 转交 的会计入你的联系人（/联系人 可以看到转来几人）。",
                 category="reminder", dedup_key=f"successor:{cadre.id}",
             )
-    for g in group_ids:  # the recorder's cache of bound groups
+    for g in group_ids if update_cache else ():  # the recorder's cache (not in a roster preview)
         if successor is not None:
             cache.put(g, successor.id, successor.qq)
         else:
