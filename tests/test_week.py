@@ -404,3 +404,25 @@ async def test_the_roster_status_column_retires_cadres() -> None:
     assert not await BoundGroup.filter(group_id=G1).exists()
     again = await apply_roster(await plan_roster(read_roster("cadres.csv", roster.encode())))
     assert again.updated["cadres"] == 0  # departed already: the row changes nothing
+
+
+async def test_a_cadre_applies_to_leave_and_an_administrator_approves(app: App) -> None:
+    from models import Cadre
+    from tests.seed import HANGZHOU_ADMIN
+
+    zhang, _ = await cadres()
+    await converse(
+        app, private(ZHANG, "/团干部 离任申请"), Contains("已提交离任申请 #1，等杭州市委的管理员审核"),
+        then_deliver=False,
+    )
+    inbox = await delivered()
+    assert any("申请离任（申请 #1）" in t and "/审核 1 通过" in t for t in inbox[HANGZHOU_ADMIN])
+    await converse(app, private(ZHANG, "/团干部 离任申请"), Contains("你已有待审核的离任申请 #1"))
+    await converse(app, private(HANGZHOU_ADMIN, "/审核"), Contains("#1 离任申请：共青团杭州市委张三（团干部 #1）"))
+    await converse(
+        app, private(HANGZHOU_ADMIN, "/审核 1 通过"), Contains("已通过离任申请 #1", "已离任"), then_deliver=False,
+    )
+    inbox = await delivered()
+    assert any("你的离任申请 #1 已通过" in t for t in inbox[ZHANG])
+    assert (await Cadre.get(id=zhang.id)).left_at is not None
+    await converse(app, private(ZHANG, "/团干部 离任申请"), Contains("只供已认证的团干部使用"))

@@ -464,6 +464,19 @@ async def _retire(ctx: CommandContext, cadre, successor) -> None:
 
 
 @command(
+    "团干部", "离任申请", role=CADRE, summary="申请离任，由所在组织的管理员用 /审核 确认", example="/团干部 离任申请",
+)
+async def apply_departure_cmd(ctx: CommandContext) -> None:
+    from plugins.identity.registration import apply_departure
+
+    app = await apply_departure(ctx.cadre)
+    await ctx.reply(
+        f"已提交离任申请 {ref(app.id)}，等{app.org.name}的管理员审核，结果会私聊告诉你。"
+        "通过前一切照旧；要指定接任者，请管理员办理。"
+    )
+
+
+@command(
     "同意", "转交", role=YOUTH, summary="团干部离任后，同意和接任的团干部继续保持联系", example="/同意 转交",
 )
 async def accept_handover_cmd(ctx: CommandContext) -> None:
