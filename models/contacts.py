@@ -71,7 +71,7 @@ class ContactLink(Model):
     youth_id: int
     cadre = fields.ForeignKeyField("models.Cadre", related_name="links", on_delete=fields.CASCADE)
     cadre_id: int
-    status = fields.CharField(max_length=12, default="pending", description="pending | confirmed | ended")
+    status = fields.CharField(max_length=12, default="pending", description="pending | confirmed")
     source = fields.CharField(max_length=12, description="group | private | invite")
     group_id = fields.BigIntField(null=True, description="the bound group it was made in")
     created_at = fields.DatetimeField()

@@ -48,9 +48,4 @@ class Migration(migrations.Migration):
             name='successor_id',
             field=fields.IntField(null=True, description='the cadre named to take over'),
         ),
-        ops.AlterField(
-            model_name='ContactLink',
-            name='status',
-            field=fields.CharField(default='pending', description='pending | confirmed | ended', max_length=12),
-        ),
     ]
