@@ -163,11 +163,13 @@ async def recency(cadre_ids: list[int] | None, before: datetime | None = None) -
     return [_row(r) for r in await fetch(query + " ORDER BY r.cadre_id, r.last_at, r.youth_id", *params)]
 
 
-async def rotating(cadre_ids: list[int], before: datetime, start: int, size: int) -> dict[int, tuple[int, list[Recency]]]:
+async def rotating(
+    cadre_ids: list[int] | None, before: datetime, start: int, size: int
+) -> dict[int, tuple[int, list[Recency]]]:
     """Per cadre: how many contacts are due, and `size` of them taken in oldest-first order
     from position `start` (modulo the count, wrapping), in that order. The window is cut
-    in SQL, so only `size` rows per cadre come back however many are due."""
-    if not cadre_ids:
+    in SQL, so only `size` rows per cadre come back however many are due. None: every cadre."""
+    if cadre_ids is not None and not cadre_ids:
         return {}
     inner, params = _query(cadre_ids, before)
     query = (
