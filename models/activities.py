@@ -97,3 +97,14 @@ class ReminderSnooze(Model):
 
     class Meta:
         table = "reminder_snooze"
+
+
+class CardOptOut(Model):
+    """A cadre who turned the Monday card off with /提醒 周卡 关闭."""
+
+    id = fields.IntField(primary_key=True)
+    qq = fields.BigIntField(unique=True)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "card_opt_out"

@@ -122,3 +122,22 @@ class OptOut(Model):
 
     class Meta:
         table = "opt_out"
+
+
+class Handover(Model):
+    """A departed cadre's youth asked once whether to keep in touch with the successor."""
+
+    id = fields.IntField(primary_key=True)
+    youth = fields.ForeignKeyField("models.Youth", related_name="handovers", on_delete=fields.CASCADE)
+    youth_id: int
+    from_cadre = fields.ForeignKeyField("models.Cadre", related_name="handed_over", on_delete=fields.CASCADE)
+    from_cadre_id: int
+    to_cadre = fields.ForeignKeyField("models.Cadre", related_name="handed_to", on_delete=fields.CASCADE)
+    to_cadre_id: int
+    asked_at = fields.DatetimeField()
+    answered_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "handover"
+        unique_together = (("youth", "from_cadre"),)
+        indexes = (("to_cadre_id",),)

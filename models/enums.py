@@ -119,10 +119,12 @@ class Labelled(StrEnum):
 class LinkStatus(Labelled):
     pending = "pending"
     confirmed = "confirmed"
+    ended = "ended"
+    """The cadre left and the youth did not move to the successor (kept as history)."""
 
     @classmethod
     def labels(cls) -> dict:
-        return {cls.pending: "待确认", cls.confirmed: "已确认"}
+        return {cls.pending: "待确认", cls.confirmed: "已确认", cls.ended: "已结束"}
 
 
 class LinkSource(StrEnum):

@@ -51,6 +51,11 @@ class Cadre(Model):
     source = fields.CharField(max_length=16, description="CadreSource value")
     created_at = fields.DatetimeField()
     updated_at = fields.DatetimeField()
+    left_at = fields.DatetimeField(null=True, description="the term of office ended (离任)")
+    former_qq = fields.BigIntField(
+        null=True, description="the QQ of a departed cadre (qq becomes -id so they may register again)"
+    )
+    successor_id = fields.IntField(null=True, description="the cadre named to take over")
 
     class Meta:
         table = "cadre"

@@ -149,7 +149,7 @@ async def test_every_table_downloads_as_xlsx(web) -> None:
     assert searched["团干部"].max_row == 2
 
     detail = _book(await web.get(f"/dashboard/cadres/{cadres[XIHU_CADRE].id}/export.xlsx"))
-    assert detail.sheetnames == ["联系人数趋势", "领域分布", "活动", "话题", "诉求", "考核指标"]
+    assert detail.sheetnames == ["联系人数趋势", "领域分布", "活动", "话题", "诉求", "考核指标", "待联系（90 天以上没有双向联系）"]
     assert detail["活动"]["D2"].value == "活动0"
 
     problems = _book(await web.get("/dashboard/problems/export.xlsx?period=all"))

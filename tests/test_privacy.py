@@ -15,6 +15,7 @@ from models import (
     CheckIn,
     Exchange,
     GroupMember,
+    Handover,
     HelpPost,
     InboxMessage,
     Invitation,
@@ -24,6 +25,7 @@ from models import (
     SpotCheckQuestion,
     Topic,
     TopicReply,
+    Youth,
 )
 from plugins.contacts.links import consent, join
 from plugins.core import clock
@@ -64,6 +66,10 @@ async def everything_about_the_youth() -> None:
     check = await SpotCheck.create(cadre=cadre, requested_by=30002, sample_size=1, quarter="2026Q4", created_at=now)
     await SpotCheckQuestion.create(check=check, cadre=cadre, youth_qq=QQ, quarter="2026Q4", answer="yes", asked_at=now, answered_at=now)
     await Invitation.create(cadre=cadre, qq=QQ, created_at=now - timedelta(days=1))
+    # Asked whether to keep in touch with the successor of a cadre who left.
+    successor = await make_cadre(20002, "李四", tree.hangzhou)
+    youth_id = (await Youth.get(qq=QQ)).id
+    await Handover.create(youth_id=youth_id, from_cadre=cadre, to_cadre=successor, asked_at=now)
     await enqueue(QQ, f"给 {NICKNAME} 的一条提醒", category="test")
     # Kept because the bot could not reach them privately, and the @-mention about it.
     await InboxMessage.create(qq=QQ, text=f"给 {NICKNAME} 的暂存消息", category="test", created_at=now)
@@ -100,6 +106,7 @@ async def test_leave_all_leaves_nothing_personal(app: App) -> None:
     await converse(app, private(QQ, "/退出 全部 确认"), Contains("已删除你的全部个人信息"))
     await recorder.flush()
     assert await leftovers() == []
+    assert not await Handover.exists()
     # What the organisation keeps: the case (anonymised), the counts, the attendance.
     case = await Case.get()
     assert case.youth_qq is None

@@ -63,6 +63,7 @@ LEDGER: dict[tuple[str, str], str] = {
     ("reminder_log", "qq"): "staff (reminders go to cadres and administrators); deleted after 400 days",
     ("reminder_log", "period"): NOT_PERSONAL,
     ("reminder_snooze", "qq"): "staff; deleted once the pause ends",
+    ("card_opt_out", "qq"): "staff; deleted with /提醒 周卡 开启",
     # --- requests (plugins/requests)
     ("case", "youth_qq"): "until REQUESTS_CONTENT_KEEP_DAYS (1095) after closing, or /退出 全部",
     ("case", "category"): NOT_PERSONAL,
@@ -105,6 +106,7 @@ LEDGER: dict[tuple[str, str], str] = {
     ("organisation", "path"): NOT_PERSONAL,
     ("admin", "qq"): STAFF,
     ("cadre", "qq"): STAFF,
+    ("cadre", "former_qq"): STAFF + " (a departed cadre's QQ, kept with their history)",
     ("cadre", "name"): STAFF,
     ("cadre", "category"): NOT_PERSONAL,
     ("cadre", "wechat"): STAFF + " (published by the cadre, removable with /联系方式)",

@@ -3,7 +3,7 @@
 from datetime import date
 
 from models.enums import ActivityKind
-from plugins.activities import reminders, service, signups
+from plugins.activities import card, reminders, service, signups
 from plugins.activities.config import settings
 from plugins.core import clock, periods
 from plugins.core.actor import ADMIN, CADRE, EVERYONE
@@ -228,7 +228,10 @@ async def cancel_cmd(ctx: CommandContext, number: int) -> None:
 async def reminder_cmd(ctx: CommandContext) -> None:
     until = await reminders.snoozed_until(ctx.user_id)
     state = f"已暂停至 {clock.fmt_local(until)}（截止类提醒照常）" if until else "正常"
-    await ctx.reply(f"提醒状态：{state}。\n提醒规则：{reminders.rules_text(settings())}")
+    weekly = "开启" if await card.enabled(ctx.user_id) else "关闭（发 /提醒 周卡 开启 打开）"
+    await ctx.reply(
+        f"提醒状态：{state}。每周一的周卡：{weekly}。\n提醒规则：{reminders.rules_text(settings())}"
+    )
 
 
 @command(
@@ -245,3 +248,19 @@ async def snooze_cmd(ctx: CommandContext, days: int) -> None:
 async def resume_cmd(ctx: CommandContext) -> None:
     resumed = await reminders.resume(ctx.user_id)
     await ctx.reply("已恢复提醒。" if resumed else "提醒本来就是开启的。")
+
+
+@command(
+    "提醒", "周卡", Choice("开关", options=(("关闭", False), ("开启", True), ("打开", True), ("关", False), ("开", True)),
+                         shown="关闭、开启"),
+    role=CADRE, summary="每周一的周卡（这周该联系谁、诉求、活动）关闭或开启", example="/提醒 周卡 关闭",
+)
+async def card_cmd(ctx: CommandContext, on: bool) -> None:
+    changed = await card.set_enabled(ctx.user_id, on)
+    if on:
+        await ctx.reply("周卡已开启，每周一上午发给你。" if changed else "周卡本来就是开启的。")
+    else:
+        await ctx.reply(
+            "周卡已关闭，不再每周一发给你；想看该联系谁，随时发 /联系人 待联系。" if changed
+            else "周卡本来就是关闭的。发 /提醒 周卡 开启 可以打开。"
+        )

@@ -24,6 +24,10 @@ class Config(BaseModel):
     reminders_silence_days: int = 0
     """Nudge a cadre silent in their bound groups for this many days; 0 (default) is off:
     the 2024 rules against 指尖上的形式主义 discourage nudges to post for posting's sake."""
+    cadre_card_time: time = time(9, 30)
+    """When the Monday card goes to cadres (local time); caught up later that Monday."""
+    cadre_card_days: int = 90
+    """The card's five youth to reach come from contacts not heard from for this many days."""
     reminders_target_days: tuple[int, ...] = (1, 15, 25)
     """Days of August on which cadres below target are told their gap."""
 

@@ -49,7 +49,7 @@ def add_digest_section(section: DigestSection) -> DigestSection:
 async def _cadres() -> list[dict]:
     return await fetch(
         "SELECT c.id AS id, c.qq AS qq, c.name AS name, c.category AS category, o.path AS path "
-        "FROM cadre c JOIN organisation o ON o.id = c.org_id"
+        "FROM cadre c JOIN organisation o ON o.id = c.org_id WHERE c.left_at IS NULL"
     )
 
 
@@ -198,7 +198,7 @@ async def _campaign_summary(paths: list[str], year: int) -> str:
         *window, *params,
     ))[0]
     total = (await fetch(
-        f"SELECT COUNT(*) AS n FROM cadre c JOIN organisation o ON o.id = c.org_id WHERE {where}", *params
+        f"SELECT COUNT(*) AS n FROM cadre c JOIN organisation o ON o.id = c.org_id WHERE c.left_at IS NULL AND {where}", *params
     ))[0]
     return (
         f"{year} 年 7—8 月大宣传大调研：所辖 {total['n']} 名团干部中 {held['cadres']} 人记录了活动，"

@@ -202,7 +202,7 @@ async def overview(paths: list[str] | None) -> Overview:
         "AND a.day >= ? AND a.day <= ?) AS quarter, "
         "EXISTS (SELECT 1 FROM activity a WHERE a.cadre_id = c.id AND a.credited = ? "
         "AND a.kind = 'face_to_face' AND a.day >= ? AND a.day <= ?) AS f2f "
-        f"FROM cadre c JOIN organisation o ON o.id = c.org_id WHERE {where} ORDER BY o.path, c.id",
+        f"FROM cadre c JOIN organisation o ON o.id = c.org_id WHERE c.left_at IS NULL AND {where} ORDER BY o.path, c.id",
         True, q_start, today, True, y_start, today, *params,
     )
     return Overview(

@@ -4,7 +4,7 @@ from datetime import time
 
 from nonebot import get_driver
 
-from plugins.activities import privacy, reminders, service, signups
+from plugins.activities import card, privacy, reminders, service, signups
 from plugins.activities.config import settings
 from plugins.contacts.links import on_erase
 from plugins.core import clock, schedule
@@ -20,6 +20,7 @@ def setup() -> None:
     on_erase(privacy.anonymise)
     schedule.daily("activities_retention", time(3, 50))(_retention)
     schedule.daily("reminders", settings().reminders_time)(_reminders)
+    schedule.daily("cadre_card", settings().cadre_card_time)(_card)
     cache("activities.bad_codes", service.forget_bad_codes)
     cache("activities.feedback_waiting", signups.clear_waiting)
     on_private_text(signups.waits)(signups.answer)
@@ -46,3 +47,8 @@ async def _retention() -> None:
 async def _reminders() -> None:
     if settings().reminders_enabled:
         await reminders.run(settings())
+
+
+async def _card() -> None:
+    if settings().reminders_enabled:
+        await card.run(settings())

@@ -5,8 +5,8 @@ from datetime import datetime
 
 import nonebot
 
-from models.enums import Field
-from plugins.contacts import consent, groups, links, stats
+from models.enums import CADRE_CATEGORY_LABELS, CadreCategory, CaseStatus, Field
+from plugins.contacts import consent, groups, links, recency, retire, stats
 from plugins.contacts.texts import (
     FIELD_CHOICES,
     FIELD_SYNONYMS,
@@ -16,12 +16,12 @@ from plugins.contacts.texts import (
 )
 from plugins.core import clock, periods
 from plugins.core.actor import ADMIN, CADRE, EVERYONE, YOUTH
-from plugins.core.commands import QQ, CadreArg, Choice, Org, command
+from plugins.core.commands import QQ, CadreArg, Choice, Int, Org, Word, command
 from plugins.core.context import CommandContext
 from plugins.core.dispatcher import run_command
 from plugins.core.errors import Conflict, Forbidden, UsageError
 from plugins.core.text import ref
-from plugins.identity.orgs import chat_name, real_name, target_for
+from plugins.identity.orgs import chat_name, compute_target, raised_targets, real_name, target_for
 from plugins.outbox.service import reachable
 
 DETAIL_LIMIT = 100
@@ -297,7 +297,12 @@ async def invite_cmd(ctx: CommandContext, qq: int) -> None:
 async def contacts_cmd(ctx: CommandContext) -> None:
     cadre = ctx.cadre
     info = await stats.cadre_contacts(cadre, await target_for(cadre))
-    await ctx.reply(_summary_text(info), paged=True)
+    text = _summary_text(info)
+    moved = await retire.moved_to(cadre.id)
+    if moved:  # before the next step, which stays last
+        head, _, last = text.rpartition("\n")
+        text = f"{head}\n接任转来：{moved} 名青年同意继续联系\n{last}"
+    await ctx.reply(text, paged=True)
 
 
 @command(
@@ -306,6 +311,59 @@ async def contacts_cmd(ctx: CommandContext) -> None:
 )
 async def contacts_detail_cmd(ctx: CommandContext) -> None:
     await ctx.reply(await _detail_text(ctx.cadre), paged=True)
+
+
+@command(
+    "联系人", "待联系", Int("天数", low=1, high=3650, optional=True), role=CADRE,
+    summary="多久没有双向联系的青年（默认 90 天），最久的在前", example="/联系人 待联系 60",
+    private="联系青年名单只在私聊中查看，请私聊我发送 /联系人 待联系",
+)
+async def contacts_due_cmd(ctx: CommandContext, days: int | None) -> None:
+    await ctx.reply(await due_text(ctx.cadre.id, days or recency.DEFAULT_DAYS), paged=True)
+
+
+DUE_SHOWN = 20
+
+
+async def due_text(cadre_id: int, days: int) -> str:
+    found = await recency.due(cadre_id, days, DUE_SHOWN)
+    if not found.total:
+        return f"你的联系青年在 {days} 天内都和你有过双向联系，继续保持！"
+    shown = len(found.rows)
+    more = f"，先列最久的 {shown} 人" if found.total > shown else ""
+    lines = [f"{days} 天以上没有双向联系的青年共 {found.total} 人{more}（最后联系）："]
+    for r in found.rows:
+        lines.append(f"{r.name}　{_field_label(r.field)}　{r.label}")
+    first = found.rows[0]
+    lines.append(f"下一步：发 /联系人 {first.qq} 看看{first.name}的近况")
+    return "\n".join(lines)
+
+
+@command(
+    "联系人", Word("QQ或昵称"), role=CADRE, summary="看一位联系青年：确认时间、领域、最近的联系和未办结诉求",
+    example="/联系人 12345678",
+    private="联系青年的情况只在私聊中查看，请私聊我发送 /联系人 <QQ或昵称>",
+)
+async def contact_one_cmd(ctx: CommandContext, who: str) -> None:
+    cadre = ctx.cadre
+    found = await recency.find_contact(cadre.id, who)
+    if len(found) > 1:
+        options = "；".join(f"{r.name}：/联系人 {r.qq}" for r in found[:5])
+        raise UsageError(f"有 {len(found)} 位联系青年叫“{who[:20]}”，请写 QQ 号：{options}")
+    r = found[0]
+    lines = [
+        f"{r.name}（QQ {r.qq}）",
+        f"领域：{_field_label(r.field)}；{clock.fmt_local(r.confirmed_at, '%Y-%m-%d')} 确认联系",
+    ]
+    contacts = await recency.last_contacts(cadre.id, r.qq)
+    lines.append("最近的联系：" + "、".join(f"{recency.fmt_day(at)} {recency.KINDS[kind]}" for at, kind in contacts))
+    cases = await recency.open_cases(cadre.id, r.qq)
+    if cases:
+        lines.append("未办结诉求：" + "、".join(f"{ref(c.id)} {CaseStatus(c.status).label}" for c in cases))
+        lines.append(f"下一步：发 /诉求 {ref(cases[0].id)} 看看进展")
+    else:
+        lines.append("没有未办结的诉求。")
+    await ctx.reply("\n".join(lines), paged=True)
 
 
 def _field_label(value: str | None) -> str:
@@ -368,4 +426,89 @@ async def overview_cmd(ctx: CommandContext, org) -> None:
     if overview.below:
         lines.append("差距最大的团干部：")
         lines += [f"{ref(c.id)} {chat_name(c.org, c.name)}：{n}/{t}" for c, n, t in overview.below]
+    await ctx.reply("\n".join(lines), paged=True)
+
+
+# ------------------------------------------------------------------ cadres who leave
+
+
+@command(
+    "团干部", "离任", CadreArg(), role=ADMIN, summary="办理团干部离任（没有接任者：群解绑、诉求转待分派、联系结束）",
+    example="/团干部 离任 #3",
+)
+async def retire_cmd(ctx: CommandContext, cadre) -> None:
+    await _retire(ctx, cadre, None)
+
+
+@command(
+    "团干部", "离任", CadreArg(), "接任", CadreArg("接任编号"), role=ADMIN,
+    summary="办理团干部离任并指定接任者（群和诉求转给接任者，青年自愿转交）", example="/团干部 离任 #3 接任 #8",
+)
+async def retire_to_cmd(ctx: CommandContext, cadre, successor) -> None:
+    await _retire(ctx, cadre, successor)
+
+
+async def _retire(ctx: CommandContext, cadre, successor) -> None:
+    done = await retire.retire(ctx.actor, cadre, successor)
+    name = chat_name(cadre.org, cadre.name)
+    if successor is None:
+        await ctx.reply(
+            f"{name}已离任。{done.groups_unbound} 个绑定群已解绑并删除成员名单，{done.cases} 件未办结诉求转入待分派"
+            "（/诉求 列表 查看），联系已结束。历史记录保留在原编号下。"
+        )
+        return
+    await ctx.reply(
+        f"{name}已离任，由{chat_name(successor.org, successor.name)}接任：{done.groups_moved} 个绑定群、"
+        f"{done.cases} 件未办结诉求已转交；{done.asked} 名联系青年会收到询问，"
+        f"{retire.HANDOVER_DAYS} 天内回复 /同意 转交 的才转到接任者名下。"
+    )
+
+
+@command(
+    "团干部", "离任申请", role=CADRE, summary="申请离任，由所在组织的管理员用 /审核 确认", example="/团干部 离任申请",
+)
+async def apply_departure_cmd(ctx: CommandContext) -> None:
+    from plugins.identity.registration import apply_departure
+
+    app = await apply_departure(ctx.cadre)
+    await ctx.reply(
+        f"已提交离任申请 {ref(app.id)}，等{app.org.name}的管理员审核，结果会私聊告诉你。"
+        "通过前一切照旧；要指定接任者，请管理员办理。"
+    )
+
+
+@command(
+    "同意", "转交", role=YOUTH, summary="团干部离任后，同意和接任的团干部继续保持联系", example="/同意 转交",
+)
+async def accept_handover_cmd(ctx: CommandContext) -> None:
+    cadres = await retire.accept_handover(ctx.user_id)
+    if not cadres:
+        raise UsageError(
+            f"没有等你回复的转交（询问 {retire.HANDOVER_DAYS} 天内有效）。想和团干部建立联系，发 /加入 #编号"
+        )
+    names = "、".join(chat_name(c.org, c.name) for c in cadres)
+    await ctx.reply(f"好了！你和{names}保持联系。随时发 /退出 可以解除。")
+
+
+@command(
+    "团干部", "列表", Org(optional=True, reserved=("含离任",)), Choice("含离任", optional=True, options=(("含离任", True),)),
+    role=ADMIN, summary="所辖组织的团干部：状态、类别、目标和已确认联系人数（加“含离任”列出已离任的）",
+    example="/团干部 列表 杭州市委",
+)
+async def cadre_list_cmd(ctx: CommandContext, org, departed: bool | None) -> None:
+    scope = ctx.actor.scope(org)
+    rows = await retire.in_office(scope.paths, with_departed=bool(departed))
+    if not rows:
+        await ctx.reply(f"{scope.title}（含下级组织）还没有团干部。")
+        return
+    raised = await raised_targets()
+    lines = [f"【团干部】{scope.title}（含下级组织）{len(rows)} 人："]
+    for r in rows:
+        label = CADRE_CATEGORY_LABELS.get(CadreCategory(r["category"]), r["category"])
+        if r["left_at"] is not None:
+            left = recency.as_datetime(r["left_at"])
+            lines.append(f"{ref(r['id'])} {r['name']}（{r['org']}）{label}　已离任 {clock.fmt_local(left, '%Y-%m-%d')}")
+            continue
+        target = compute_target(r["category"], r["path"], raised)
+        lines.append(f"{ref(r['id'])} {r['name']}（{r['org']}）{label}　在任　联系 {r['confirmed']}/{target}")
     await ctx.reply("\n".join(lines), paged=True)

@@ -14,7 +14,7 @@ from plugins.contacts.stats import confirmed_count
 from plugins.core import clock
 from plugins.core.actor import Actor
 from plugins.core.errors import Conflict, Forbidden, NotFound, UsageError
-from plugins.core.text import parse_qq, parse_ref
+from plugins.core.text import parse_qq, parse_ref, ref
 from plugins.identity.orgs import chat_name, target_for
 from plugins.outbox import enqueue
 
@@ -47,6 +47,9 @@ async def find_cadre(token: str) -> Cadre:
         cadre = await Cadre.get_or_none(qq=number).prefetch_related("org")
     if cadre is None:
         raise NotFound(f"没有找到团干部 {token[:20]}，请核对团干部编号（如 #3）")
+    if cadre.left_at is not None:
+        after = f"，接任的是 {ref(cadre.successor_id)}" if cadre.successor_id else ""
+        raise NotFound(f"团干部 {ref(cadre.id)} 已离任{after}")
     return cadre
 
 

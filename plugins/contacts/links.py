@@ -191,7 +191,7 @@ async def leave(qq: int, cadre: Cadre) -> None:
 
 
 async def links_of(qq: int) -> list[ContactLink]:
-    return await ContactLink.filter(youth__qq=qq).prefetch_related("cadre__org").order_by("id")
+    return await ContactLink.filter(youth__qq=qq).exclude(status=LinkStatus.ended).prefetch_related("cadre__org").order_by("id")
 
 
 async def candidate_cadres(qq: int, limit: int = 5) -> list[Cadre]:

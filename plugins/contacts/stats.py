@@ -163,13 +163,13 @@ async def org_overview(paths: list[str] | None) -> OrgOverview:
     where, params = subtree_sql(paths)
     cadre_rows = await fetch(
         "SELECT c.id AS id, c.category AS category, o.path AS path FROM cadre c "
-        f"JOIN organisation o ON o.id = c.org_id WHERE {where}",
+        f"JOIN organisation o ON o.id = c.org_id WHERE c.left_at IS NULL AND {where}",
         *params,
     )
     counts = await fetch(
         "SELECT l.cadre_id AS cadre_id, COUNT(*) AS n FROM contact_link l "
         "JOIN youth y ON y.id = l.youth_id JOIN cadre c ON c.id = l.cadre_id "
-        f"JOIN organisation o ON o.id = c.org_id WHERE {where} AND {CONFIRMED} GROUP BY l.cadre_id",
+        f"JOIN organisation o ON o.id = c.org_id WHERE c.left_at IS NULL AND {where} AND {CONFIRMED} GROUP BY l.cadre_id",
         *params,
     )
     by_cadre = {r["cadre_id"]: r["n"] for r in counts}

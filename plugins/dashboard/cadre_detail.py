@@ -7,6 +7,7 @@ from datetime import date
 from models import Activity, Cadre, Case
 from models.enums import CADRE_CATEGORY_LABELS, FIELD_LABELS, CadreCategory, Field
 from plugins.activities.service import KIND_LABELS, Progress, attendance, progress
+from plugins.contacts import recency
 from plugins.contacts.stats import CadreContacts, cadre_contacts
 from plugins.core import clock
 from plugins.dashboard import cases, measures
@@ -19,6 +20,7 @@ from plugins.interaction.topics import recent_topics
 
 TOPICS = 20
 CASES = 50
+DUE = 500
 DELETED = "（内容已按保存期限删除）"
 
 
@@ -72,7 +74,9 @@ def activity_calendar(year: int, activities: list[Activity]) -> list[Month]:
     return months
 
 
-async def build(cadre: Cadre) -> CadreDetail:
+async def build(cadre: Cadre, own: bool = False) -> CadreDetail:
+    """`own`: the cadre is looking at their own page, so the 待联系 table names the youth
+    (as /联系人 明细 does for them alone); administrators see it without names."""
     target = await target_for(cadre)
     contacts = await cadre_contacts(cadre, target)
     year = clock.today().year
@@ -102,6 +106,7 @@ async def build(cadre: Cadre) -> CadreDetail:
                 cases.is_overdue(c, now), c.escalated_at is not None, c.rating] for c in assigned],
               [f"/dashboard/problems/{c.id}" for c in assigned]),
         Table("考核指标", ["指标", "数值"], _measure_rows(found)),
+        await _due_table(cadre, own, now),
     ]
     return CadreDetail(
         cadre=cadre,
@@ -123,3 +128,16 @@ def _measure_rows(m: Measures | None) -> list[list]:
     rows = [[name, value] for name, value in zip(measures.MEASURE_COLUMNS, measures.row(m), strict=True)]
     rows += [[what, value] for what, value in m.inputs]
     return rows
+
+
+async def _due_table(cadre: Cadre, own: bool, now) -> Table:
+    """Confirmed contacts with no two-way contact for 90 days, oldest first (as /联系人 待联系)."""
+    found = await recency.due(cadre.id, recency.DEFAULT_DAYS, DUE)
+    columns = ["领域", "最后双向联系", "方式", "未联系天数"]
+    rows: list[list] = []
+    for r in found.rows:
+        row = [FIELD_LABELS.get(Field(r.field), r.field) if r.field else "未填写", r.last_at,
+               recency.KINDS[r.kind], (now - r.last_at).days]
+        rows.append([f"{r.name}（QQ {r.qq}）", *row] if own else row)
+    title = f"待联系（{recency.DEFAULT_DAYS} 天以上没有双向联系）"  # no names for administrators
+    return Table(title, ["青年", *columns] if own else columns, rows, total=found.total)

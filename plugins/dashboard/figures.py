@@ -77,7 +77,7 @@ async def cadre_figures(paths: list[str] | None) -> list[CadreFigures]:
         'FROM "case" WHERE cadre_id IS NOT NULL GROUP BY cadre_id) r ON r.cadre_id = c.id '
         "LEFT JOIN (SELECT cadre_id, COUNT(*) AS n FROM exchange WHERE answered_at >= ? "
         "GROUP BY cadre_id) x ON x.cadre_id = c.id "
-        f"WHERE {where} ORDER BY o.path, c.id",
+        f"WHERE c.left_at IS NULL AND {where} ORDER BY o.path, c.id",
         q_start, True, y_start, today, *overdue_params, since, *params,
     )
     raised = await raised_targets()

@@ -65,11 +65,15 @@ async def cadres_export_search(request: Request, viewer: SignedIn) -> Response:
 @router.get("/cadres/{cadre_id}")
 async def cadre_page(cadre_id: str, viewer: SignedIn) -> Response:
     cadre = await visible_cadre(viewer, int_or_none(cadre_id))
-    return render("cadre.html", viewer, data=await cadre_detail.build(cadre))
+    return render("cadre.html", viewer, data=await cadre_detail.build(cadre, _own(viewer, cadre.id)))
 
 
 @router.get("/cadres/{cadre_id}/export.xlsx")
 async def cadre_export(cadre_id: str, viewer: SignedIn) -> Response:
     cadre = await visible_cadre(viewer, int_or_none(cadre_id))
-    data = await cadre_detail.build(cadre)
+    data = await cadre_detail.build(cadre, _own(viewer, cadre.id))
     return download(data.tables, f"团干部_{cadre.id}_{stamp()}.xlsx")
+
+
+def _own(viewer: Viewer, cadre_id: int) -> bool:
+    return viewer.actor.cadre is not None and viewer.actor.cadre.id == cadre_id

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from plugins.contacts.stats import CONFIRMED
-from plugins.core import clock
+from plugins.core import clock, periods
 from plugins.core.sql import epoch, fetch, subtree_sql
 from plugins.evaluation.config import Config
 from plugins.evaluation.formulas import Inputs
@@ -59,8 +59,9 @@ async def load(scope: Scope, c: Config) -> tuple[list[CadreRow], dict[int, Input
         for r in await fetch(
             "SELECT c.id AS id, c.qq AS qq, c.name AS name, c.category AS category, "
             "o.id AS org_id, o.name AS org_name, o.path AS path "
-            f"FROM cadre c JOIN organisation o ON o.id = c.org_id WHERE {scope.where} ORDER BY c.id",
-            *scope.params,
+            "FROM cadre c JOIN organisation o ON o.id = c.org_id "
+            f"WHERE (c.left_at IS NULL OR c.left_at >= ?) AND {scope.where} ORDER BY c.id",
+            clock.local_datetime(periods.quarter_bounds(today)[0]), *scope.params,
         )
     ]
     if not cadres:

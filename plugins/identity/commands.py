@@ -56,6 +56,12 @@ async def approve_cmd(ctx: CommandContext, number: int) -> None:
     name = orgs.real_name(app.org, app.name)
     cadre = app.cadre
     assert cadre is not None  # an approved application made the cadre
+    if app.category == registration.DEPARTURE:
+        await ctx.reply(
+            f"已通过离任申请 {ref(app.id)}：{name}（{ref(cadre.id)}）已离任，绑定群已解绑，未办结诉求转入待分派。"
+            f"要指定接任者，下次请用 /团干部 离任 {ref(cadre.id)} 接任 #编号 直接办理。"
+        )
+        return
     await ctx.reply(f"已通过申请 {ref(app.id)}：{name}，团干部编号 {ref(cadre.id)}。已私聊告诉本人下一步怎么做。")
 
 
@@ -65,7 +71,8 @@ async def approve_cmd(ctx: CommandContext, number: int) -> None:
 )
 async def reject_cmd(ctx: CommandContext, number: int, reason: str) -> None:
     app = await registration.review(ctx.actor, number, False, reason)
-    await ctx.reply(f"已驳回申请 {ref(app.id)}（{orgs.real_name(app.org, app.name)}），理由已私聊告诉申请人。")
+    what = "离任申请" if app.category == registration.DEPARTURE else "申请"
+    await ctx.reply(f"已驳回{what} {ref(app.id)}（{orgs.real_name(app.org, app.name)}），理由已私聊告诉申请人。")
 
 
 async def _pending_text(actor: Actor) -> str:
@@ -74,6 +81,12 @@ async def _pending_text(actor: Actor) -> str:
         return "没有待审核的注册申请。"
     lines = [f"待审核的注册申请（{len(pending)} 条）："]
     for app in pending:
+        if app.category == registration.DEPARTURE:
+            lines.append(
+                f"{ref(app.id)} 离任申请：{orgs.real_name(app.org, app.name)}（团干部 {ref(app.cadre_id or 0)}），"
+                f"{clock.fmt_local(app.created_at)}"
+            )
+            continue
         lines.append(
             f"{ref(app.id)} {orgs.real_name(app.org, app.name)}，"
             f"{CadreCategory(app.category).label}，QQ {app.qq}，"

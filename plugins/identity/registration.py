@@ -133,7 +133,9 @@ async def review(
         if not claimed:  # decided by someone else a moment ago
             await application.refresh_from_db()
             raise Conflict(_already_decided(application))
-        if approve:
+        if application.category == DEPARTURE:
+            text = await _decide_departure(actor, application, approve, reason)
+        elif approve:
             cadre = await Cadre.get_or_none(qq=application.qq)
             if cadre is None:
                 cadre = await Cadre.create(
@@ -161,6 +163,48 @@ async def review(
     await application.refresh_from_db()
     await application.fetch_related("org", "cadre")
     return application
+
+
+DEPARTURE = "departure"
+"""An Application of this category is a cadre's 离任申请, decided with /审核 like a registration."""
+
+
+async def apply_departure(cadre: Cadre) -> Application:
+    """The cadre asks to end their term; an administrator of their organisation decides."""
+    await cadre.fetch_related("org")
+    open_one = await Application.get_or_none(open_for=cadre.qq)
+    if open_one is not None:
+        what = "离任申请" if open_one.category == DEPARTURE else "申请"
+        raise Conflict(f"你已有待审核的{what} {ref(open_one.id)}，请等管理员审核")
+    now = clock.now()
+    async with in_transaction():
+        application = await Application.create(
+            qq=cadre.qq, open_for=cadre.qq, name=cadre.name, org=cadre.org, category=DEPARTURE,
+            cadre=cadre, created_at=now,
+        )
+        for admin in await admins_of(cadre.org):  # told in the same transaction
+            await enqueue(
+                admin,
+                f"{real_name(cadre.org, cadre.name)}（{ref(cadre.id)}）申请离任（申请 {ref(application.id)}）。"
+                f"同意发 /审核 {application.id} 通过（没有接任者）；要指定接任者，发 /团干部 离任 {ref(cadre.id)} 接任 #编号。",
+                category="application", dedup_key=f"application:{application.id}:admin:{admin}",
+            )
+    return application
+
+
+async def _decide_departure(actor: Actor, application: Application, approve: bool, reason: str | None) -> str:
+    if not approve:
+        return f"你的离任申请 {ref(application.id)} 未通过：{reason}。有疑问请联系{application.org.name}的管理员。"
+    from plugins.contacts.retire import retire  # identity loads before contacts
+
+    cadre = await Cadre.get_or_none(id=application.cadre_id) if application.cadre_id else None
+    if cadre is None or cadre.left_at is not None:
+        raise Conflict("这位团干部已经离任")
+    await retire(actor, cadre, None)
+    return (
+        f"你的离任申请 {ref(application.id)} 已通过，感谢你的工作！你的绑定群已解绑，未办结的诉求转给组织跟进，"
+        "联系青年的记录保留在原编号下。"
+    )
 
 
 def _already_decided(application: Application) -> str:

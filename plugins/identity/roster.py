@@ -50,7 +50,9 @@ CADRE_COLUMNS = {
     "org": ("组织", "所在组织", "组织名称"),
     "category": ("类别", "团干部类别"),
     "qq": ("QQ", "QQ号", "qq"),
+    "status": ("状态", "在任状态"),
 }
+STATUS_WORDS = {"": False, "在任": False, "离任": True, "已离任": True}
 _SPLIT = re.compile(r"[,，、;；\s]+")
 
 
@@ -90,6 +92,8 @@ class CadreRow:
     org: str
     category: CadreCategory
     qq: int
+    left: bool = False
+    """状态 离任: the cadre's term ends with this import (no successor)."""
 
 
 @dataclass
@@ -372,6 +376,9 @@ def _cadre_rows(sheet: Sheet, plan: RosterPlan, seen: dict[int, CadreRow]) -> No
             qq = parse_qq(cells.get("qq", ""))
             if qq is None:
                 raise UserFacingError(f"QQ“{cells.get('qq', '')[:20]}”不是有效的 QQ 号（5–12 位数字）")
+            status = cells.get("status", "").strip()
+            if status not in STATUS_WORDS:
+                raise UserFacingError(f"状态“{status[:10]}”须为 在任 或 离任（不写即在任）")
         except UserFacingError as e:
             plan.errors.append(RowError(sheet.title, line, str(e)))
             continue
@@ -382,7 +389,7 @@ def _cadre_rows(sheet: Sheet, plan: RosterPlan, seen: dict[int, CadreRow]) -> No
                     RowError(sheet.title, line, f"QQ {qq} 与第 {first.row} 行重复且内容不同")
                 )
             continue
-        row = CadreRow(line, name, org, category, qq)
+        row = CadreRow(line, name, org, category, qq, STATUS_WORDS[status])
         seen[qq] = row
         plan.cadres.append(row)
 
@@ -465,7 +472,7 @@ async def apply_roster(plan: RosterPlan, *, dry_run: bool = False) -> ImportRepo
     report = ImportReport(errors=list(plan.errors))
     try:
         async with in_transaction():
-            await _write(plan, report)
+            await _write(plan, report, dry_run)
             if dry_run:
                 raise _DryRun
     except _DryRun:
@@ -473,7 +480,7 @@ async def apply_roster(plan: RosterPlan, *, dry_run: bool = False) -> ImportRepo
     return report
 
 
-async def _write(plan: RosterPlan, report: ImportReport) -> None:
+async def _write(plan: RosterPlan, report: ImportReport, dry_run: bool = False) -> None:
     now = clock.now()
     orgs = {o.name: o for o in await Organisation.all()}
     for row in plan.orgs:
@@ -505,6 +512,15 @@ async def _write(plan: RosterPlan, report: ImportReport) -> None:
     for row in plan.cadres:
         org = orgs[row.org]
         cadre = cadres.get(row.qq)
+        if row.left:
+            if cadre is None:
+                report.unchanged["cadres"] += 1  # not (or no longer) a cadre: nothing to end
+            else:
+                from plugins.contacts.retire import retire  # identity loads before contacts
+
+                await retire(None, cadre, None, update_cache=not dry_run)
+                report.updated["cadres"] += 1
+            continue
         if cadre is None:
             cadre = await Cadre.create(
                 qq=row.qq,
