@@ -4,6 +4,7 @@ Labels, the first-answer service level and who may see a case or the youth's
 identity come from the requests plugin, so chat and web always agree.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from tortoise.expressions import Q
@@ -12,7 +13,7 @@ from models import Case, CaseEvent
 from plugins.core import clock
 from plugins.core.actor import Actor
 from plugins.core.periods import Period
-from plugins.core.sql import fetch, subtree_sql
+from plugins.core.sql import fetch, subtree_sql, values
 from plugins.identity.orgs import subtree_q
 from plugins.requests.access import can_see_identity, can_view
 from plugins.requests.problems import overdue_sql
@@ -169,6 +170,19 @@ async def case_list(actor: Actor, f: CaseFilter, limit: int) -> CaseList:
     found = await query.order_by("-id").limit(limit).prefetch_related("cadre__org", "org")
     now = clock.now()
     return CaseList(found, total, await category_counts(actor, f), {c.id for c in found if is_overdue(c, now)})
+
+
+async def case_ids(actor: Actor, f: CaseFilter) -> list[int]:
+    """Every case an actor may see with these filters, newest first (no limit: for downloads)."""
+    if f.status == "overdue":
+        return await _overdue_ids(actor, f)
+    return await values(_filtered(actor, f).order_by("-id"), "id")
+
+
+async def cases_by_ids(ids: Sequence[int]) -> list[Case]:
+    """These cases with their cadre and organisation, in the order given."""
+    found = {c.id: c for c in await Case.filter(id__in=list(ids)).prefetch_related("cadre__org", "org")}
+    return [found[i] for i in ids if i in found]
 
 
 async def category_counts(actor: Actor, f: CaseFilter) -> dict[str, CategoryCounts]:

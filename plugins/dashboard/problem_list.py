@@ -4,9 +4,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from models import Case
-from plugins.core import clock
+from plugins.core import clock, workbook
 from plugins.core.actor import Actor
-from plugins.dashboard import cases, periods
+from plugins.core.workbook import StreamedBook
+from plugins.dashboard import cases, periods, xlsx
 from plugins.dashboard.cases import CaseFilter
 from plugins.dashboard.tables import Table
 from plugins.dashboard.web import int_or_none
@@ -53,11 +54,10 @@ class ProblemPage:
     cases: Table
 
 
-async def build(actor: Actor, f: CaseFilter, limit: int) -> ProblemPage:
-    found = await cases.case_list(actor, f, limit)
+def summary_table(f: CaseFilter, by_category: dict[str, cases.CategoryCounts]) -> Table:
     summary_rows = []
     total = cases.CategoryCounts()
-    for key, n in found.by_category.items():
+    for key, n in by_category.items():
         if key == "other" and not n.total:
             continue
         summary_rows.append([cases.category_label(key), n.total, n.pending, n.overdue, n.escalated,
@@ -66,17 +66,37 @@ async def build(actor: Actor, f: CaseFilter, limit: int) -> ProblemPage:
             setattr(total, name, getattr(total, name) + getattr(n, name))
     summary_rows.append(["合计", total.total, total.pending, total.overdue, total.escalated, total.closed,
                          total.rated, total.average])
-    rows = [
-        [c.id, c.created_at, cases.category_label(c.category), cases.status_label(c.status),
-         c.id in found.overdue_ids, cases.handler_name(c), c.org.name, c.escalated_at is not None,
-         c.rating, excerpt(c.content)]
-        for c in found.cases
-    ]
+    return Table(f"分类汇总（{f.period.label}）", SUMMARY_COLUMNS, summary_rows)
+
+
+def case_row(c: Case, overdue: bool) -> list:
+    return [c.id, c.created_at, cases.category_label(c.category), cases.status_label(c.status),
+            overdue, cases.handler_name(c), c.org.name, c.escalated_at is not None,
+            c.rating, excerpt(c.content)]
+
+
+async def build(actor: Actor, f: CaseFilter, limit: int) -> ProblemPage:
+    found = await cases.case_list(actor, f, limit)
+    rows = [case_row(c, c.id in found.overdue_ids) for c in found.cases]
     return ProblemPage(
-        Table(f"分类汇总（{f.period.label}）", SUMMARY_COLUMNS, summary_rows),
+        summary_table(f, found.by_category),
         Table("诉求", CASE_COLUMNS, rows, [f"/dashboard/problems/{c.id}" for c in found.cases],
               total=found.total),
     )
+
+
+async def export(actor: Actor, f: CaseFilter) -> bytes:
+    """The download: the summary and every case of the filters (no limit), streamed in chunks."""
+    summary = summary_table(f, await cases.category_counts(actor, f))
+    ids = await cases.case_ids(actor, f)
+    book = StreamedBook(xlsx.cell)
+    await book.append(book.sheet(xlsx.sheet_title(summary.title), summary.columns), summary.rows)
+    sheet = book.sheet("诉求", CASE_COLUMNS)
+    now = clock.now()
+    for chunk in workbook.chunks(ids):
+        found = await cases.cases_by_ids(chunk)
+        await book.append(sheet, [case_row(c, cases.is_overdue(c, now)) for c in found])
+    return await book.to_bytes()
 
 
 @dataclass

@@ -52,14 +52,14 @@ async def cadres_search(request: Request, viewer: SignedIn) -> Response:
 @router.get("/cadres/export.xlsx")
 async def cadres_export(request: Request, viewer: SignedIn) -> Response:
     table = await _table(viewer, cadre_list.parse(request.query_params, allow_search=False))
-    return download([table], f"团干部名单_{stamp()}.xlsx")
+    return await download([table], f"团干部名单_{stamp()}.xlsx")
 
 
 @router.post("/cadres/export.xlsx")
 async def cadres_export_search(request: Request, viewer: SignedIn) -> Response:
     form = await checked_form(request, viewer)
     table = await _table(viewer, cadre_list.parse(form, allow_search=True))
-    return download([table], f"团干部名单_{stamp()}.xlsx")
+    return await download([table], f"团干部名单_{stamp()}.xlsx")
 
 
 @router.get("/cadres/{cadre_id}")
@@ -72,4 +72,4 @@ async def cadre_page(cadre_id: str, viewer: SignedIn) -> Response:
 async def cadre_export(cadre_id: str, viewer: SignedIn) -> Response:
     cadre = await visible_cadre(viewer, int_or_none(cadre_id))
     data = await cadre_detail.build(cadre)
-    return download(data.tables, f"团干部_{cadre.id}_{stamp()}.xlsx")
+    return await download(data.tables, f"团干部_{cadre.id}_{stamp()}.xlsx")

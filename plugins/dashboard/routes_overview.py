@@ -63,12 +63,12 @@ async def export_all(viewer: SignedIn) -> Response:
     require_admin(viewer)
     org = await _chosen(viewer, None)
     data = await _build(viewer, org)
-    return download(data.tables, f"概览_{stamp()}.xlsx")
+    return await download(data.tables, f"概览_{stamp()}.xlsx")
 
 
 @router.get("/orgs/{org_id}/export.xlsx")
 async def export_org(org_id: str, viewer: SignedIn) -> Response:
     org = await visible_org(viewer, int_or_none(org_id))
     data = await _build(viewer, org)
-    return download(data.tables, f"概览_{org.id}_{stamp()}.xlsx")
+    return await download(data.tables, f"概览_{org.id}_{stamp()}.xlsx")
 

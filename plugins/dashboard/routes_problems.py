@@ -13,10 +13,10 @@ from plugins.dashboard.web import (
     int_or_none,
     render,
     stamp,
+    xlsx_response,
 )
 
 router = APIRouter(route_class=SecureRoute)
-EXPORT_ROWS = 20000
 
 
 @router.get("/problems")
@@ -32,8 +32,8 @@ async def problems(request: Request, viewer: SignedIn) -> Response:
 @router.get("/problems/export.xlsx")
 async def problems_export(request: Request, viewer: SignedIn) -> Response:
     f = problem_list.parse(request.query_params)
-    page = await problem_list.build(viewer.actor, f, EXPORT_ROWS)
-    return download([page.summary, page.cases], f"问题清单_{f.period.key}_{stamp()}.xlsx")
+    data = await problem_list.export(viewer.actor, f)
+    return xlsx_response(data, f"问题清单_{f.period.key}_{stamp()}.xlsx")
 
 
 @router.get("/problems/{case_id}")
@@ -46,4 +46,4 @@ async def case_page(case_id: str, viewer: SignedIn) -> Response:
 async def case_export(case_id: str, viewer: SignedIn) -> Response:
     case = await visible_case(viewer, int_or_none(case_id))
     data = await problem_list.detail(viewer.actor, case)
-    return download(data.tables, f"诉求_{case.id}_{stamp()}.xlsx")
+    return await download(data.tables, f"诉求_{case.id}_{stamp()}.xlsx")

@@ -19,7 +19,7 @@ _BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
 MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _value(sheet, value):
+def cell(sheet, value):
     if isinstance(value, datetime):
         return clock.to_local(value).replace(tzinfo=None, microsecond=0)
     if isinstance(value, bool):
@@ -27,18 +27,23 @@ def _value(sheet, value):
     return safe_cell(sheet, value)
 
 
+def sheet_title(title: str) -> str:
+    return _BAD_TITLE.sub("_", title)[:28] or "表"
+
+
 def workbook(tables: list[Table]) -> bytes:
+    """Every row of every table (call it in a worker thread: `web.download` does)."""
     book = Workbook(write_only=True)
     used: set[str] = set()
     for table in tables:
-        title = _BAD_TITLE.sub("_", table.title)[:28] or "表"
+        title = sheet_title(table.title)
         while title in used:
             title = title[:26] + f"_{len(used)}"
         used.add(title)
         sheet = book.create_sheet(title)
         sheet.append(table.columns)
         for row in table.rows:
-            sheet.append([_value(sheet, v) for v in row])
+            sheet.append([cell(sheet, v) for v in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

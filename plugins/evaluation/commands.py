@@ -1,5 +1,7 @@
 """Chat commands for evaluation: /评估, /排行, /抽查, /满意度调查."""
 
+import asyncio
+
 from models import Cadre, Organisation
 from plugins.contacts.stats import cadre_contacts
 from plugins.core.actor import ADMIN, CADRE, EVERYONE
@@ -185,7 +187,7 @@ def real_name_short(r: ev.CadreResult) -> str:
 
 
 async def _send_export(ctx: CommandContext, title: str, cadres, orgs) -> None:
-    path, name = export.build(title, cadres, orgs)
+    path, name = await asyncio.to_thread(export.build, title, cadres, orgs)  # off the event loop
     await send_file(ctx, path, name)
     await ctx.reply(f"已发送排行表 {name}（团干部 {len(cadres)} 人）。")
 

@@ -1,0 +1,66 @@
+"""Downloads as write-only workbooks, filled chunk by chunk off the event loop.
+
+A province's problem list is some 200,000 rows: read from SQL in chunks of
+CHUNK rows, each chunk's cells written by openpyxl in a worker thread, so a chat
+command answered meanwhile waits for at most one chunk, never the whole file.
+Every row is written: there is no row limit anywhere on this path.
+"""
+
+import asyncio
+import io
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+
+from plugins.core.files import safe_cell
+
+CHUNK = 2000
+"""Rows read from the database (and written to the sheet) at a time."""
+
+
+def chunks(items: Sequence[Any], size: int | None = None) -> Iterable[Sequence[Any]]:
+    size = size or CHUNK
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class StreamedBook:
+    """A write-only workbook; `append` and `save` run in a worker thread."""
+
+    def __init__(self, convert: Callable[[Any, Any], Any] = safe_cell) -> None:
+        self.book = Workbook(write_only=True)
+        self.convert = convert
+
+    def sheet(self, title: str, header: list[str] | None = None) -> Any:
+        sheet = self.book.create_sheet(title)
+        if header:
+            sheet.append(header)
+        return sheet
+
+    def _append(self, sheet: Any, rows: Iterable[list[Any]]) -> None:
+        convert = self.convert
+        for row in rows:
+            sheet.append([convert(sheet, v) for v in row])
+
+    async def append(self, sheet: Any, rows: list[list[Any]]) -> None:
+        if rows:
+            await asyncio.to_thread(self._append, sheet, rows)
+
+    async def save(self, path: Path) -> None:
+        def write() -> None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".part")
+            self.book.save(tmp)
+            tmp.replace(path)
+
+        await asyncio.to_thread(write)
+
+    async def to_bytes(self) -> bytes:
+        def write() -> bytes:
+            out = io.BytesIO()
+            self.book.save(out)
+            return out.getvalue()
+
+        return await asyncio.to_thread(write)
