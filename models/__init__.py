@@ -20,6 +20,7 @@ from models.contacts import (
 )
 from models.dashboard import DashboardToken
 from models.evaluation import (
+    CadreSummary,
     EvaluationPeriod,
     EvaluationResult,
     SpotCheck,
@@ -40,6 +41,7 @@ __all__ = [
     "Application",
     "BotAccount",
     "BoundGroup",
+    "CadreSummary",
     "Cadre",
     "Case",
     "CaseEvent",
