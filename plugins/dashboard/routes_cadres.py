@@ -17,6 +17,7 @@ from plugins.dashboard.web import (
     require_admin,
     stamp,
 )
+from plugins.evaluation import summary
 from plugins.identity.orgs import visible_orgs
 
 router = APIRouter(route_class=SecureRoute)
@@ -34,6 +35,7 @@ async def _page(viewer: Viewer, query: cadre_list.CadreQuery) -> Response:
     return render(
         "cadres.html", viewer, cadre_table=cadre_list.shown(table, limit), query=query,
         orgs=await visible_orgs(viewer.actor), categories=cadre_list.CATEGORIES, sorts=cadre_list.SORTS,
+        updated=summary.updated_label(await summary.computed_at()),
     )
 
 

@@ -16,6 +16,7 @@ from plugins.dashboard.web import (
     require_admin,
     stamp,
 )
+from plugins.evaluation import summary
 from plugins.identity.orgs import ancestors, visible_orgs
 
 router = APIRouter(route_class=SecureRoute)
@@ -38,7 +39,8 @@ async def _page(viewer: Viewer, org: Organisation | None) -> Response:
     trail = [o for o in reversed(await ancestors(org)) if viewer.actor.administers(o)] if org else []
     export = f"/dashboard/orgs/{org.id}/export.xlsx" if org else "/dashboard/export.xlsx"
     return render("overview.html", viewer, data=data, trail=trail, export=export,
-                  orgs=await visible_orgs(viewer.actor), chosen=org.id if org else None)
+                  orgs=await visible_orgs(viewer.actor), chosen=org.id if org else None,
+                  updated=summary.updated_label(await summary.computed_at()))
 
 
 @router.get("/")

@@ -26,6 +26,7 @@ from plugins.contacts.stats import CONFIRMED
 from plugins.core import clock, periods
 from plugins.core.sql import dialect, execute, fetch
 from plugins.evaluation.config import settings
+from plugins.evaluation.formulas import Inputs
 from plugins.evaluation.inputs import (
     SCOPE_JOIN,
     SUMMARY_COLUMNS,
@@ -37,7 +38,6 @@ from plugins.evaluation.inputs import (
     inputs_of,
     sources,
 )
-from plugins.evaluation.formulas import Inputs
 from plugins.identity.orgs import compute_target, raised_targets
 
 EXCHANGE_DAYS = 30
