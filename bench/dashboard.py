@@ -68,7 +68,7 @@ def rss_mb(pid: int) -> tuple[float, float]:
 
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 async def timed_get(web: httpx.AsyncClient, url: str) -> tuple[float, int, int]:
