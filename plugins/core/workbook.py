@@ -1,9 +1,9 @@
-"""Downloads as write-only workbooks, filled chunk by chunk off the event loop.
+"""Downloads as streamed workbooks, filled chunk by chunk off the event loop.
 
 A province's problem list is some 200,000 rows: read from SQL in chunks of
-CHUNK rows, each chunk's cells written by openpyxl in a worker thread, so a chat
-command answered meanwhile waits for at most one chunk, never the whole file.
-Every row is written: there is no row limit anywhere on this path.
+CHUNK rows, each chunk written as sheet XML (plugins/core/xlsx_stream.py) in a
+worker thread, so a chat command answered meanwhile waits for at most one chunk,
+never the whole file. Every row is written: there is no row limit on this path.
 """
 
 import asyncio
@@ -12,9 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-
-from plugins.core.files import safe_cell
+from plugins.core.xlsx_stream import Book
 
 CHUNK = 2000
 """Rows read from the database (and written to the sheet) at a time."""
@@ -26,23 +24,29 @@ def chunks(items: Sequence[Any], size: int | None = None) -> Iterable[Sequence[A
         yield items[start : start + size]
 
 
-class StreamedBook:
-    """A write-only workbook; `append` and `save` run in a worker thread."""
+def same(value: Any) -> Any:
+    return value
 
-    def __init__(self, convert: Callable[[Any, Any], Any] = safe_cell) -> None:
-        self.book = Workbook(write_only=True)
+
+class StreamedBook:
+    """A streamed workbook; `append` and `save` run in a worker thread. Text is always text."""
+
+    def __init__(self, convert: Callable[[Any], Any] = same) -> None:
+        self.book = Book()
         self.convert = convert
 
     def sheet(self, title: str, header: list[str] | None = None) -> Any:
         sheet = self.book.create_sheet(title)
         if header:
-            sheet.append(header)
+            sheet.append_rows([header])
         return sheet
 
     def _append(self, sheet: Any, rows: Iterable[list[Any]]) -> None:
         convert = self.convert
-        for row in rows:
-            sheet.append([convert(sheet, v) for v in row])
+        if convert is same:
+            sheet.append_rows(rows)
+        else:
+            sheet.append_rows([[convert(v) for v in row] for row in rows])
 
     async def append(self, sheet: Any, rows: list[list[Any]]) -> None:
         if rows:

@@ -6,6 +6,8 @@ identity come from the requests plugin, so chat and web always agree.
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
 from tortoise.expressions import Q
 
@@ -183,6 +185,46 @@ async def cases_by_ids(ids: Sequence[int]) -> list[Case]:
     """These cases with their cadre and organisation, in the order given."""
     found = {c.id: c for c in await Case.filter(id__in=list(ids)).prefetch_related("cadre__org", "org")}
     return [found[i] for i in ids if i in found]
+
+
+def as_datetime(value: Any) -> datetime | None:
+    """A timestamp from a raw row: PostgreSQL gives datetimes, SQLite ISO text."""
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value))
+
+
+EXPORT_COLUMNS = (
+    "c.id AS id, c.created_at AS created_at, c.category AS category, c.status AS status, "
+    "c.escalated_at AS escalated_at, c.rating AS rating, c.content AS content, c.cadre_id AS cadre_id, "
+    "k.name AS cadre_name, ko.name AS cadre_org, o.name AS org_name"
+)
+
+
+async def export_rows(ids: Sequence[int]) -> list[dict[str, Any]]:
+    """These cases as plain rows for a download (no ORM objects: 200,000 of them would take
+    seconds to build), in the order given, with `overdue` by the same rule as `is_overdue`."""
+    if not ids:
+        return []
+    overdue_sql, overdue_params = overdue_condition("c.")
+    marks = ", ".join("?" for _ in ids)
+    rows = await fetch(
+        f"SELECT {EXPORT_COLUMNS}, CASE WHEN {overdue_sql} THEN 1 ELSE 0 END AS overdue "
+        'FROM "case" c JOIN organisation o ON o.id = c.org_id LEFT JOIN cadre k ON k.id = c.cadre_id '
+        f"LEFT JOIN organisation ko ON ko.id = k.org_id WHERE c.id IN ({marks})",
+        *overdue_params, *ids,
+    )
+    by_id = {r["id"]: r for r in rows}
+    out = []
+    for i in ids:
+        r = by_id.get(i)
+        if r is None:
+            continue
+        r["created_at"] = as_datetime(r["created_at"])
+        r["handler"] = (f"共青团{r['cadre_org']}{r['cadre_name']}" if r["cadre_name"] is not None
+                        else f"共青团{r['org_name']}管理员")
+        out.append(r)
+    return out
 
 
 async def category_counts(actor: Actor, f: CaseFilter) -> dict[str, CategoryCounts]:

@@ -9,22 +9,21 @@ import re
 from datetime import datetime
 from urllib.parse import quote
 
-from openpyxl import Workbook
-
 from plugins.core import clock
-from plugins.core.files import safe_cell
+from plugins.core.xlsx_stream import Book
 from plugins.dashboard.tables import Table
 
 _BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
 MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def cell(sheet, value):
+def cell(value):
+    """A value as the download shows it: local wall-clock times, 是/否 (text stays text)."""
     if isinstance(value, datetime):
         return clock.to_local(value).replace(tzinfo=None, microsecond=0)
     if isinstance(value, bool):
         return "是" if value else "否"
-    return safe_cell(sheet, value)
+    return value
 
 
 def sheet_title(title: str) -> str:
@@ -33,7 +32,7 @@ def sheet_title(title: str) -> str:
 
 def workbook(tables: list[Table]) -> bytes:
     """Every row of every table (call it in a worker thread: `web.download` does)."""
-    book = Workbook(write_only=True)
+    book = Book()
     used: set[str] = set()
     for table in tables:
         title = sheet_title(table.title)
@@ -41,9 +40,8 @@ def workbook(tables: list[Table]) -> bytes:
             title = title[:26] + f"_{len(used)}"
         used.add(title)
         sheet = book.create_sheet(title)
-        sheet.append(table.columns)
-        for row in table.rows:
-            sheet.append([cell(sheet, v) for v in row])
+        sheet.append_rows([table.columns])
+        sheet.append_rows([[cell(v) for v in row] for row in table.rows])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
