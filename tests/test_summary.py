@@ -166,3 +166,13 @@ async def test_rows_are_kept_until_too_old_and_pages_say_when_they_were_computed
         clock.set_now(computed + timedelta(minutes=60))
         await assert_summary_equals_direct()
         assert await summary.computed_at() == clock.now()
+
+
+async def test_the_overview_counts_youth_in_one_pass_as_the_contacts_overview_does() -> None:
+    from plugins.contacts.stats import org_overview, subtree_youth
+
+    await generated(seed=13)
+    for paths in (None, ["1/"], ["1/2/"], ["1/4/", "1/3/"]):
+        one_pass, full = await subtree_youth(paths), await org_overview(paths)
+        assert (one_pass.youth, one_pass.overlap_youth, one_pass.fields) == (full.youth, full.overlap_youth, full.fields)
+    assert (await subtree_youth(None)).overlap_youth > 0

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from models import Organisation
 from models.enums import FIELD_LABELS, Field
-from plugins.contacts.stats import org_overview
+from plugins.contacts.stats import subtree_youth
 from plugins.dashboard import figures, measures
 from plugins.dashboard.figures import CadreFigures, CaseCounts, Trends
 from plugins.dashboard.measures import Measures
@@ -99,7 +99,7 @@ async def build(org: Organisation | None, roots: list[Organisation] | None, path
         own.measures = found.get(measures.OWN_LEVEL)
     sub_rows = ([own] if org is not None and (own.cadres or own.cases.pending) else []) + list(rows.values())
 
-    contacts = await org_overview(paths)
+    contacts = await subtree_youth(paths)
     fields = [(FIELD_LABELS[f], contacts.fields.get(f.value, 0)) for f in Field]
     fields.append(("未填写", contacts.fields.get(None, 0)))
     trends = await figures.trends(paths, totals.confirmed)
