@@ -14,6 +14,7 @@ from plugins.dashboard.web import (
     download,
     int_or_none,
     render,
+    render_off_loop,
     require_admin,
     stamp,
 )
@@ -32,7 +33,7 @@ async def _table(viewer: Viewer, query: cadre_list.CadreQuery):
 async def _page(viewer: Viewer, query: cadre_list.CadreQuery) -> Response:
     table = await _table(viewer, query)
     limit = settings().dashboard_table_rows
-    return render(
+    return await render_off_loop(
         "cadres.html", viewer, cadre_table=cadre_list.shown(table, limit), query=query,
         orgs=await visible_orgs(viewer.actor), categories=cadre_list.CATEGORIES, sorts=cadre_list.SORTS,
         updated=summary.updated_label(await summary.computed_at()),

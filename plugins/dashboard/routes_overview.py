@@ -12,7 +12,7 @@ from plugins.dashboard.web import (
     Viewer,
     download,
     int_or_none,
-    render,
+    render_off_loop,
     require_admin,
     stamp,
 )
@@ -38,7 +38,7 @@ async def _page(viewer: Viewer, org: Organisation | None) -> Response:
     data = await _build(viewer, org)
     trail = [o for o in reversed(await ancestors(org)) if viewer.actor.administers(o)] if org else []
     export = f"/dashboard/orgs/{org.id}/export.xlsx" if org else "/dashboard/export.xlsx"
-    return render("overview.html", viewer, data=data, trail=trail, export=export,
+    return await render_off_loop("overview.html", viewer, data=data, trail=trail, export=export,
                   orgs=await visible_orgs(viewer.actor), chosen=org.id if org else None,
                   updated=summary.updated_label(await summary.computed_at()))
 

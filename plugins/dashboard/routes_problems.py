@@ -12,6 +12,7 @@ from plugins.dashboard.web import (
     download,
     int_or_none,
     render,
+    render_off_loop,
     stamp,
     xlsx_response,
 )
@@ -23,7 +24,7 @@ router = APIRouter(route_class=SecureRoute)
 async def problems(request: Request, viewer: SignedIn) -> Response:
     f = problem_list.parse(request.query_params)
     page = await problem_list.build(viewer.actor, f, settings().dashboard_table_rows)
-    return render(
+    return await render_off_loop(
         "problems.html", viewer, page=page, f=f, params=problem_list.params(f),
         periods=periods.choices(), categories=cases.CATEGORY_LABELS, statuses=cases.STATUS_FILTERS,
     )

@@ -127,6 +127,13 @@ def render(template: str, viewer: Viewer | None = None, status: int = 200, **con
     return response
 
 
+async def render_off_loop(template: str, viewer: Viewer | None = None, **context: Any) -> Response:
+    """`render` in a worker thread: a province's page is thousands of rows of HTML, and
+    chat must not wait while they are written."""
+    html = await asyncio.to_thread(env.get_template(template).render, viewer=viewer, **context)
+    return secure(HTMLResponse(html))
+
+
 def set_session_cookie(response: Response, secret: str) -> None:
     config = settings()
     response.set_cookie(
