@@ -26,6 +26,8 @@ def setup() -> None:
     get_driver().on_startup(_refresh_awaiting)
     schedule.daily("evaluation_retention", time(3, 55))(_retention)
     schedule.daily("evaluation_summary", settings().evaluation_summary_time)(_refresh_summary)
+    # In the background (the scheduler's tick, from start-up on): readers rarely wait for a recount.
+    schedule.every("evaluation_summary_fresh", 300)(summary.ensure_fresh)
     cache("evaluation.awaiting", awaiting.clear)
 
 
