@@ -135,3 +135,19 @@ class CadreSummary(Model):
 
     class Meta:
         table = "cadre_summary"
+
+
+class OrgYouthSummary(Model):
+    """Per organisation subtree and youth field: distinct confirmed youth and those confirmed by
+    CONTACTS_OVERLAP_CADRES cadres or more in the subtree. Rebuilt with cadre_summary. Counts only."""
+
+    id = fields.IntField(primary_key=True)
+    org_id = fields.IntField()
+    field_key = fields.CharField(max_length=16, description="the Field value, empty when not filled in")
+    youth = fields.IntField(default=0)
+    overlap = fields.IntField(default=0)
+    computed_at = fields.DatetimeField()
+
+    class Meta:
+        table = "org_youth_summary"
+        unique_together = (("org_id", "field_key"),)

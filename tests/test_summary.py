@@ -11,6 +11,7 @@ from models import (
     CheckIn,
     ContactLink,
     Exchange,
+    Organisation,
     SpotCheck,
     SpotCheckQuestion,
     Survey,
@@ -20,7 +21,7 @@ from models import (
     Youth,
 )
 from plugins.contacts.links import erase_person
-from plugins.contacts.stats import cadre_contacts
+from plugins.contacts.stats import cadre_contacts, subtree_youth
 from plugins.core import clock
 from plugins.evaluation import summary
 from plugins.evaluation.config import settings
@@ -110,6 +111,11 @@ async def assert_summary_equals_direct() -> None:
     assert {k: (vars(r.inputs), r.measures) for k, r in read.items()} == {
         k: (vars(r.inputs), r.measures) for k, r in live.items()
     }
+    # The overview's youth figures of every organisation's subtree.
+    for org in await Organisation.all():
+        stored_youth, counted = await summary.subtree_youth(org.id), await subtree_youth([org.path])
+        assert (stored_youth.youth, stored_youth.overlap_youth, stored_youth.fields) == (
+            counted.youth, counted.overlap_youth, counted.fields), org.name
     # The overlap count is /评估's per-cadre definition.
     for cadre in await Cadre.all():
         contacts = await cadre_contacts(cadre, 10)
@@ -169,10 +175,11 @@ async def test_rows_are_kept_until_too_old_and_pages_say_when_they_were_computed
 
 
 async def test_the_overview_counts_youth_in_one_pass_as_the_contacts_overview_does() -> None:
-    from plugins.contacts.stats import org_overview, subtree_youth
+    from plugins.contacts.stats import org_overview
 
     await generated(seed=13)
     for paths in (None, ["1/"], ["1/2/"], ["1/4/", "1/3/"]):
         one_pass, full = await subtree_youth(paths), await org_overview(paths)
         assert (one_pass.youth, one_pass.overlap_youth, one_pass.fields) == (full.youth, full.overlap_youth, full.fields)
     assert (await subtree_youth(None)).overlap_youth > 0
+    assert (await summary.subtree_youth(1)).overlap_youth > 0

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
         ops.CreateModel(
             name='CadreSummary',
             fields=[
-                ('cadre_id', fields.IntField(primary_key=True, unique=True, db_index=True)),
+                ('cadre_id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
                 ('computed_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
                 ('confirmed', fields.IntField(default=0)),
                 ('overlap', fields.IntField(default=0, description='confirmed contacts also confirmed by CONTACTS_OVERLAP_CADRES others')),
@@ -31,6 +31,19 @@ class Migration(migrations.Migration):
                 ('exchanges_30', fields.IntField(default=0, description='youth answered in the last 30 days')),
             ],
             options={'table': 'cadre_summary', 'app': 'models', 'pk_attr': 'cadre_id', 'table_description': "Per-cadre measures' inputs, recomputed for all cadres at once by one INSERT ... SELECT."},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='OrgYouthSummary',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('org_id', fields.IntField()),
+                ('field_key', fields.CharField(description='the Field value, empty when not filled in', max_length=16)),
+                ('youth', fields.IntField(default=0)),
+                ('overlap', fields.IntField(default=0)),
+                ('computed_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'org_youth_summary', 'app': 'models', 'unique_together': (('org_id', 'field_key'),), 'pk_attr': 'id', 'table_description': 'Per organisation subtree and youth field: distinct confirmed youth and those confirmed by'},
             bases=['Model'],
         ),
     ]

@@ -20,9 +20,9 @@ from datetime import datetime, timedelta
 
 from tortoise.transactions import in_transaction
 
-from models import CadreSummary
+from models import CadreSummary, Organisation, OrgYouthSummary
 from plugins.contacts.config import settings as contacts_settings
-from plugins.contacts.stats import CONFIRMED
+from plugins.contacts.stats import CONFIRMED, SubtreeYouth
 from plugins.core import clock, periods
 from plugins.core.sql import dialect, execute, fetch
 from plugins.evaluation.config import settings
@@ -117,10 +117,48 @@ async def refresh() -> datetime:
         "ON CONFLICT (cadre_id) DO UPDATE SET computed_at = excluded.computed_at, "
         + ", ".join(f"{n} = excluded.{n}" for n in names)
     )
+    youth_statement, youth_params = await _org_youth_statement(stamp)
     async with in_transaction() as conn:
         await execute(statement, now, *params, conn=conn)
         await execute("DELETE FROM cadre_summary WHERE cadre_id NOT IN (SELECT id FROM cadre)", conn=conn)
+        await execute(youth_statement, *youth_params, now, conn=conn)
+        await execute("DELETE FROM org_youth_summary WHERE computed_at < ?", now, conn=conn)
     return now
+
+
+async def _org_youth_statement(stamp: str) -> tuple[str, list]:
+    """Distinct youth, overlap and fields for every organisation's subtree in one INSERT ... SELECT:
+    each cadre's organisation joined to its ancestors (from the materialised paths, inlined as
+    VALUES of integers), grouped by ancestor and youth, then by ancestor and field."""
+    pairs = []
+    for org_id, path in await Organisation.all().values_list("id", "path"):
+        pairs += [(int(org_id), int(a)) for a in str(path).split("/") if a]
+    if not pairs:
+        pairs = [(0, 0)]
+    ancestors = ", ".join(f"({o}, {a})" for o, a in pairs)
+    return (
+        "INSERT INTO org_youth_summary (org_id, field_key, youth, overlap, computed_at) "
+        "SELECT t.ancestor_id, COALESCE(t.field, ''), COUNT(*), SUM(CASE WHEN t.n >= ? THEN 1 ELSE 0 END), "
+        f"{stamp} FROM (SELECT a.column2 AS ancestor_id, y.id AS youth_id, y.field AS field, COUNT(*) AS n "
+        "FROM contact_link l JOIN youth y ON y.id = l.youth_id JOIN cadre c ON c.id = l.cadre_id "
+        f"JOIN (VALUES {ancestors}) a ON a.column1 = c.org_id "
+        f"WHERE {CONFIRMED} GROUP BY a.column2, y.id, y.field) t WHERE 1 = 1 "
+        "GROUP BY t.ancestor_id, COALESCE(t.field, '') "
+        "ON CONFLICT (org_id, field_key) DO UPDATE SET youth = excluded.youth, overlap = excluded.overlap, "
+        "computed_at = excluded.computed_at",
+        [contacts_settings().contacts_overlap_cadres],
+    )
+
+
+async def subtree_youth(org_id: int) -> SubtreeYouth:
+    """`stats.subtree_youth` of one organisation's subtree, from the summary."""
+    await ensure_fresh()
+    rows = await OrgYouthSummary.filter(org_id=org_id).values_list("field_key", "youth", "overlap")
+    return SubtreeYouth(
+        youth=sum(int(r[1]) for r in rows),
+        overlap_youth=sum(int(r[2]) for r in rows),
+        fields={(r[0] or None): int(r[1]) for r in rows},
+    )
 
 
 async def _stale() -> bool:
@@ -156,6 +194,7 @@ async def computed_at() -> datetime | None:
 async def invalidate(qq: int | None = None, youth_id: int | None = None) -> bool:
     """Drop every row (after an erasure): the next read recounts. Stores nothing personal."""
     await CadreSummary.all().delete()
+    await OrgYouthSummary.all().delete()
     return False
 
 
