@@ -34,6 +34,7 @@ class StreamedBook:
     def __init__(self, convert: Callable[[Any], Any] = same) -> None:
         self.book = Book()
         self.convert = convert
+        self._pending: asyncio.Future | None = None
 
     def sheet(self, title: str, header: list[str] | None = None) -> Any:
         sheet = self.book.create_sheet(title)
@@ -49,10 +50,20 @@ class StreamedBook:
             sheet.append_rows([[convert(v) for v in row] for row in rows])
 
     async def append(self, sheet: Any, rows: list[list[Any]]) -> None:
+        """Write these rows (after the previous `append` of this book has finished)."""
+        await self.flush()
         if rows:
-            await asyncio.to_thread(self._append, sheet, rows)
+            self._pending = asyncio.ensure_future(asyncio.to_thread(self._append, sheet, rows))
+
+    async def flush(self) -> None:
+        """Wait for the rows being written: the next chunk is read from SQL meanwhile."""
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            await pending
 
     async def save(self, path: Path) -> None:
+        await self.flush()
+
         def write() -> None:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(".part")
@@ -62,6 +73,8 @@ class StreamedBook:
         await asyncio.to_thread(write)
 
     async def to_bytes(self) -> bytes:
+        await self.flush()
+
         def write() -> bytes:
             out = io.BytesIO()
             self.book.save(out)

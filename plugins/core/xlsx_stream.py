@@ -37,21 +37,32 @@ def _text(value: str) -> str:
     return value.translate(_ESCAPE)
 
 
-def cell_xml(ref: str, value: Any) -> str:
-    if value is None or value == "":
+def cell_xml(value: Any, ref: str = "") -> str:
+    """One cell; `ref` (' r="B7"') only where an empty cell came before it in the row."""
+    kind = type(value)
+    if kind is str:
+        if not value:
+            return ""
+        if _ILLEGAL.search(value):
+            value = _ILLEGAL.sub("", value)
+        text = value.translate(_ESCAPE)
+        if text[:1].isspace() or text[-1:].isspace():
+            return f'<c{ref} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+        return f'<c{ref} t="inlineStr"><is><t>{text}</t></is></c>'
+    if kind is int or kind is float:
+        return f"<c{ref}><v>{value!r}</v></c>"
+    if value is None:
         return ""
     if isinstance(value, bool):
-        return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
+        return f'<c{ref} t="b"><v>{int(value)}</v></c>'
     if isinstance(value, int | float):
-        return f'<c r="{ref}"><v>{value!r}</v></c>'
+        return f"<c{ref}><v>{value!r}</v></c>"
     if isinstance(value, datetime):
         serial = (value.replace(tzinfo=None) - EPOCH).total_seconds() / 86400
-        return f'<c r="{ref}" s="{DATETIME_STYLE}"><v>{serial!r}</v></c>'
+        return f'<c{ref} s="{DATETIME_STYLE}"><v>{serial!r}</v></c>'
     if isinstance(value, date):
-        return f'<c r="{ref}" s="{DATE_STYLE}"><v>{(value - EPOCH.date()).days}</v></c>'
-    text = _text(str(value))
-    space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
-    return f'<c r="{ref}" t="inlineStr"><is><t{space}>{text}</t></is></c>'
+        return f'<c{ref} s="{DATE_STYLE}"><v>{(value - EPOCH.date()).days}</v></c>'
+    return cell_xml(str(value), ref)
 
 
 class Sheet:
@@ -69,8 +80,13 @@ class Sheet:
             n = self.rows
             while len(letters) < len(row):
                 letters.append(column_letter(len(letters)))
-            cells = "".join(cell_xml(f"{letters[i]}{n}", v) for i, v in enumerate(row))
-            parts.append(f'<row r="{n}">{cells}</row>')
+            cells = []
+            gap = False
+            for i, value in enumerate(row):
+                xml = cell_xml(value, f' r="{letters[i]}{n}"' if gap else "")
+                gap = not xml
+                cells.append(xml)
+            parts.append(f'<row r="{n}">{"".join(cells)}</row>')
         self.file.write("".join(parts).encode("utf-8"))
 
 
