@@ -101,6 +101,8 @@ async def measure(label: str, url: str, runs: int, scale: float) -> None:
         url, access_token=TOKEN, port=port, clock_at=NOW, DASHBOARD_BASE_URL=f"http://127.0.0.1:{port}",
         LIANQING_PRIVATE_COMMANDS_PER_MINUTE="100000", LIANQING_TICK_SECONDS="30",
         OUTBOX_POLL_SECONDS="5", INTERACTION_FLUSH_SECONDS="5",
+        # One key per data set, kept beside it: the database remembers which key it was used with.
+        LIANQING_HASH_SECRET_FILE=str(ROOT / "data" / "bench" / "hash_secret"),
     )
     sim = OneBotSimulator(bot.ws_url, access_token=TOKEN)
     first_minute: list[int] = []
