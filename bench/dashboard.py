@@ -128,7 +128,7 @@ async def measure(label: str, url: str, runs: int, scale: float) -> None:
 
             cold, status, _ = await timed_get(web, "/dashboard/")
             assert status == 200, status
-            print(f"{label:>10}: first overview after start-up (builds the summary table) {cold:.2f} s")
+            print(f"{label:>10}: first overview after start-up (summary table built if missing or stale) {cold:.2f} s")
             idle = await probe_while(sim, None, seconds=3)
             print(f"{label:>10}: chat /评估 说明 with nothing else: p50 {pct(idle, .5) * 1000:.0f} ms, "
                   f"p99 {pct(idle, .99) * 1000:.0f} ms ({len(idle)} commands)")
