@@ -24,7 +24,7 @@ from models import CadreSummary, Organisation, OrgYouthSummary
 from plugins.contacts.config import settings as contacts_settings
 from plugins.contacts.stats import CONFIRMED, SubtreeYouth
 from plugins.core import clock, periods
-from plugins.core.sql import dialect, execute, fetch
+from plugins.core.sql import dialect, execute, execute_many, fetch
 from plugins.evaluation.config import settings
 from plugins.evaluation.formulas import Inputs
 from plugins.evaluation.inputs import (
@@ -117,32 +117,44 @@ async def refresh() -> datetime:
         "ON CONFLICT (cadre_id) DO UPDATE SET computed_at = excluded.computed_at, "
         + ", ".join(f"{n} = excluded.{n}" for n in names)
     )
-    youth_statement, youth_params = await _org_youth_statement(stamp)
+    youth_statement, youth_params = _org_youth_statement(stamp)
+    pairs = await _ancestor_pairs()
     async with in_transaction() as conn:
         await execute(statement, now, *params, conn=conn)
         await execute("DELETE FROM cadre_summary WHERE cadre_id NOT IN (SELECT id FROM cadre)", conn=conn)
+        # Each organisation with its ancestors, indexed (a VALUES list is scanned per row by SQLite).
+        if dialect() == "postgres":
+            await execute("CREATE TEMP TABLE org_ancestor (org_id INTEGER, ancestor_id INTEGER, "
+                          "PRIMARY KEY (org_id, ancestor_id)) ON COMMIT DROP", conn=conn)
+        else:
+            await execute("CREATE TEMP TABLE IF NOT EXISTS org_ancestor (org_id INTEGER, ancestor_id INTEGER, "
+                          "PRIMARY KEY (org_id, ancestor_id))", conn=conn)
+            await execute("DELETE FROM org_ancestor", conn=conn)
+        await execute_many("INSERT INTO org_ancestor (org_id, ancestor_id) VALUES (?, ?)", pairs, conn=conn)
         await execute(youth_statement, *youth_params, now, conn=conn)
         await execute("DELETE FROM org_youth_summary WHERE computed_at < ?", now, conn=conn)
     return now
 
 
-async def _org_youth_statement(stamp: str) -> tuple[str, list]:
-    """Distinct youth, overlap and fields for every organisation's subtree in one INSERT ... SELECT:
-    each cadre's organisation joined to its ancestors (from the materialised paths, inlined as
-    VALUES of integers), grouped by ancestor and youth, then by ancestor and field."""
+async def _ancestor_pairs() -> list[list[int]]:
+    """(organisation, ancestor or itself) from the materialised paths."""
     pairs = []
     for org_id, path in await Organisation.all().values_list("id", "path"):
-        pairs += [(int(org_id), int(a)) for a in str(path).split("/") if a]
-    if not pairs:
-        pairs = [(0, 0)]
-    ancestors = ", ".join(f"({o}, {a})" for o, a in pairs)
+        pairs += [[int(org_id), int(a)] for a in str(path).split("/") if a]
+    return pairs
+
+
+def _org_youth_statement(stamp: str) -> tuple[str, list]:
+    """Distinct youth, overlap and fields for every organisation's subtree in one INSERT ... SELECT:
+    each cadre's organisation joined to its ancestors (temporary table org_ancestor), grouped by
+    ancestor and youth, then by ancestor and field."""
     return (
         "INSERT INTO org_youth_summary (org_id, field_key, youth, overlap, computed_at) "
         "SELECT t.ancestor_id, COALESCE(t.field, ''), COUNT(*), SUM(CASE WHEN t.n >= ? THEN 1 ELSE 0 END), "
-        f"{stamp} FROM (SELECT a.column2 AS ancestor_id, y.id AS youth_id, y.field AS field, COUNT(*) AS n "
+        f"{stamp} FROM (SELECT a.ancestor_id AS ancestor_id, y.id AS youth_id, y.field AS field, COUNT(*) AS n "
         "FROM contact_link l JOIN youth y ON y.id = l.youth_id JOIN cadre c ON c.id = l.cadre_id "
-        f"JOIN (VALUES {ancestors}) a ON a.column1 = c.org_id "
-        f"WHERE {CONFIRMED} GROUP BY a.column2, y.id, y.field) t WHERE 1 = 1 "
+        "JOIN org_ancestor a ON a.org_id = c.org_id "
+        f"WHERE {CONFIRMED} GROUP BY a.ancestor_id, y.id, y.field) t WHERE 1 = 1 "
         "GROUP BY t.ancestor_id, COALESCE(t.field, '') "
         "ON CONFLICT (org_id, field_key) DO UPDATE SET youth = excluded.youth, overlap = excluded.overlap, "
         "computed_at = excluded.computed_at",
