@@ -181,12 +181,6 @@ async def case_ids(actor: Actor, f: CaseFilter) -> list[int]:
     return await values(_filtered(actor, f).order_by("-id"), "id")
 
 
-async def cases_by_ids(ids: Sequence[int]) -> list[Case]:
-    """These cases with their cadre and organisation, in the order given."""
-    found = {c.id: c for c in await Case.filter(id__in=list(ids)).prefetch_related("cadre__org", "org")}
-    return [found[i] for i in ids if i in found]
-
-
 def as_datetime(value: Any) -> datetime | None:
     """A timestamp from a raw row: PostgreSQL gives datetimes, SQLite ISO text."""
     if value is None or isinstance(value, datetime):
