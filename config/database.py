@@ -54,10 +54,38 @@ def database_url(root: Path = ROOT) -> str:
     return load_settings(_DatabaseSettings, root).database_url
 
 
+POSTGRES_SERVER_SETTINGS = {
+    "plan_cache_mode": "force_custom_plan",
+    "work_mem": "64MB",
+}
+"""Session settings of every PostgreSQL connection (a URL's own `server_settings` win).
+
+asyncpg prepares every statement; after five runs PostgreSQL may switch a prepared
+statement to a generic plan that ignores the parameters' values, and a per-cadre or
+per-subtree count then scans far more than it needs (9.2 s instead of 1.2 s measured
+for the province's contact counts). `force_custom_plan` plans each run with its
+values. The dashboard's aggregates hash and sort a million rows: 64 MB per operation
+keeps them in memory instead of spilling to disk (the default is 4 MB)."""
+
+
+def connection(url: str) -> str | dict[str, Any]:
+    """Tortoise's connection for `url`: PostgreSQL gets POSTGRES_SERVER_SETTINGS."""
+    if not url.startswith(("postgres://", "asyncpg://")):
+        return url
+    from tortoise.backends.base.config_generator import expand_db_url
+
+    conf = expand_db_url(url)
+    if conf["engine"] != "tortoise.backends.asyncpg":
+        return url
+    server = dict(conf["credentials"].get("server_settings") or {})
+    conf["credentials"]["server_settings"] = {**POSTGRES_SERVER_SETTINGS, **server}
+    return conf
+
+
 def tortoise_config(url: str | None = None) -> dict[str, Any]:
     """The Tortoise config dict. Times are stored in UTC (see plugins/core/clock.py)."""
     return {
-        "connections": {"default": url or database_url()},
+        "connections": {"default": connection(url or database_url())},
         "apps": {
             "models": {
                 "models": ["models"],

@@ -29,8 +29,10 @@ from models.contacts import (
 )
 from models.dashboard import DashboardToken
 from models.evaluation import (
+    CadreSummary,
     EvaluationPeriod,
     EvaluationResult,
+    OrgYouthSummary,
     SpotCheck,
     SpotCheckQuestion,
     Survey,
@@ -51,6 +53,7 @@ __all__ = [
     "BotAccount",
     "BoundGroup",
     "Cadre",
+    "CadreSummary",
     "CardOptOut",
     "Case",
     "CaseDraft",
@@ -72,6 +75,7 @@ __all__ = [
     "JobRun",
     "MessageCount",
     "OptOut",
+    "OrgYouthSummary",
     "Organisation",
     "OutboxMessage",
     "Referral",

@@ -105,3 +105,49 @@ class EvaluationResult(Model):
 
     class Meta:
         table = "evaluation_result"
+
+
+class CadreSummary(Model):
+    """Per-cadre measures' inputs, recomputed for all cadres at once by one INSERT ... SELECT.
+
+    Read by the rankings, /评估 of an organisation and the dashboard's overview and cadre
+    list. Holds counts only, no youth. Rebuilt nightly, when older than
+    EVALUATION_SUMMARY_MAX_AGE_MINUTES, when the cadres changed and after an erasure."""
+
+    cadre_id = fields.IntField(primary_key=True)
+    computed_at = fields.DatetimeField()
+    confirmed = fields.IntField(default=0)
+    overlap = fields.IntField(default=0, description="confirmed contacts also confirmed by CONTACTS_OVERLAP_CADRES others")
+    spot_yes = fields.IntField(default=0)
+    spot_answered = fields.IntField(default=0)
+    topics_answered = fields.IntField(default=0)
+    exchanges = fields.IntField(default=0)
+    check_ins = fields.IntField(default=0)
+    requests_received = fields.IntField(default=0)
+    requests_on_time = fields.IntField(default=0)
+    recent_activities = fields.IntField(default=0)
+    face_to_face_year = fields.IntField(default=0, description="face-to-face activities in the last 365 days")
+    ratings = fields.IntField(default=0)
+    rating_sum = fields.IntField(default=0)
+    quarter_activities = fields.IntField(default=0, description="credited activities this calendar quarter")
+    face_to_face_this_year = fields.IntField(default=0, description="face-to-face activities this calendar year")
+    exchanges_30 = fields.IntField(default=0, description="youth answered in the last 30 days")
+
+    class Meta:
+        table = "cadre_summary"
+
+
+class OrgYouthSummary(Model):
+    """Per organisation subtree and youth field: distinct confirmed youth and those confirmed by
+    CONTACTS_OVERLAP_CADRES cadres or more in the subtree. Rebuilt with cadre_summary. Counts only."""
+
+    id = fields.IntField(primary_key=True)
+    org_id = fields.IntField()
+    field_key = fields.CharField(max_length=16, description="the Field value, empty when not filled in")
+    youth = fields.IntField(default=0)
+    overlap = fields.IntField(default=0)
+    computed_at = fields.DatetimeField()
+
+    class Meta:
+        table = "org_youth_summary"
+        unique_together = (("org_id", "field_key"),)

@@ -1,7 +1,10 @@
 """Daily upkeep with a controlled clock: member sync, monthly trend, retention."""
 
+import asyncio
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
+
+import pytest
 
 from models import BoundGroup, ContactLink, ContactSnapshot, GroupMember, Invitation, Youth
 from plugins.contacts import jobs, links, stats
@@ -47,8 +50,90 @@ async def test_stale_only_sync_after_reconnect() -> None:
     bot = FakeBot(members={700: members(1)})
     assert await jobs.sync_bot_groups(bot, stale_only=True) == 1  # never synced
     assert await jobs.sync_bot_groups(bot, stale_only=True) == 0  # synced just now
-    clock.set_now(clock.now() + timedelta(days=1, minutes=1))
+    clock.set_now(clock.now() + timedelta(hours=5, minutes=59))
+    assert await jobs.sync_bot_groups(bot, stale_only=True) == 0  # within CONTACTS_RESYNC_AFTER_HOURS
+    clock.set_now(clock.now() + timedelta(minutes=2))
     assert await jobs.sync_bot_groups(bot, stale_only=True) == 1
+
+
+class TimedBot(FakeBot):
+    """Records when (by the controlled clock) each member list was asked for; fails after `fail_after`."""
+
+    def __init__(self, group_ids: list[int], fail_after: int | None = None) -> None:
+        super().__init__(members={g: members(g * 10 + 1) for g in group_ids})
+        self.asked: list[tuple[int, datetime]] = []
+        self.fail_after = fail_after
+
+    async def get_group_member_list(self, *, group_id: int) -> list[dict]:
+        if self.fail_after is not None and len(self.asked) >= self.fail_after:
+            raise TimeoutError("connection lost")
+        self.asked.append((group_id, clock.now()))
+        return await super().get_group_member_list(group_id=group_id)
+
+
+@pytest.fixture
+def paced(monkeypatch: pytest.MonkeyPatch):
+    """The pacer waits by moving the controlled clock on, not by sleeping."""
+
+    async def advance(seconds: float) -> None:
+        clock.set_now(clock.now() + timedelta(seconds=seconds))
+
+    jobs.reset()
+    monkeypatch.setattr(jobs, "wait", advance)
+    yield
+    jobs.reset()
+
+
+async def _many_groups(n: int) -> list[int]:
+    tree = await seed_tree()
+    cadre = await make_cadre(20001, "张三", tree.province)
+    ids = [800000 + i for i in range(n)]
+    await BoundGroup.bulk_create(
+        [BoundGroup(group_id=g, cadre=cadre, bot_id=10000, bound_by=20001, bound_at=clock.now()) for g in ids]
+    )
+    return ids
+
+
+async def test_start_up_with_many_groups_asks_at_most_60_member_lists_a_minute(paced) -> None:
+    ids = await _many_groups(150)
+    bot = TimedBot(ids)
+    start = clock.now()
+    assert await jobs.sync_bot_groups(bot, stale_only=True) == 150
+    times = [t for _, t in bot.asked]
+    assert sum(1 for t in times if t - start < timedelta(minutes=1)) == 60
+    for i, t in enumerate(times):  # no minute anywhere holds more than 60 calls
+        assert sum(1 for u in times[i:] if u - t < timedelta(minutes=1)) <= 60
+    assert times[-1] - start >= timedelta(minutes=2)
+
+
+async def test_sync_goes_oldest_first_and_resumes_after_a_restart(paced) -> None:
+    ids = await _many_groups(8)
+    t0 = clock.now()
+    # Synced 7, 8, … 14 hours ago, the last never: never-synced first, then the oldest.
+    for i, g in enumerate(ids[:-1]):
+        await BoundGroup.filter(group_id=g).update(synced_at=t0 - timedelta(hours=7 + i))
+    expected = [ids[-1], *reversed(ids[:-1])]
+    cut_short = TimedBot(ids, fail_after=3)  # the connection drops after three groups
+    assert await jobs.sync_bot_groups(cut_short, stale_only=True) == 3
+    assert [g for g, _ in cut_short.asked] == expected[:3]
+    jobs.reset()  # the process restarts and the account connects again
+    resumed = TimedBot(ids)
+    assert await jobs.sync_bot_groups(resumed, stale_only=True) == 5
+    assert [g for g, _ in resumed.asked] == expected[3:]
+    # Reconnecting again within CONTACTS_RESYNC_AFTER_HOURS syncs nothing.
+    clock.set_now(clock.now() + timedelta(hours=5))
+    again = TimedBot(ids)
+    assert await jobs.sync_bot_groups(again, stale_only=True) == 0 and again.asked == []
+
+
+async def test_daily_sync_runs_in_the_background_and_a_reconnection_replaces_it(paced) -> None:
+    ids = await _many_groups(3)
+    bot = TimedBot(ids)
+    first = jobs.start(bot, stale_only=False)
+    second = jobs.start(bot, stale_only=True)
+    await asyncio.gather(first, second, return_exceptions=True)
+    assert first.cancelled()
+    assert sorted(g for g, _ in bot.asked) == ids
 
 
 async def test_monthly_trend_survives_deletion() -> None:

@@ -176,3 +176,28 @@ async def test_measures_come_from_the_evaluation(web) -> None:
     assert "杭州市西湖区委 1 0 1 3 0 1 1 1 0 30%" in overview
     book = _book(await web.get("/dashboard/cadres/export.xlsx?category=part_time"))
     assert book["团干部"]["N2"].value == 0.3
+
+
+async def test_problem_list_download_holds_every_case(web, monkeypatch) -> None:
+    """More cases than a page and than a chunk of the download: the download has all of them."""
+    from plugins.core import workbook
+    from plugins.dashboard.config import settings
+
+    _, cadres = await world()
+    cadre = cadres[XIHU_CADRE]
+    for i in range(30):
+        await Case.create(youth_qq=90000 + i, category="difficulty", content=f"困难{i}", cadre=cadre,
+                          org_id=cadre.org_id, status="open", created_at=clock.now() - timedelta(hours=i))
+    monkeypatch.setattr(workbook, "CHUNK", 7)
+    total = await Case.all().count()
+    await sign_in(web, PROVINCE_ADMIN)
+    with settings.override(dashboard_table_rows=10):
+        page = await web.get("/dashboard/problems?period=all")
+        assert len(_rows(page.text)) == 10
+        book = _book(await web.get("/dashboard/problems/export.xlsx?period=all"))
+    ids = [int(str(row[0].value)) for row in book["诉求"].iter_rows(min_row=2)]
+    assert len(ids) == len(set(ids)) == total > 30
+    assert ids == sorted(ids, reverse=True)  # newest first, as on the page
+    late = _book(await web.get("/dashboard/problems/export.xlsx?period=all&status=overdue"))
+    assert late["诉求"].max_row - 1 == await Case.filter(status="open", first_answer_at=None,
+                                                         created_at__lte=clock.now() - timedelta(hours=48)).count()

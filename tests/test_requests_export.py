@@ -233,3 +233,22 @@ async def test_old_exports_are_removed(app: App, export_dir: Path) -> None:
     clock.set_now(T0 + timedelta(hours=24))
     await jobs.check()
     assert not path.exists() and other.exists()
+
+
+async def test_export_holds_every_case_however_many_chunks_it_takes(app: App, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rows are read and written in chunks; with more cases than a chunk every one is still there."""
+    from plugins.core import workbook
+
+    _, zhang = await world()
+    for i in range(23):
+        await Case.create(youth_qq=Y1, category="suggestion", content=f"建议{i}", cadre=zhang, org_id=zhang.org_id,
+                          status="closed", created_at=T0 - timedelta(hours=i + 1))
+    monkeypatch.setattr(workbook, "CHUNK", 4)
+    actor = await load_actor(PROVINCE_ADMIN)
+    path, _, count = await exports.build(actor, problems.parse_period("2026-11"), with_content=True)
+    rows = cells(path, "诉求")[1:]
+    expected = await Case.filter(created_at__gte=datetime(2026, 11, 1, tzinfo=SH)).count()
+    assert count == len(rows) == expected == 27
+    assert len({r[0] for r in rows}) == 27
+    assert rows[0][0] == 2  # the overdue case still first
+    assert [r[0] for r in rows[1:]] == sorted(r[0] for r in rows[1:])

@@ -24,7 +24,11 @@ class Config(BaseModel):
     contacts_invitation_days: int = 30
     """Invitation records (the invitee's QQ) are deleted after this many days."""
     contacts_sync_on_connect: bool = True
-    """When an account (re)connects, sync its groups not synced for a day."""
+    """When an account (re)connects, sync its groups not synced for CONTACTS_RESYNC_AFTER_HOURS."""
+    contacts_resync_after_hours: float = 6.0
+    """A group synced less than this many hours ago is not synced again after a reconnection."""
+    contacts_sync_per_minute: int = 60
+    """At most this many member-list calls per account per minute (start-up, reconnection, daily)."""
     contacts_sync_time: time = time(4, 30)
     """Daily member sync and snapshot, local time."""
     contacts_news_time: time = time(20, 0)

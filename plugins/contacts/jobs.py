@@ -1,7 +1,17 @@
-"""Daily upkeep: member sync per bot account, the monthly snapshot, retention."""
+"""Daily upkeep: member sync per bot account, the monthly snapshot, retention.
+
+Member sync is paced: per account at most CONTACTS_SYNC_PER_MINUTE member-list
+calls in any minute, whether at start-up, after a reconnection or in the daily
+run, so 20,000 bound groups never mean 20,000 calls at once. Groups go oldest-
+synced first (never-synced first of all) and each sync stamps `synced_at`, so a
+run cut short by a restart resumes where it stopped. One run per account at a
+time: a new run (reconnection, daily) replaces the one still going.
+"""
 
 import asyncio
-from datetime import timedelta
+from collections import deque
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
 
 from nonebot.adapters.onebot.v11 import Bot
 from nonebot.log import logger
@@ -9,31 +19,104 @@ from tortoise.expressions import Q
 
 from models import BoundGroup
 from plugins.contacts import groups, links, stats, usage
+from plugins.contacts.config import settings
 from plugins.core import clock
 from plugins.core.bots import connected_bots
-from plugins.core.sql import values
+
+WINDOW = timedelta(minutes=1)
+
+wait: Callable[[float], Awaitable[object]] = asyncio.sleep
+"""How the pacer waits (tests advance the controlled clock instead)."""
+
+
+class Pacer:
+    """At most `per_minute()` calls in any minute, by the bot's clock."""
+
+    def __init__(self, per_minute: Callable[[], int]) -> None:
+        self.per_minute = per_minute
+        self.calls: deque[datetime] = deque()
+
+    async def acquire(self) -> None:
+        while True:
+            now = clock.now()
+            while self.calls and now - self.calls[0] >= WINDOW:
+                self.calls.popleft()
+            if len(self.calls) < max(1, self.per_minute()):
+                self.calls.append(now)
+                return
+            await wait(max(0.01, (self.calls[0] + WINDOW - now).total_seconds()))
+
+
+_pacers: dict[str, Pacer] = {}
+_runs: dict[str, asyncio.Task] = {}
+
+
+def pacer(self_id: str) -> Pacer:
+    if self_id not in _pacers:
+        _pacers[self_id] = Pacer(lambda: settings().contacts_sync_per_minute)
+    return _pacers[self_id]
+
+
+def reset() -> None:
+    """Forget pacing and running syncs (a restart; tests)."""
+    for task in _runs.values():
+        task.cancel()
+    _runs.clear()
+    _pacers.clear()
+
+
+async def due_groups(bot_id: int, cutoff: datetime) -> list[int]:
+    """This account's bound groups not synced after `cutoff`, oldest-synced first."""
+    rows = await BoundGroup.filter(Q(synced_at__isnull=True) | Q(synced_at__lte=cutoff), bot_id=bot_id).values_list(
+        "group_id", "synced_at"
+    )
+    rows.sort(key=lambda r: (r[1] is not None, r[1] or cutoff, r[0]))
+    return [r[0] for r in rows]
 
 
 async def sync_bot_groups(bot: Bot, *, stale_only: bool = False) -> int:
-    """Sync the bound groups this account is in; returns how many were refreshed."""
-    query = BoundGroup.filter(bot_id=int(bot.self_id))
+    """Sync the bound groups this account is in, paced; returns how many were refreshed.
+
+    stale_only: only those not synced for CONTACTS_RESYNC_AFTER_HOURS (after a reconnection);
+    otherwise every group not synced since this run began (the daily run)."""
+    bot_id = int(bot.self_id)
+    cutoff = clock.now()
     if stale_only:
-        cutoff = clock.now() - timedelta(days=1)
-        query = query.filter(Q(synced_at__isnull=True) | Q(synced_at__lt=cutoff))
+        cutoff -= timedelta(hours=settings().contacts_resync_after_hours)
+    pace = pacer(bot.self_id)
     done = 0
-    for group_id in await values(query, "group_id"):
+    for group_id in await due_groups(bot_id, cutoff):
+        if not await BoundGroup.exists(group_id=group_id, bot_id=bot_id):
+            continue  # unbound or moved to another account meanwhile
+        await pace.acquire()
         if await groups.sync_group(bot, group_id) is not None:
             done += 1
     return done
 
 
-async def sync_connected() -> None:
-    """The daily member sync, for the accounts connected to this process."""
-    for bot in connected_bots():
+def start(bot: Bot, *, stale_only: bool) -> asyncio.Task:
+    """Run `sync_bot_groups` in the background, replacing this account's run still going."""
+    running = _runs.get(bot.self_id)
+    if running is not None and not running.done():
+        running.cancel()
+
+    async def run() -> None:
         try:
-            await sync_bot_groups(bot)
+            await sync_bot_groups(bot, stale_only=stale_only)
+        except asyncio.CancelledError:
+            raise
         except Exception as e:
-            logger.opt(exception=e).warning("daily member sync failed")
+            logger.opt(exception=e).warning("member sync failed")
+
+    task = asyncio.get_running_loop().create_task(run())
+    _runs[bot.self_id] = task
+    return task
+
+
+async def sync_connected() -> None:
+    """The daily member sync, for the accounts connected to this process (in the background)."""
+    for bot in connected_bots():
+        start(bot, stale_only=False)
 
 
 async def upkeep() -> None:
@@ -44,12 +127,5 @@ async def upkeep() -> None:
 
 
 def catch_up(bot: Bot) -> None:
-    """After a (re)connection, refresh groups not synced for a day, in the background."""
-
-    async def run() -> None:
-        try:
-            await sync_bot_groups(bot, stale_only=True)
-        except Exception as e:
-            logger.opt(exception=e).warning("member sync after connection failed")
-
-    asyncio.get_running_loop().create_task(run())
+    """After a (re)connection, refresh groups not synced lately, in the background."""
+    start(bot, stale_only=True)

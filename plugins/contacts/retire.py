@@ -16,6 +16,7 @@ In one transaction with the change:
   successor; only those who answer /同意 转交 within HANDOVER_DAYS move.
 """
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -32,6 +33,13 @@ from plugins.identity.orgs import chat_name
 from plugins.outbox import enqueue
 
 HANDOVER_DAYS = 14
+_retired_hooks: list[Callable[[], Awaitable[object]]] = []
+
+
+def on_retire(hook: Callable[[], Awaitable[object]]) -> Callable[[], Awaitable[object]]:
+    """Run `hook` after a cadre leaves office (e.g. the evaluation's summary recounts)."""
+    _retired_hooks.append(hook)
+    return hook
 
 
 @dataclass
@@ -130,6 +138,8 @@ async def retire(
             cache.put(g, successor.id, successor.qq)
         else:
             cache.drop(g)
+    for hook in _retired_hooks if update_cache else ():  # not for a roster preview
+        await hook()
     return Retired(cadre, successor, moved, unbound, len(open_cases), asked)
 
 

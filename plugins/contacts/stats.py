@@ -213,6 +213,32 @@ async def org_overview(paths: list[str] | None) -> OrgOverview:
     )
 
 
+@dataclass
+class SubtreeYouth:
+    youth: int
+    overlap_youth: int
+    fields: dict[str | None, int]
+
+
+async def subtree_youth(paths: list[str] | None) -> SubtreeYouth:
+    """Distinct confirmed youth under `paths`, those confirmed by CONTACTS_OVERLAP_CADRES cadres
+    or more there, and youth by field: the same figures as `org_overview`, in one pass."""
+    where, params = subtree_sql(paths)
+    rows = await fetch(
+        "SELECT t.field AS field, COUNT(*) AS youth, SUM(CASE WHEN t.n >= ? THEN 1 ELSE 0 END) AS overlap "
+        "FROM (SELECT y.id AS id, y.field AS field, COUNT(*) AS n FROM contact_link l "
+        "JOIN youth y ON y.id = l.youth_id JOIN cadre c ON c.id = l.cadre_id "
+        f"JOIN organisation o ON o.id = c.org_id WHERE {where} AND {CONFIRMED} GROUP BY y.id, y.field) t "
+        "GROUP BY t.field",
+        settings().contacts_overlap_cadres, *params,
+    )
+    return SubtreeYouth(
+        youth=sum(int(r["youth"] or 0) for r in rows),
+        overlap_youth=sum(int(r["overlap"] or 0) for r in rows),
+        fields={r["field"]: int(r["youth"] or 0) for r in rows},
+    )
+
+
 async def _targets(cadre_rows: list[dict]) -> dict[int, int]:
     """Each cadre's target without a query per cadre."""
     raised = await raised_targets()

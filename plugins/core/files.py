@@ -25,23 +25,12 @@ import base64
 from pathlib import Path
 
 from nonebot.log import logger
-from openpyxl.cell import WriteOnlyCell
 
 from plugins.core.context import CommandContext
 from plugins.core.errors import Conflict
 
-FORMULA_START = ("=", "+", "-", "@")
 MAX_BYTES = 30 * 1024 * 1024
 """30 MB, 40 MB as base64: inside NapCat's 50 MB WebSocket frame limit."""
-
-
-def safe_cell(sheet, value):
-    """A value for a write-only sheet: text that looks like a formula stays text."""
-    if isinstance(value, str) and value[:1] in FORMULA_START:
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"
-        return cell
-    return value
 
 
 def as_base64_uri(data: bytes) -> str:

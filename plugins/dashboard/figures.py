@@ -6,17 +6,17 @@ of those rows. Trends count by local month with one CASE column per month.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from models.enums import CadreCategory
-from plugins.contacts.stats import CONFIRMED
 from plugins.core import clock, periods
 from plugins.core.sql import fetch, subtree_sql
 from plugins.dashboard import cases
+from plugins.evaluation import summary
 from plugins.identity.orgs import compute_target, raised_targets
 
 TREND_MONTHS = 12
-EXCHANGE_DAYS = 30
+EXCHANGE_DAYS = summary.EXCHANGE_DAYS
 
 
 @dataclass
@@ -53,32 +53,26 @@ class CadreFigures:
 
 
 async def cadre_figures(paths: list[str] | None) -> list[CadreFigures]:
-    """Every cadre under `paths` (None: all) with contacts, activities, cases and exchanges."""
-    today = clock.today()
-    q_start, _ = periods.quarter_bounds(today)
-    y_start, _ = periods.year_bounds(today)
-    since = clock.now() - timedelta(days=EXCHANGE_DAYS)
+    """Every cadre under `paths` (None: all) with contacts, activities, cases and exchanges.
+
+    Contacts, activities and exchanges come from the summary table (plugins/evaluation/
+    summary.py, 数据更新于 `summary.computed_at()`); open and overdue cases are counted now."""
+    await summary.ensure_fresh()
     overdue_sql, overdue_params = cases.overdue_condition("")
     where, params = subtree_sql(paths)
     rows = await fetch(
         "SELECT c.id AS id, c.name AS name, c.qq AS qq, c.category AS category, "
         "o.id AS org_id, o.name AS org_name, o.path AS path, "
-        "COALESCE(k.n, 0) AS confirmed, COALESCE(a.quarter, 0) AS quarter_activities, "
-        "COALESCE(a.f2f, 0) AS face_to_face, COALESCE(r.pending, 0) AS open_cases, "
-        "COALESCE(r.overdue, 0) AS overdue_cases, COALESCE(x.n, 0) AS exchanges "
+        "COALESCE(s.confirmed, 0) AS confirmed, COALESCE(s.quarter_activities, 0) AS quarter_activities, "
+        "COALESCE(s.face_to_face_this_year, 0) AS face_to_face, COALESCE(r.pending, 0) AS open_cases, "
+        "COALESCE(r.overdue, 0) AS overdue_cases, COALESCE(s.exchanges_30, 0) AS exchanges "
         "FROM cadre c JOIN organisation o ON o.id = c.org_id "
-        "LEFT JOIN (SELECT l.cadre_id AS cadre_id, COUNT(*) AS n FROM contact_link l "
-        f"JOIN youth y ON y.id = l.youth_id WHERE {CONFIRMED} GROUP BY l.cadre_id) k ON k.cadre_id = c.id "
-        "LEFT JOIN (SELECT cadre_id, SUM(CASE WHEN day >= ? THEN 1 ELSE 0 END) AS quarter, "
-        "SUM(CASE WHEN kind = 'face_to_face' THEN 1 ELSE 0 END) AS f2f FROM activity "
-        "WHERE credited = ? AND day >= ? AND day <= ? GROUP BY cadre_id) a ON a.cadre_id = c.id "
+        "LEFT JOIN cadre_summary s ON s.cadre_id = c.id "
         "LEFT JOIN (SELECT cadre_id, SUM(CASE WHEN status <> 'closed' THEN 1 ELSE 0 END) AS pending, "
         f"SUM(CASE WHEN {overdue_sql} THEN 1 ELSE 0 END) AS overdue "
-        'FROM "case" WHERE cadre_id IS NOT NULL GROUP BY cadre_id) r ON r.cadre_id = c.id '
-        "LEFT JOIN (SELECT cadre_id, COUNT(*) AS n FROM exchange WHERE answered_at >= ? "
-        "GROUP BY cadre_id) x ON x.cadre_id = c.id "
+        'FROM "case" WHERE cadre_id IS NOT NULL AND status <> \'closed\' GROUP BY cadre_id) r ON r.cadre_id = c.id '
         f"WHERE c.left_at IS NULL AND {where} ORDER BY o.path, c.id",
-        q_start, True, y_start, today, *overdue_params, since, *params,
+        *overdue_params, *params,
     )
     raised = await raised_targets()
     return [

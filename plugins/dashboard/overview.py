@@ -4,11 +4,12 @@ from dataclasses import dataclass, field
 
 from models import Organisation
 from models.enums import FIELD_LABELS, Field
-from plugins.contacts.stats import org_overview
+from plugins.contacts.stats import subtree_youth
 from plugins.dashboard import figures, measures
 from plugins.dashboard.figures import CadreFigures, CaseCounts, Trends
 from plugins.dashboard.measures import Measures
 from plugins.dashboard.tables import Table
+from plugins.evaluation import summary
 
 SUB_COLUMNS = [
     "组织", "团干部", "达标", "未达标", "已确认联系", "本季度未办活动", "今年未面对面",
@@ -99,7 +100,11 @@ async def build(org: Organisation | None, roots: list[Organisation] | None, path
         own.measures = found.get(measures.OWN_LEVEL)
     sub_rows = ([own] if org is not None and (own.cadres or own.cases.pending) else []) + list(rows.values())
 
-    contacts = await org_overview(paths)
+    chosen = org or (roots[0] if roots is not None and len(roots) == 1 else None)
+    if chosen is not None and paths == [chosen.path]:
+        contacts = await summary.subtree_youth(chosen.id)  # from the summary table
+    else:
+        contacts = await subtree_youth(paths)  # several roots or everything: counted now
     fields = [(FIELD_LABELS[f], contacts.fields.get(f.value, 0)) for f in Field]
     fields.append(("未填写", contacts.fields.get(None, 0)))
     trends = await figures.trends(paths, totals.confirmed)

@@ -3,10 +3,11 @@
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from models import Case
-from plugins.core import clock
+from models import Case, Referral
+from plugins.core import clock, workbook
 from plugins.core.actor import Actor
-from plugins.dashboard import cases, periods
+from plugins.core.workbook import StreamedBook
+from plugins.dashboard import cases, periods, xlsx
 from plugins.dashboard.cases import CaseFilter
 from plugins.dashboard.tables import Table
 from plugins.dashboard.web import int_or_none
@@ -54,12 +55,10 @@ class ProblemPage:
     cases: Table
 
 
-async def build(actor: Actor, f: CaseFilter, limit: int) -> ProblemPage:
-    found = await cases.case_list(actor, f, limit)
-    referred = await referrals.for_cases([c.id for c in found.cases])
+def summary_table(f: CaseFilter, by_category: dict[str, cases.CategoryCounts]) -> Table:
     summary_rows = []
     total = cases.CategoryCounts()
-    for key, n in found.by_category.items():
+    for key, n in by_category.items():
         if key == "other" and not n.total:
             continue
         summary_rows.append([cases.category_label(key), n.total, n.pending, n.overdue, n.escalated,
@@ -68,18 +67,50 @@ async def build(actor: Actor, f: CaseFilter, limit: int) -> ProblemPage:
             setattr(total, name, getattr(total, name) + getattr(n, name))
     summary_rows.append(["合计", total.total, total.pending, total.overdue, total.escalated, total.closed,
                          total.rated, total.average])
+    return Table(f"分类汇总（{f.period.label}）", SUMMARY_COLUMNS, summary_rows)
+
+
+def case_row(case_id: int, created_at, category: str, status: str, urgent: bool, overdue: bool, handler: str,
+             org_name: str, escalated: bool, rating: int | None, content: str | None,
+             referred: list[Referral]) -> list:
+    """One case as the page and the download show it (urgent cases say so in their status)."""
+    return [case_id, created_at, cases.category_label(category),
+            ("紧急｜" if urgent else "") + cases.status_label(status), overdue, handler, org_name, escalated,
+            rating, excerpt(content), "；".join(referrals.line(r) for r in referred) or None]
+
+
+async def build(actor: Actor, f: CaseFilter, limit: int) -> ProblemPage:
+    found = await cases.case_list(actor, f, limit)
+    referred = await referrals.for_cases([c.id for c in found.cases])
     rows = [
-        [c.id, c.created_at, cases.category_label(c.category),
-         ("紧急｜" if c.urgent else "") + cases.status_label(c.status),
-         c.id in found.overdue_ids, cases.handler_name(c), c.org.name, c.escalated_at is not None,
-         c.rating, excerpt(c.content), "；".join(referrals.line(r) for r in referred.get(c.id, [])) or None]
+        case_row(c.id, c.created_at, c.category, c.status, c.urgent, c.id in found.overdue_ids,
+                 cases.handler_name(c), c.org.name, c.escalated_at is not None, c.rating, c.content,
+                 referred.get(c.id, []))
         for c in found.cases
     ]
     return ProblemPage(
-        Table(f"分类汇总（{f.period.label}）", SUMMARY_COLUMNS, summary_rows),
+        summary_table(f, found.by_category),
         Table("诉求", CASE_COLUMNS, rows, [f"/dashboard/problems/{c.id}" for c in found.cases],
               total=found.total),
     )
+
+
+async def export(actor: Actor, f: CaseFilter) -> bytes:
+    """The download: the summary and every case of the filters (no limit), streamed in chunks."""
+    summary = summary_table(f, await cases.category_counts(actor, f))
+    ids = await cases.case_ids(actor, f)
+    book = StreamedBook(xlsx.cell)
+    await book.append(book.sheet(xlsx.sheet_title(summary.title), summary.columns), summary.rows)
+    sheet = book.sheet("诉求", CASE_COLUMNS)
+    for chunk in workbook.chunks(ids):
+        referred = await referrals.for_cases(list(chunk))
+        await book.append(sheet, [
+            case_row(r["id"], r["created_at"], r["category"], r["status"], bool(r["urgent"]), bool(r["overdue"]),
+                     r["handler"], r["org_name"], r["escalated_at"] is not None, r["rating"], r["content"],
+                     referred.get(r["id"], []))
+            for r in await cases.export_rows(chunk)
+        ])
+    return await book.to_bytes()
 
 
 @dataclass

@@ -14,9 +14,11 @@ from plugins.dashboard.web import (
     download,
     int_or_none,
     render,
+    render_off_loop,
     require_admin,
     stamp,
 )
+from plugins.evaluation import summary
 from plugins.identity.orgs import visible_orgs
 
 router = APIRouter(route_class=SecureRoute)
@@ -31,9 +33,10 @@ async def _table(viewer: Viewer, query: cadre_list.CadreQuery):
 async def _page(viewer: Viewer, query: cadre_list.CadreQuery) -> Response:
     table = await _table(viewer, query)
     limit = settings().dashboard_table_rows
-    return render(
+    return await render_off_loop(
         "cadres.html", viewer, cadre_table=cadre_list.shown(table, limit), query=query,
         orgs=await visible_orgs(viewer.actor), categories=cadre_list.CATEGORIES, sorts=cadre_list.SORTS,
+        updated=summary.updated_label(await summary.computed_at()),
     )
 
 
@@ -52,14 +55,14 @@ async def cadres_search(request: Request, viewer: SignedIn) -> Response:
 @router.get("/cadres/export.xlsx")
 async def cadres_export(request: Request, viewer: SignedIn) -> Response:
     table = await _table(viewer, cadre_list.parse(request.query_params, allow_search=False))
-    return download([table], f"团干部名单_{stamp()}.xlsx")
+    return await download([table], f"团干部名单_{stamp()}.xlsx")
 
 
 @router.post("/cadres/export.xlsx")
 async def cadres_export_search(request: Request, viewer: SignedIn) -> Response:
     form = await checked_form(request, viewer)
     table = await _table(viewer, cadre_list.parse(form, allow_search=True))
-    return download([table], f"团干部名单_{stamp()}.xlsx")
+    return await download([table], f"团干部名单_{stamp()}.xlsx")
 
 
 @router.get("/cadres/{cadre_id}")
@@ -72,7 +75,7 @@ async def cadre_page(cadre_id: str, viewer: SignedIn) -> Response:
 async def cadre_export(cadre_id: str, viewer: SignedIn) -> Response:
     cadre = await visible_cadre(viewer, int_or_none(cadre_id))
     data = await cadre_detail.build(cadre, _own(viewer, cadre.id))
-    return download(data.tables, f"团干部_{cadre.id}_{stamp()}.xlsx")
+    return await download(data.tables, f"团干部_{cadre.id}_{stamp()}.xlsx")
 
 
 def _own(viewer: Viewer, cadre_id: int) -> bool:

@@ -12,10 +12,11 @@ from plugins.dashboard.web import (
     Viewer,
     download,
     int_or_none,
-    render,
+    render_off_loop,
     require_admin,
     stamp,
 )
+from plugins.evaluation import summary
 from plugins.identity.orgs import ancestors, visible_orgs
 
 router = APIRouter(route_class=SecureRoute)
@@ -37,8 +38,9 @@ async def _page(viewer: Viewer, org: Organisation | None) -> Response:
     data = await _build(viewer, org)
     trail = [o for o in reversed(await ancestors(org)) if viewer.actor.administers(o)] if org else []
     export = f"/dashboard/orgs/{org.id}/export.xlsx" if org else "/dashboard/export.xlsx"
-    return render("overview.html", viewer, data=data, trail=trail, export=export,
-                  orgs=await visible_orgs(viewer.actor), chosen=org.id if org else None)
+    return await render_off_loop("overview.html", viewer, data=data, trail=trail, export=export,
+                  orgs=await visible_orgs(viewer.actor), chosen=org.id if org else None,
+                  updated=summary.updated_label(await summary.computed_at()))
 
 
 @router.get("/")
@@ -63,12 +65,12 @@ async def export_all(viewer: SignedIn) -> Response:
     require_admin(viewer)
     org = await _chosen(viewer, None)
     data = await _build(viewer, org)
-    return download(data.tables, f"概览_{stamp()}.xlsx")
+    return await download(data.tables, f"概览_{stamp()}.xlsx")
 
 
 @router.get("/orgs/{org_id}/export.xlsx")
 async def export_org(org_id: str, viewer: SignedIn) -> Response:
     org = await visible_org(viewer, int_or_none(org_id))
     data = await _build(viewer, org)
-    return download(data.tables, f"概览_{org.id}_{stamp()}.xlsx")
+    return await download(data.tables, f"概览_{org.id}_{stamp()}.xlsx")
 

@@ -12,18 +12,19 @@ from plugins.dashboard.web import (
     download,
     int_or_none,
     render,
+    render_off_loop,
     stamp,
+    xlsx_response,
 )
 
 router = APIRouter(route_class=SecureRoute)
-EXPORT_ROWS = 20000
 
 
 @router.get("/problems")
 async def problems(request: Request, viewer: SignedIn) -> Response:
     f = problem_list.parse(request.query_params)
     page = await problem_list.build(viewer.actor, f, settings().dashboard_table_rows)
-    return render(
+    return await render_off_loop(
         "problems.html", viewer, page=page, f=f, params=problem_list.params(f),
         periods=periods.choices(), categories=cases.CATEGORY_LABELS, statuses=cases.STATUS_FILTERS,
     )
@@ -32,8 +33,8 @@ async def problems(request: Request, viewer: SignedIn) -> Response:
 @router.get("/problems/export.xlsx")
 async def problems_export(request: Request, viewer: SignedIn) -> Response:
     f = problem_list.parse(request.query_params)
-    page = await problem_list.build(viewer.actor, f, EXPORT_ROWS)
-    return download([page.summary, page.cases], f"问题清单_{f.period.key}_{stamp()}.xlsx")
+    data = await problem_list.export(viewer.actor, f)
+    return xlsx_response(data, f"问题清单_{f.period.key}_{stamp()}.xlsx")
 
 
 @router.get("/problems/{case_id}")
@@ -46,4 +47,4 @@ async def case_page(case_id: str, viewer: SignedIn) -> Response:
 async def case_export(case_id: str, viewer: SignedIn) -> Response:
     case = await visible_case(viewer, int_or_none(case_id))
     data = await problem_list.detail(viewer.actor, case)
-    return download(data.tables, f"诉求_{case.id}_{stamp()}.xlsx")
+    return await download(data.tables, f"诉求_{case.id}_{stamp()}.xlsx")

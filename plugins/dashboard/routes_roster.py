@@ -94,4 +94,4 @@ async def roster_errors(key: str, viewer: SignedIn) -> Response:
         plan, report = await roster_upload.plan(files, viewer.actor)
     except UserFacingError as e:
         raise PageError(400, str(e)) from e
-    return download([_errors(report), *_good(plan)], f"名册检查结果_{stamp()}.xlsx")
+    return await download([_errors(report), *_good(plan)], f"名册检查结果_{stamp()}.xlsx")

@@ -4,6 +4,7 @@ Every page and API builds an `Actor` from the session's QQ on each request, so
 a change of rights (an administrator removed) applies at once.
 """
 
+import asyncio
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -126,6 +127,13 @@ def render(template: str, viewer: Viewer | None = None, status: int = 200, **con
     return response
 
 
+async def render_off_loop(template: str, viewer: Viewer | None = None, **context: Any) -> Response:
+    """`render` in a worker thread: a province's page is thousands of rows of HTML, and
+    chat must not wait while they are written."""
+    html = await asyncio.to_thread(env.get_template(template).render, viewer=viewer, **context)
+    return secure(HTMLResponse(html))
+
+
 def set_session_cookie(response: Response, secret: str) -> None:
     config = settings()
     response.set_cookie(
@@ -165,11 +173,17 @@ class SecureRoute(APIRoute):
         return secured
 
 
-def download(tables_: list[tables.Table], name: str) -> Response:
-    """The tables as an .xlsx attachment."""
+async def download(tables_: list[tables.Table], name: str) -> Response:
+    """The tables as an .xlsx attachment, built in a worker thread (chat stays responsive)."""
     from plugins.dashboard import xlsx
 
-    response = Response(xlsx.workbook(tables_), media_type=xlsx.MIME)
+    return xlsx_response(await asyncio.to_thread(xlsx.workbook, tables_), name)
+
+
+def xlsx_response(data: bytes, name: str) -> Response:
+    from plugins.dashboard import xlsx
+
+    response = Response(data, media_type=xlsx.MIME)
     response.headers["Content-Disposition"] = xlsx.disposition(name)
     return secure(response)
 

@@ -9,36 +9,39 @@ import re
 from datetime import datetime
 from urllib.parse import quote
 
-from openpyxl import Workbook
-
 from plugins.core import clock
-from plugins.core.files import safe_cell
+from plugins.core.xlsx_stream import Book
 from plugins.dashboard.tables import Table
 
 _BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
 MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _value(sheet, value):
+def cell(value):
+    """A value as the download shows it: local wall-clock times, 是/否 (text stays text)."""
     if isinstance(value, datetime):
         return clock.to_local(value).replace(tzinfo=None, microsecond=0)
     if isinstance(value, bool):
         return "是" if value else "否"
-    return safe_cell(sheet, value)
+    return value
+
+
+def sheet_title(title: str) -> str:
+    return _BAD_TITLE.sub("_", title)[:28] or "表"
 
 
 def workbook(tables: list[Table]) -> bytes:
-    book = Workbook(write_only=True)
+    """Every row of every table (call it in a worker thread: `web.download` does)."""
+    book = Book()
     used: set[str] = set()
     for table in tables:
-        title = _BAD_TITLE.sub("_", table.title)[:28] or "表"
+        title = sheet_title(table.title)
         while title in used:
             title = title[:26] + f"_{len(used)}"
         used.add(title)
         sheet = book.create_sheet(title)
-        sheet.append(table.columns)
-        for row in table.rows:
-            sheet.append([_value(sheet, v) for v in row])
+        sheet.append_rows([table.columns])
+        sheet.append_rows([[cell(v) for v in row] for row in table.rows])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

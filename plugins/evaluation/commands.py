@@ -1,5 +1,7 @@
 """Chat commands for evaluation: /评估, /排行, /抽查, /满意度调查."""
 
+import asyncio
+
 from models import Cadre, Organisation
 from plugins.contacts.stats import cadre_contacts
 from plugins.core.actor import ADMIN, CADRE, EVERYONE
@@ -9,7 +11,7 @@ from plugins.core.errors import Forbidden, UsageError
 from plugins.core.files import send_file
 from plugins.core.text import parse_ref, ref
 from plugins.evaluation import evaluate as ev
-from plugins.evaluation import export, flags, snapshot, spotcheck, survey
+from plugins.evaluation import export, flags, snapshot, spotcheck, summary, survey
 from plugins.evaluation.config import settings
 from plugins.evaluation.formulas import explanation
 from plugins.evaluation.inputs import Scope
@@ -86,7 +88,7 @@ async def _org_text(org: Organisation) -> str:
     results = await ev.evaluate(Scope.subtree([org.path]))
     a = ev.aggregate(org, results)
     lines = [
-        f"【评估·参考】{org.name}（含下级组织，{a.cadres} 名团干部的平均）",
+        f"【评估·参考】{org.name}（含下级组织，{a.cadres} 名团干部的平均）{await _updated()}",
         f"实现度 {pct(a.realization)}，活跃度 {pct(a.activeness)}，满意度 {pct(a.satisfaction)}，综合 {pct(a.composite)}",
     ]
     ranked = sorted(results, key=lambda r: -r.measures.composite)
@@ -94,6 +96,10 @@ async def _org_text(org: Organisation) -> str:
         lines.append("综合靠前：" + "、".join(f"{r.cadre.name} {pct(r.measures.composite)}" for r in ranked[:3]))
         lines.append("综合靠后：" + "、".join(f"{r.cadre.name} {pct(r.measures.composite)}" for r in ranked[-3:][::-1]))
     return "\n".join(lines)
+
+
+async def _updated() -> str:
+    return summary.updated_label(await summary.computed_at()) or "数据刚刚更新"
 
 
 MEASURE = Choice("实现度|活跃度|满意度|综合", optional=True, options=tuple((w, w) for w in ev.MEASURES))
@@ -165,7 +171,7 @@ async def ranking_cmd(ctx: CommandContext, org: Organisation | None, measure: st
     cadres, orgs = await ev.ranking(None, None if scope.roots is None else list(scope.roots))
     key = ev.MEASURES[measure]
     ranked = sorted(cadres, key=lambda r: -ev.sort_key(getattr(r.measures, key)))
-    lines = [f"【排行·参考】{scope.title}（含下级组织）按{measure}，团干部 {len(cadres)} 人"]
+    lines = [f"【排行·参考】{scope.title}（含下级组织）按{measure}，团干部 {len(cadres)} 人（{await _updated()}）"]
     if not ranked:
         lines.append("还没有团干部。")
     else:
@@ -185,7 +191,7 @@ def real_name_short(r: ev.CadreResult) -> str:
 
 
 async def _send_export(ctx: CommandContext, title: str, cadres, orgs) -> None:
-    path, name = export.build(title, cadres, orgs)
+    path, name = await asyncio.to_thread(export.build, title, cadres, orgs)  # off the event loop
     await send_file(ctx, path, name)
     await ctx.reply(f"已发送排行表 {name}（团干部 {len(cadres)} 人）。")
 

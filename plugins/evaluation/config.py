@@ -1,5 +1,7 @@
 """Evaluation weights and thresholds (printed by /评估 说明 and in the README)."""
 
+from datetime import time
+
 from pydantic import BaseModel
 
 from plugins.core.settings import Settings
@@ -31,6 +33,10 @@ class Config(BaseModel):
     """A survey runs (and its questions can be answered) this many days."""
     evaluation_question_days: int = 14
     """A spot-check question can be answered this many days."""
+    evaluation_summary_max_age_minutes: int = 60
+    """Rankings and the dashboard read per-cadre figures recomputed at most this many minutes ago."""
+    evaluation_summary_time: time = time(3, 40)
+    """Nightly recomputation of the per-cadre figures, local time."""
 
 
 settings = Settings(Config)

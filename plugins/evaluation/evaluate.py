@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from models import Organisation
+from plugins.evaluation import summary
 from plugins.evaluation.config import settings
 from plugins.evaluation.formulas import Inputs, Measures, measure
 from plugins.evaluation.inputs import CadreRow, Scope, load
@@ -27,13 +28,18 @@ class OrgResult:
     composite: float | None
 
 
-async def evaluate(scope: Scope) -> list[CadreResult]:
-    cadres, inputs = await load(scope, settings())
+async def evaluate(scope: Scope, *, live: bool = False) -> list[CadreResult]:
+    """Every cadre in scope with inputs and measures: from the summary table (plugins/evaluation/
+    summary.py), or with `live` counted now from the raw rows (one cadre; confirming a period)."""
+    if live:
+        cadres, inputs = await load(scope, settings())
+    else:
+        cadres, inputs = await summary.load(scope)
     return [CadreResult(c, inputs[c.id], measure(inputs[c.id], settings())) for c in cadres]
 
 
 async def evaluate_cadre(cadre_id: int) -> CadreResult | None:
-    results = await evaluate(Scope.cadre(cadre_id))
+    results = await evaluate(Scope.cadre(cadre_id), live=True)
     return results[0] if results else None
 
 

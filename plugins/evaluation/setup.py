@@ -5,11 +5,12 @@ from datetime import time
 from nonebot import get_driver, require
 
 from plugins.contacts.links import on_erase
+from plugins.contacts.retire import on_retire
 from plugins.core import schedule
 from plugins.core.config import settings as core_settings
 from plugins.core.events import on_private_text
 from plugins.core.settings import cache
-from plugins.evaluation import answers, awaiting, privacy
+from plugins.evaluation import answers, awaiting, privacy, summary
 from plugins.evaluation.config import settings
 
 
@@ -21,9 +22,14 @@ def setup() -> None:
 
     on_private_text(awaiting.wants)(answers.answer)
     on_erase(privacy.anonymise)
+    on_erase(summary.invalidate)
+    on_retire(summary.invalidate)
     scheduler.add_job(_refresh_awaiting, "interval", seconds=30, id="evaluation_awaiting", replace_existing=True)
     get_driver().on_startup(_refresh_awaiting)
     schedule.daily("evaluation_retention", time(3, 55))(_retention)
+    schedule.daily("evaluation_summary", settings().evaluation_summary_time)(_refresh_summary)
+    # In the background (the scheduler's tick, from start-up on): readers rarely wait for a recount.
+    schedule.every("evaluation_summary_fresh", 300)(summary.ensure_fresh)
     cache("evaluation.awaiting", awaiting.clear)
 
 
@@ -33,3 +39,7 @@ async def _refresh_awaiting() -> None:
 
 async def _retention() -> None:
     await privacy.expire_identities(core_settings().privacy_identity_days)
+
+
+async def _refresh_summary() -> None:
+    await summary.refresh()

@@ -29,7 +29,7 @@ async def confirm(actor: Actor, period_text: str, org: Organisation) -> tuple[Ev
     existing = await EvaluationPeriod.get_or_none(period=period, org=org)
     if existing is not None:
         raise Conflict(f"“{org.name}”{period} 的结果已于 {clock.fmt_local(existing.confirmed_at)} 确认，不能重复确认")
-    results = await evaluate(Scope.subtree([org.path]))
+    results = await evaluate(Scope.subtree([org.path]), live=True)  # frozen: counted now
     orgs = await Organisation.filter(path__startswith=org.path)
     try:
         async with in_transaction():

@@ -8,19 +8,16 @@ only where the youth agreed (`show_identity`). Cells are always text or
 numbers, never formulas, whatever a youth typed.
 """
 
-import asyncio
 import re
 import secrets
 from datetime import datetime
 from pathlib import Path
 
-from openpyxl import Workbook
-
 from models import Case
-from plugins.core import clock
+from plugins.core import clock, workbook
 from plugins.core.actor import Actor
-from plugins.core.files import safe_cell
-from plugins.requests import access, cases, listing, problems, referrals, sla
+from plugins.core.workbook import StreamedBook
+from plugins.requests import access, cases, problems, referrals, sla
 from plugins.requests.config import settings
 from plugins.requests.texts import STATUS_LABELS, category_label
 
@@ -47,10 +44,13 @@ def _local(instant: datetime | None) -> datetime | None:
 
 
 async def build(actor: Actor, period: problems.Period, *, with_content: bool) -> tuple[Path, str, int]:
-    """Write the workbook; returns its absolute path, the file name to show and the case count."""
+    """Write the workbook; returns its absolute path, the file name to show and the case count.
+
+    Every case of the period and scope is written (open urgent ones first, then overdue, then by number), read and
+    written in chunks (plugins/core/workbook.py) so chat stays responsive meanwhile."""
     scope = problems.scope_for(actor)
     summary = await problems.summarise(scope, period)
-    found = listing.overdue_first(await problems.cases_in(scope, period))
+    ids = await problems.case_ids(scope, period)
     # Recurring words come from the cases' content: not for a group file.
     themes = await problems.common_themes(scope, period) if with_content else []
     now = clock.now()
@@ -71,18 +71,22 @@ async def build(actor: Actor, period: problems.Period, *, with_content: bool) ->
     if themes:
         summary_rows += [[], ["共性问题（多件诉求中反复出现的词）", "涉及诉求数"]]
         summary_rows += [[word, count] for word, count in themes]
-    named = await access.youth_labels([c.youth_qq for c in found if c.show_identity and c.youth_qq])
-    referred = await referrals.for_cases([c.id for c in found])
-    case_rows = [
-        _case_row(actor, case, now, with_content, named) + _referral_cells(referred.get(case.id, []), case, with_content)
-        for case in found
-    ]
+    book = StreamedBook()
+    await book.append(book.sheet(SUMMARY_SHEET), summary_rows)
+    sheet = book.sheet(CASES_SHEET, CASE_COLUMNS)
+    for chunk in workbook.chunks(ids):
+        found = await problems.cases_by_ids(chunk)
+        named = await access.youth_labels([c.youth_qq for c in found if c.show_identity and c.youth_qq])
+        referred = await referrals.for_cases([c.id for c in found])
+        await book.append(sheet, [
+            _case_row(actor, case, now, with_content, named) + _referral_cells(referred.get(case.id, []), case, with_content)
+            for case in found
+        ])
     stamp = clock.to_local(now).strftime(_STAMP)
-    folder = export_dir()
-    path = folder / f"problem-list-{stamp}-{secrets.token_hex(8)}.xlsx"
-    await asyncio.to_thread(_write, path, summary_rows, case_rows)
+    path = export_dir() / f"problem-list-{stamp}-{secrets.token_hex(8)}.xlsx"
+    await book.save(path)
     name = _UNSAFE.sub("_", f"问题清单_{scope.title}_{period.key}") + ".xlsx"
-    return path, name, len(found)
+    return path, name, len(ids)
 
 
 def _case_row(actor: Actor, case: Case, now: datetime, with_content: bool, named: dict[int, str]) -> list:
@@ -126,21 +130,6 @@ def _referral_cells(found: list, case: Case, with_content: bool) -> list:
     else:
         cell = f"{len(found)} 次（有结果 {sum(1 for r in found if r.outcome is not None)}）"
     return ["是" if case.urgent else "", cell]
-
-
-def _write(path: Path, summary_rows: list[list], case_rows: list[list]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    book = Workbook(write_only=True)
-    summary = book.create_sheet(SUMMARY_SHEET)
-    for row in summary_rows:
-        summary.append([safe_cell(summary, v) for v in row])
-    sheet = book.create_sheet(CASES_SHEET)
-    sheet.append(CASE_COLUMNS)
-    for row in case_rows:
-        sheet.append([safe_cell(sheet, v) for v in row])
-    tmp = path.with_suffix(".part")
-    book.save(tmp)
-    tmp.replace(path)
 
 
 def remove_old() -> int:

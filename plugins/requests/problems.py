@@ -7,6 +7,7 @@ GROUP BY; "overdue" there is the same rule as `sla.is_overdue`.
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from models import Case
@@ -159,9 +160,24 @@ async def referrals_in(scope: Scope, period: Period, limit: int = 1000) -> list:
     return await Referral.filter(id__in=ids).order_by("id") if ids else []
 
 
-async def cases_in(scope: Scope, period: Period, limit: int = 20000) -> list[Case]:
-    query = scope.filter(Case.filter(created_at__gte=period.window[0], created_at__lt=period.window[1]))
-    return await query.order_by("id").limit(limit).prefetch_related("cadre__org", "org")
+async def case_ids(scope: Scope, period: Period) -> list[int]:
+    """Every case of the period in scope, open urgent ones first (as every list shows them), then
+    overdue, then by number (no limit)."""
+    overdue, overdue_params = overdue_sql("c.")
+    rows = await fetch(
+        'SELECT c.id AS id FROM "case" c JOIN organisation o ON o.id = c.org_id '
+        f"WHERE c.created_at >= ? AND c.created_at < ? AND {scope.where} "
+        f"ORDER BY CASE WHEN c.urgent AND c.status <> 'closed' THEN 0 ELSE 1 END, "
+        f"CASE WHEN {overdue} THEN 0 ELSE 1 END, c.id",
+        *period.window, *scope.params, *overdue_params,
+    )
+    return [r["id"] for r in rows]
+
+
+async def cases_by_ids(ids: Sequence[int]) -> list[Case]:
+    """These cases with their cadre and organisation, in the order given."""
+    found = {c.id: c for c in await Case.filter(id__in=list(ids)).prefetch_related("cadre__org", "org")}
+    return [found[i] for i in ids if i in found]
 
 
 # ------------------------------------------------------------------ common themes

@@ -36,11 +36,12 @@ HELP_KIND_LABELS = HelpKind.labels()
 HELP_STATUS_LABELS = HelpStatus.labels()
 
 
+_CATEGORY_LABELS = {str(k): v for k, v in Category.labels().items()}
+
+
 def category_label(value: str) -> str:
-    try:
-        return Category(value).label
-    except ValueError:
-        return value
+    """The category in Chinese (unknown values as they are); a dict lookup: exports call it per row."""
+    return _CATEGORY_LABELS.get(value, value)
 
 
 def excerpt(text: str | None, limit: int = 40) -> str:

@@ -1,0 +1,256 @@
+"""The per-cadre summary table (`cadre_summary`): measures' inputs for every cadre at once.
+
+Rankings, /评估 of an organisation and the dashboard's overview and cadre list
+read these rows instead of recounting a million contacts per request. The table
+is rebuilt for every cadre by ONE set-based statement (INSERT ... SELECT with an
+upsert) from the very query definitions the direct computation uses
+(`inputs.sources` and `figure_sources` below), so both count alike:
+
+- nightly (EVALUATION_SUMMARY_TIME);
+- on the first read after EVALUATION_SUMMARY_MAX_AGE_MINUTES, or when a cadre has
+  no row yet or a row's cadre is gone (a cadre added or removed);
+- after an erasure (/退出 全部): the rows are dropped in the erasing transaction,
+  so the next read recounts without that youth.
+
+Every row records when it was computed; pages and replies show 数据更新于 HH:MM.
+"""
+
+import asyncio
+from datetime import datetime, timedelta
+
+from tortoise.transactions import in_transaction
+
+from models import CadreSummary, Organisation, OrgYouthSummary
+from plugins.contacts.config import settings as contacts_settings
+from plugins.contacts.stats import CONFIRMED, SubtreeYouth
+from plugins.core import clock, periods
+from plugins.core.sql import dialect, execute, execute_many, fetch
+from plugins.evaluation.config import settings
+from plugins.evaluation.formulas import Inputs
+from plugins.evaluation.inputs import (
+    SCOPE_JOIN,
+    SUMMARY_COLUMNS,
+    CadreRow,
+    Scope,
+    Source,
+    cadre_rows,
+    grouped,
+    inputs_of,
+    sources,
+)
+from plugins.identity.orgs import compute_target, raised_targets
+
+EXCHANGE_DAYS = 30
+
+FIGURE_COLUMNS = {
+    "overlap": [("overlap", "n")],
+    "quarter_activities": [("calendar_activities", "quarter")],
+    "face_to_face_this_year": [("calendar_activities", "f2f")],
+    "exchanges_30": [("recent_exchanges", "n")],
+}
+COLUMNS = {**SUMMARY_COLUMNS, **FIGURE_COLUMNS}
+"""Every summary column and the (source, column) pairs it adds up."""
+
+
+def figure_sources() -> list[Source]:
+    """The dashboard's per-cadre figures and the overlap count, as of the clock's now."""
+    today = clock.today()
+    q_start, _ = periods.quarter_bounds(today)
+    y_start, _ = periods.year_bounds(today)
+    return [
+        Source(
+            "overlap",
+            # A contact also confirmed by CONTACTS_OVERLAP_CADRES other cadres (one link per
+            # youth and cadre): the youth has more confirmed links than that.
+            "SELECT l.cadre_id AS cadre_id, COUNT(*) AS n FROM contact_link l JOIN youth y ON y.id = l.youth_id "
+            "JOIN (SELECT youth_id FROM contact_link WHERE status = 'confirmed' GROUP BY youth_id "
+            "HAVING COUNT(*) > ?) m ON m.youth_id = l.youth_id "
+            f"{SCOPE_JOIN.format(col='l.cadre_id')} WHERE {CONFIRMED} AND {{scope}} GROUP BY l.cadre_id",
+            (contacts_settings().contacts_overlap_cadres,),
+        ),
+        Source(
+            "calendar_activities",
+            "SELECT a.cadre_id AS cadre_id, SUM(CASE WHEN a.day >= ? THEN 1 ELSE 0 END) AS quarter, "
+            "SUM(CASE WHEN a.kind = 'face_to_face' THEN 1 ELSE 0 END) AS f2f FROM activity a "
+            f"{SCOPE_JOIN.format(col='a.cadre_id')} WHERE a.credited = ? AND a.day >= ? AND a.day <= ? "
+            "AND {scope} GROUP BY a.cadre_id",
+            (q_start, True, y_start, today), ("quarter", "f2f"),
+        ),
+        Source(
+            "recent_exchanges",
+            "SELECT e.cadre_id AS cadre_id, COUNT(*) AS n FROM exchange e "
+            f"{SCOPE_JOIN.format(col='e.cadre_id')} WHERE e.answered_at >= ? AND {{scope}} GROUP BY e.cadre_id",
+            (clock.now() - timedelta(days=EXCHANGE_DAYS),),
+        ),
+    ]
+
+
+def all_sources() -> list[Source]:
+    return [*sources(settings()), *figure_sources()]
+
+
+# ------------------------------------------------------------------ refreshing
+
+
+_lock = asyncio.Lock()
+
+
+async def refresh() -> datetime:
+    """Recompute every cadre's row with one INSERT ... SELECT (upsert); drop rows of removed cadres."""
+    now = clock.now()
+    everyone = Scope("1=1", ())
+    joins, params = [], []
+    for i, source in enumerate(all_sources()):
+        joins.append(f"LEFT JOIN ({source.sql.format(scope=everyone.where)}) s{i} ON s{i}.cadre_id = c.id")
+        params += source.params
+    alias = {source.name: f"s{i}" for i, source in enumerate(all_sources())}
+    values = [
+        " + ".join(f"COALESCE({alias[name]}.{column}, 0)" for name, column in parts)
+        for parts in COLUMNS.values()
+    ]
+    names = list(COLUMNS)
+    stamp = "CAST(? AS TIMESTAMP WITH TIME ZONE)" if dialect() == "postgres" else "?"
+    statement = (
+        f"INSERT INTO cadre_summary (cadre_id, computed_at, {', '.join(names)}) "
+        f"SELECT c.id, {stamp}, {', '.join(values)} "
+        f"FROM cadre c JOIN organisation o ON o.id = c.org_id {' '.join(joins)} WHERE 1 = 1 "
+        "ON CONFLICT (cadre_id) DO UPDATE SET computed_at = excluded.computed_at, "
+        + ", ".join(f"{n} = excluded.{n}" for n in names)
+    )
+    youth_statement, youth_params = _org_youth_statement(stamp)
+    pairs = await _ancestor_pairs()
+    async with in_transaction() as conn:
+        await execute(statement, now, *params, conn=conn)
+        await execute("DELETE FROM cadre_summary WHERE cadre_id NOT IN (SELECT id FROM cadre)", conn=conn)
+        # Each organisation with its ancestors, indexed (a VALUES list is scanned per row by SQLite).
+        if dialect() == "postgres":
+            await execute("CREATE TEMP TABLE org_ancestor (org_id INTEGER, ancestor_id INTEGER, "
+                          "PRIMARY KEY (org_id, ancestor_id)) ON COMMIT DROP", conn=conn)
+        else:
+            await execute("CREATE TEMP TABLE IF NOT EXISTS org_ancestor (org_id INTEGER, ancestor_id INTEGER, "
+                          "PRIMARY KEY (org_id, ancestor_id))", conn=conn)
+            await execute("DELETE FROM org_ancestor", conn=conn)
+        await execute_many("INSERT INTO org_ancestor (org_id, ancestor_id) VALUES (?, ?)", pairs, conn=conn)
+        await execute(youth_statement, *youth_params, now, conn=conn)
+        await execute("DELETE FROM org_youth_summary WHERE computed_at < ?", now, conn=conn)
+    return now
+
+
+async def _ancestor_pairs() -> list[list[int]]:
+    """(organisation, ancestor or itself) from the materialised paths."""
+    pairs = []
+    for org_id, path in await Organisation.all().values_list("id", "path"):
+        pairs += [[int(org_id), int(a)] for a in str(path).split("/") if a]
+    return pairs
+
+
+def _org_youth_statement(stamp: str) -> tuple[str, list]:
+    """Distinct youth, overlap and fields for every organisation's subtree in one INSERT ... SELECT:
+    each cadre's organisation joined to its ancestors (temporary table org_ancestor), grouped by
+    ancestor and youth, then by ancestor and field."""
+    return (
+        "INSERT INTO org_youth_summary (org_id, field_key, youth, overlap, computed_at) "
+        "SELECT t.ancestor_id, COALESCE(t.field, ''), COUNT(*), SUM(CASE WHEN t.n >= ? THEN 1 ELSE 0 END), "
+        f"{stamp} FROM (SELECT a.ancestor_id AS ancestor_id, y.id AS youth_id, y.field AS field, COUNT(*) AS n "
+        "FROM contact_link l JOIN youth y ON y.id = l.youth_id JOIN cadre c ON c.id = l.cadre_id "
+        "JOIN org_ancestor a ON a.org_id = c.org_id "
+        f"WHERE {CONFIRMED} GROUP BY a.ancestor_id, y.id, y.field) t WHERE 1 = 1 "
+        "GROUP BY t.ancestor_id, COALESCE(t.field, '') "
+        "ON CONFLICT (org_id, field_key) DO UPDATE SET youth = excluded.youth, overlap = excluded.overlap, "
+        "computed_at = excluded.computed_at",
+        [contacts_settings().contacts_overlap_cadres],
+    )
+
+
+async def subtree_youth(org_id: int) -> SubtreeYouth:
+    """`stats.subtree_youth` of one organisation's subtree, from the summary."""
+    await ensure_fresh()
+    rows = await OrgYouthSummary.filter(org_id=org_id).values_list("field_key", "youth", "overlap")
+    return SubtreeYouth(
+        youth=sum(int(r[1]) for r in rows),
+        overlap_youth=sum(int(r[2]) for r in rows),
+        fields={(r[0] or None): int(r[1]) for r in rows},
+    )
+
+
+async def _stale() -> bool:
+    rows = await fetch(
+        "SELECT (SELECT COUNT(*) FROM cadre c WHERE NOT EXISTS "
+        "(SELECT 1 FROM cadre_summary s WHERE s.cadre_id = c.id)) AS missing, "
+        "(SELECT COUNT(*) FROM cadre_summary s WHERE NOT EXISTS "
+        "(SELECT 1 FROM cadre c WHERE c.id = s.cadre_id)) AS orphans"
+    )
+    if int(rows[0]["missing"] or 0) or int(rows[0]["orphans"] or 0):
+        return True
+    oldest = await computed_at()
+    if oldest is None:
+        return False  # no cadres at all
+    return clock.now() - oldest >= timedelta(minutes=settings().evaluation_summary_max_age_minutes)
+
+
+async def ensure_fresh() -> None:
+    """Refresh first when the rows are missing, incomplete or too old."""
+    if not await _stale():
+        return
+    async with _lock:
+        if await _stale():  # another request may have refreshed meanwhile
+            await refresh()
+
+
+async def computed_at() -> datetime | None:
+    """When the oldest row was computed (what pages show as 数据更新于)."""
+    first = await CadreSummary.all().order_by("computed_at").first()
+    return first.computed_at if first is not None else None
+
+
+async def invalidate(qq: int | None = None, youth_id: int | None = None) -> bool:
+    """Drop every row (after an erasure): the next read recounts. Stores nothing personal."""
+    await CadreSummary.all().delete()
+    await OrgYouthSummary.all().delete()
+    return False
+
+
+def updated_label(at: datetime | None) -> str:
+    return f"数据更新于 {clock.fmt_local(at, '%H:%M')}" if at else ""
+
+
+# ------------------------------------------------------------------ reading
+
+
+async def values(scope: Scope) -> dict[int, dict[str, int]]:
+    """Every summary column per cadre in scope (after `ensure_fresh`)."""
+    await ensure_fresh()
+    names = list(COLUMNS)
+    rows = await fetch(
+        f"SELECT c.id AS cadre_id, {', '.join('s.' + n + ' AS ' + n for n in names)} "
+        "FROM cadre c JOIN organisation o ON o.id = c.org_id JOIN cadre_summary s ON s.cadre_id = c.id "
+        f"WHERE {scope.where}",
+        *scope.params,
+    )
+    return {r["cadre_id"]: {n: int(r[n] or 0) for n in names} for r in rows}
+
+
+async def direct_values(scope: Scope) -> dict[int, dict[str, int]]:
+    """The same columns computed now from the raw rows (for one cadre, and for tests)."""
+    cadres = await cadre_rows(scope)
+    found = {s.name: await grouped(s, scope) for s in all_sources()}
+
+    def value(cadre_id: int, parts: list[tuple[str, str]]) -> int:
+        total = 0
+        for name, column in parts:
+            row = found[name].get(cadre_id)
+            total += int(row[column] or 0) if row else 0
+        return total
+
+    return {r.id: {n: value(r.id, parts) for n, parts in COLUMNS.items()} for r in cadres}
+
+
+async def load(scope: Scope) -> tuple[list[CadreRow], dict[int, Inputs]]:
+    """Like `inputs.load`, from the summary rows."""
+    found = await values(scope)
+    cadres = await cadre_rows(scope)
+    raised = await raised_targets()
+    empty = dict.fromkeys(COLUMNS, 0)
+    return cadres, {
+        r.id: inputs_of(found.get(r.id, empty), compute_target(r.category, r.path, raised)) for r in cadres
+    }

@@ -1,0 +1,197 @@
+"""The per-cadre summary table equals the direct computation, also after an erasure and a retirement."""
+
+import random
+from datetime import timedelta
+
+from models import (
+    Activity,
+    Cadre,
+    CadreSummary,
+    Case,
+    CheckIn,
+    ContactLink,
+    Exchange,
+    Organisation,
+    SpotCheck,
+    SpotCheckQuestion,
+    Survey,
+    SurveyQuestion,
+    Topic,
+    TopicReply,
+    Youth,
+)
+from plugins.contacts.links import erase_person
+from plugins.contacts.stats import cadre_contacts, subtree_youth
+from plugins.core import clock
+from plugins.evaluation import summary
+from plugins.evaluation.config import settings
+from plugins.evaluation.evaluate import evaluate
+from plugins.evaluation.inputs import Scope
+from tests.seed import make_cadre, seed_tree
+
+EVERYONE = Scope("1=1", ())
+CADRES = 8
+YOUTH = 60
+
+
+async def generated(seed: int = 7) -> list[Cadre]:
+    """Random records for every input: contacts (pending and confirmed, some youth linked to
+    many cadres, one youth who is also a cadre), topics, exchanges, activities and check-ins,
+    cases with answers and ratings, spot checks and surveys, inside and outside each window."""
+    rng = random.Random(seed)
+    tree = await seed_tree()
+    orgs = [tree.province, tree.hangzhou, tree.xihu, tree.ningbo]
+    categories = ["full_time", "seconded", "organ_part_time", "part_time"]
+    cadres = [
+        await make_cadre(20001 + i, f"干部{i}", orgs[i % 4], categories[rng.randrange(4)]) for i in range(CADRES)
+    ]
+    now, today = clock.now(), clock.today()
+    youth = [
+        await Youth.create(qq=50001 + i, nickname=f"青年{i}", field=rng.choice([None, "student", "worker"]),
+                           consented_at=now, created_at=now)
+        for i in range(YOUTH)
+    ]
+    youth.append(await Youth.create(qq=cadres[0].qq, created_at=now, consented_at=now))  # a cadre: never counted
+    for y in youth:
+        for c in rng.sample(cadres, rng.choice([0, 1, 1, 2, 3, 4, 5, 6])):
+            status = "confirmed" if rng.random() < 0.8 else "pending"
+            await ContactLink.create(youth=y, cadre=c, status=status, source="private", created_at=now,
+                                     confirmed_at=now if status == "confirmed" else None)
+    for c in cadres:
+        for i in range(rng.randrange(5)):
+            topic = await Topic.create(cadre=c, title=f"话题{i}", created_at=now - timedelta(days=rng.randrange(200)))
+            if rng.random() < 0.7:
+                await TopicReply.create(topic=topic, group_id=1, qq=50001, message_id=rng.randrange(10**9),
+                                        text="好", created_at=now, is_cadre=rng.random() < 0.2)
+        for _ in range(rng.randrange(6)):
+            await Exchange.create(cadre=c, group_id=1, youth_qq=50002, youth_message_id=rng.randrange(10**9),
+                                  latency_seconds=60, kind="reply",
+                                  answered_at=now - timedelta(days=rng.randrange(120)))
+        for i in range(rng.randrange(5)):
+            activity = await Activity.create(
+                cadre=c, kind=rng.choice(["offline", "face_to_face", "online"]), title=f"活动{i}",
+                day=today - timedelta(days=rng.randrange(400)), code=f"{rng.randrange(10**6):06d}",
+                credited=rng.random() < 0.8, created_at=now,
+            )
+            for k in range(rng.randrange(3)):
+                await CheckIn.create(activity=activity, qq=50010 + k, created_at=now)
+        for _ in range(rng.randrange(6)):
+            created = now - timedelta(days=rng.randrange(150), hours=rng.randrange(24))
+            answered = created + timedelta(hours=rng.randrange(100)) if rng.random() < 0.7 else None
+            rated = rng.random() < 0.5
+            await Case.create(
+                youth_qq=50003, category="difficulty", content="困难", cadre=c, org_id=c.org_id,
+                status="closed" if rated else "open", first_answer_at=answered, created_at=created,
+                paused_seconds=rng.choice([0, 0, 3600 * 20]), rating=rng.randint(1, 5) if rated else None,
+                rated_at=now - timedelta(days=rng.randrange(400)) if rated else None,
+            )
+        check = await SpotCheck.create(cadre=c, requested_by=1, sample_size=5, quarter="2026Q4", created_at=now)
+        for k in range(rng.randrange(6)):
+            answer = rng.choice([None, "yes", "no"])
+            await SpotCheckQuestion.create(check=check, cadre=c, youth_qq=50020 + k, quarter="2026Q4",
+                                           answer=answer, asked_at=now,
+                                           answered_at=now - timedelta(days=rng.randrange(400)) if answer else None)
+    survey = await Survey.create(org=tree.province, requested_by=1, per_cadre=5, created_at=now, closes_at=now)
+    for c in cadres:
+        for k in range(rng.randrange(7)):
+            rating = rng.choice([None, 1, 3, 5])
+            await SurveyQuestion.create(survey=survey, cadre=c, youth_qq=50030 + k, rating=rating, asked_at=now,
+                                        answered_at=now - timedelta(days=rng.randrange(400)) if rating else None)
+    return cadres
+
+
+async def assert_summary_equals_direct() -> None:
+    stored = await summary.values(EVERYONE)
+    direct = await summary.direct_values(EVERYONE)
+    assert set(stored) == set(direct) == set(await Cadre.all().values_list("id", flat=True))
+    assert stored == direct
+    # What the rankings and the dashboard compute from it: the same inputs and measures.
+    live = {r.cadre.id: r for r in await evaluate(EVERYONE, live=True)}
+    read = {r.cadre.id: r for r in await evaluate(EVERYONE)}
+    assert {k: (vars(r.inputs), r.measures) for k, r in read.items()} == {
+        k: (vars(r.inputs), r.measures) for k, r in live.items()
+    }
+    # The overview's youth figures of every organisation's subtree.
+    for org in await Organisation.all():
+        stored_youth, counted = await summary.subtree_youth(org.id), await subtree_youth([org.path])
+        assert (stored_youth.youth, stored_youth.overlap_youth, stored_youth.fields) == (
+            counted.youth, counted.overlap_youth, counted.fields), org.name
+    # The overlap count is /评估's per-cadre definition.
+    for cadre in await Cadre.all():
+        contacts = await cadre_contacts(cadre, 10)
+        assert stored[cadre.id]["overlap"] == contacts.overlap, cadre.id
+        assert stored[cadre.id]["confirmed"] == contacts.confirmed, cadre.id
+
+
+async def test_summary_equals_the_direct_computation_on_generated_data() -> None:
+    cadres = await generated()
+    await assert_summary_equals_direct()
+    stored = await summary.values(EVERYONE)
+    assert sum(v["confirmed"] for v in stored.values()) > 50  # the data exercise every column
+    for column in summary.COLUMNS:
+        assert any(v[column] for v in stored.values()), column
+    assert await summary.computed_at() == clock.now()
+    assert len(cadres) == await CadreSummary.all().count()
+
+
+async def test_after_an_erasure_the_youth_no_longer_counts() -> None:
+    await generated(seed=11)
+    await summary.ensure_fresh()
+    linked = list(await ContactLink.filter(status="confirmed", youth__qq__lt=60000).values_list("youth_id", flat=True))
+    busiest = max(set(linked), key=linked.count)  # confirmed by the most cadres
+    assert linked.count(busiest) >= 4
+    qq = (await Youth.get(id=busiest)).qq
+    before = await summary.values(EVERYONE)
+    assert await erase_person(qq, "test")
+    await assert_summary_equals_direct()
+    after = await summary.values(EVERYONE)
+    assert sum(v["confirmed"] for v in after.values()) < sum(v["confirmed"] for v in before.values())
+
+
+async def test_after_a_retirement_the_others_overlap_is_recounted() -> None:
+    cadres = await generated(seed=5)
+    await summary.ensure_fresh()
+    gone = max(cadres, key=lambda c: c.id % 3)
+    await gone.delete()
+    await assert_summary_equals_direct()
+    assert not await CadreSummary.filter(cadre_id=gone.id).exists()
+
+
+async def test_rows_are_kept_until_too_old_and_pages_say_when_they_were_computed() -> None:
+    cadres = await generated(seed=3)
+    with settings.override(evaluation_summary_max_age_minutes=60):
+        await summary.ensure_fresh()
+        computed = clock.now()
+        youth = await Youth.create(qq=59999, created_at=clock.now(), consented_at=clock.now())
+        await ContactLink.create(youth=youth, cadre=cadres[1], status="confirmed", source="private",
+                                 created_at=clock.now(), confirmed_at=clock.now())
+        clock.set_now(computed + timedelta(minutes=59))
+        stale = await summary.values(EVERYONE)
+        assert stale != await summary.direct_values(EVERYONE)  # not recounted yet
+        assert summary.updated_label(await summary.computed_at()) == f"数据更新于 {clock.fmt_local(computed, '%H:%M')}"
+        clock.set_now(computed + timedelta(minutes=60))
+        await assert_summary_equals_direct()
+        assert await summary.computed_at() == clock.now()
+
+
+async def test_the_overview_counts_youth_in_one_pass_as_the_contacts_overview_does() -> None:
+    from plugins.contacts.stats import org_overview
+
+    await generated(seed=13)
+    for paths in (None, ["1/"], ["1/2/"], ["1/4/", "1/3/"]):
+        one_pass, full = await subtree_youth(paths), await org_overview(paths)
+        assert (one_pass.youth, one_pass.overlap_youth, one_pass.fields) == (full.youth, full.overlap_youth, full.fields)
+    assert (await subtree_youth(None)).overlap_youth > 0
+    assert (await summary.subtree_youth(1)).overlap_youth > 0
+
+
+async def test_a_cadre_leaving_office_is_recounted_at_once() -> None:
+    """Retirement ends the cadre's links: the summary does not wait an hour to show it."""
+    from plugins.contacts.retire import retire
+
+    cadres = await generated(seed=7)
+    await summary.ensure_fresh()
+    leaving = max(cadres, key=lambda c: c.id % 5)
+    await retire(None, leaving)
+    await summary.ensure_fresh()
+    await assert_summary_equals_direct()
