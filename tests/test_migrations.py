@@ -117,3 +117,55 @@ async def test_activities_held_before_the_upgrade_keep_their_credit() -> None:
             ("111111", True), ("222222", False), ("333333", True)
         ]
         await ctx.close_connections()
+
+
+_PG_INDEXES = (
+    "SELECT t.relname AS tbl, ix.indisunique AS uniq, "
+    "string_agg(a.attname, ',' ORDER BY k.n) AS cols "
+    "FROM pg_index ix JOIN pg_class t ON t.oid = ix.indrelid "
+    "JOIN pg_namespace ns ON ns.oid = t.relnamespace "
+    "CROSS JOIN LATERAL unnest(ix.indkey) WITH ORDINALITY AS k(attnum, n) "
+    "JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum "
+    "WHERE ns.nspname = 'public' AND NOT ix.indisprimary GROUP BY t.relname, ix.indexrelid, ix.indisunique"
+)
+
+
+async def _indexes(url: str) -> set[tuple[str, str, bool]]:
+    """(table, columns, unique) of every index but the primary keys."""
+    async with TortoiseContext() as ctx:
+        await ctx.init(config=tortoise_config(url))
+        conn = get_connection("default")
+        found: set[tuple[str, str, bool]] = set()
+        if conn.capabilities.dialect == "postgres":
+            for r in (await conn.execute_query(_PG_INDEXES))[1]:
+                found.add((r["tbl"], r["cols"], bool(r["uniq"])))
+        else:
+            tables = (await conn.execute_query("SELECT name FROM sqlite_master WHERE type = 'table'"))[1]
+            for t in tables:
+                for index in (await conn.execute_query(f"PRAGMA index_list('{t['name']}')"))[1]:
+                    if index["origin"] == "pk":
+                        continue
+                    info = (await conn.execute_query(f"PRAGMA index_info('{index['name']}')"))[1]
+                    cols = ",".join(c["name"] for c in sorted(info, key=lambda c: c["seqno"]))
+                    found.add((t["name"], cols, bool(index["unique"])))
+        await ctx.close_connections()
+    return {i for i in found if i[0] not in ("tortoise_migrations", "sqlite_sequence")}
+
+
+async def test_an_upgraded_database_has_every_index_the_models_declare() -> None:
+    """Altering a column on SQLite rebuilds the table; 0008 lost outbox_message's indexes that
+    way (restored by 0012). Upgraded from the first migration, the indexes and unique keys must
+    be the ones a database created from the models has."""
+    migrated = _scratch_url()
+    await apply_migrations(migrated)
+    url = os.environ.get("DATABASE_URL", "")
+    declared = (
+        fresh_postgres_database(url, "lianqing_migrations_schema") if is_postgres(url)
+        else f"sqlite://{Path(tempfile.mkdtemp(prefix='lianqing-schema-')) / 's.sqlite3'}"
+    )
+    async with TortoiseContext() as ctx:
+        await ctx.init(config=tortoise_config(declared))
+        await Tortoise.generate_schemas()
+        await ctx.close_connections()
+    have, want = await _indexes(migrated), await _indexes(declared)
+    assert sorted(want - have) == []

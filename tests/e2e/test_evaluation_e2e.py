@@ -68,8 +68,12 @@ async def test_spot_check_survey_results_and_snapshot(tmp_path) -> None:
             later = await sim.ask_private(ZHANG, "/评估")
             assert "已确认联系 8/10" in later and "已确认的 2026Q4：实现度 40%" in later
             assert [round(r[0], 2) for r in db_rows(url, "SELECT realization FROM evaluation_result WHERE cadre_id = 1")] == [0.4]
+            # Rankings read the summary, recounted when older than an hour (and say when).
+            stale = await sim.ask_private(30001, "/排行 满意度")
+            assert "数据更新于" in stale
+            bot.set_clock(datetime(2026, 12, 3, 11, 1, tzinfo=SH))
             ranking = await sim.ask_private(30001, "/排行 满意度")
-            assert "张三（杭州市委） 80%" in ranking
+            assert "张三（杭州市委） 80%" in ranking and "数据更新于 11:0" in ranking
     finally:
         stop_bot(bot)
 
