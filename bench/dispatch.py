@@ -6,7 +6,7 @@ Each variant runs in its own process with the project's default settings
 (.env: LOG_LEVEL=WARNING). Events go through the OneBot adapter's
 `Bot.handle_event` (reply/@/nickname checks, then NoneBot's matchers and
 processors), as after JSON decoding. Prints events/s per variant and the ratio
-full / baseline; the goal is >= 0.8.
+full / baseline; the goal is >= 0.9 (issue 14: the command grammar may cost at most a tenth).
 """
 
 import argparse
@@ -135,7 +135,7 @@ def main() -> None:
     print(f"events per run: {args.events - 200} (after 200 warm-up), rounds: {args.rounds}")
     print(f"baseline (one trivial matcher): {base:,.0f} events/s  runs: {[round(r) for r in rates['baseline']]}")
     print(f"full (every plugin loaded):     {full:,.0f} events/s  runs: {[round(r) for r in rates['full']]}")
-    print(f"ratio full/baseline: {full / base:.2f} (goal >= 0.8)")
+    print(f"ratio full/baseline: {full / base:.2f} (goal >= 0.9)")
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from plugins.core.periods import Period
 from plugins.core.sql import fetch, subtree_sql, values
 from plugins.identity.orgs import subtree_q
 from plugins.requests.access import can_see_identity, can_view
-from plugins.requests.problems import overdue_sql
+from plugins.requests.problems import Counts, overdue_sql
 from plugins.requests.sla import first_answer_seconds, is_overdue
 from plugins.requests.texts import CATEGORY_LABELS, EVENT_LABELS, STATUS_LABELS, category_label
 
@@ -72,25 +72,10 @@ class CaseFilter:
 
 
 @dataclass
-class CategoryCounts:
-    total: int = 0
-    pending: int = 0
-    overdue: int = 0
-    escalated: int = 0
-    closed: int = 0
-    rated: int = 0
-    rating_sum: int = 0
-
-    @property
-    def average(self) -> float | None:
-        return round(self.rating_sum / self.rated, 2) if self.rated else None
-
-
-@dataclass
 class CaseList:
     cases: list[Case]
     total: int
-    by_category: dict[str, CategoryCounts] = field(default_factory=dict)
+    by_category: dict[str, Counts] = field(default_factory=dict)
     overdue_ids: set[int] = field(default_factory=set)
 
 
@@ -223,7 +208,7 @@ async def export_rows(ids: Sequence[int]) -> list[dict[str, Any]]:
     return out
 
 
-async def category_counts(actor: Actor, f: CaseFilter) -> dict[str, CategoryCounts]:
+async def category_counts(actor: Actor, f: CaseFilter) -> dict[str, Counts]:
     """Per category for the period and scope (the other filters do not narrow the summary)."""
     overdue_sql, overdue_params = overdue_condition("c.")
     where, params = _where(actor, f)
@@ -238,10 +223,10 @@ async def category_counts(actor: Actor, f: CaseFilter) -> dict[str, CategoryCoun
         f"WHERE {where} GROUP BY c.category",
         *overdue_params, *params,
     )
-    counts: dict[str, CategoryCounts] = {key: CategoryCounts() for key in CATEGORY_LABELS}
+    counts: dict[str, Counts] = {key: Counts() for key in CATEGORY_LABELS}
     for r in rows:
-        counts[r["category"]] = CategoryCounts(
-            **{k: int(r[k] or 0) for k in CategoryCounts.__dataclass_fields__}
+        counts[r["category"]] = Counts(
+            **{k: int(r[k] or 0) for k in Counts.__dataclass_fields__ if k in r}
         )
     return counts
 

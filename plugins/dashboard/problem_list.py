@@ -12,6 +12,7 @@ from plugins.dashboard.cases import CaseFilter
 from plugins.dashboard.tables import Table
 from plugins.dashboard.web import int_or_none
 from plugins.requests import referrals
+from plugins.requests.problems import Counts
 
 SUMMARY_COLUMNS = ["类别", "诉求数", "未办结", "超时未答复", "已上报", "已办结", "评价数", "平均评分"]
 CASE_COLUMNS = ["编号", "提出时间", "类别", "状态", "超时未答复", "负责", "组织", "已上报", "评分", "内容摘要", "转介"]
@@ -55,19 +56,22 @@ class ProblemPage:
     cases: Table
 
 
-def summary_table(f: CaseFilter, by_category: dict[str, cases.CategoryCounts]) -> Table:
+def summary_table(f: CaseFilter, by_category: dict[str, Counts]) -> Table:
+    """Per category and in total, as /清单 counts them (plugins/requests/problems.py Counts)."""
     summary_rows = []
-    total = cases.CategoryCounts()
+    total = Counts()
     for key, n in by_category.items():
         if key == "other" and not n.total:
             continue
-        summary_rows.append([cases.category_label(key), n.total, n.pending, n.overdue, n.escalated,
-                             n.closed, n.rated, n.average])
-        for name in ("total", "pending", "overdue", "escalated", "closed", "rated", "rating_sum"):
-            setattr(total, name, getattr(total, name) + getattr(n, name))
-    summary_rows.append(["合计", total.total, total.pending, total.overdue, total.escalated, total.closed,
-                         total.rated, total.average])
+        summary_rows.append([cases.category_label(key), *_summary_cells(n)])
+        total.add(n)
+    summary_rows.append(["合计", *_summary_cells(total)])
     return Table(f"分类汇总（{f.period.label}）", SUMMARY_COLUMNS, summary_rows)
+
+
+def _summary_cells(n: Counts) -> list:
+    average = round(n.average, 2) if n.average is not None else None
+    return [n.total, n.pending, n.overdue, n.escalated, n.closed, n.rated, average]
 
 
 def case_row(case_id: int, created_at, category: str, status: str, urgent: bool, overdue: bool, handler: str,

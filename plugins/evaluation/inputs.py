@@ -137,6 +137,16 @@ def sources(c: Config) -> list[Source]:
     ]
 
 
+def summed(found: dict[str, dict[int, dict]], cadre_id: int, parts: list[tuple[str, str]]) -> int:
+    """One summary column for one cadre: the sum of its (source, column) parts, 0 where the
+    source has no row for the cadre."""
+    total = 0
+    for name, column in parts:
+        row = found[name].get(cadre_id)
+        total += int(row[column] or 0) if row else 0
+    return total
+
+
 async def grouped(source: Source, scope: Scope) -> dict[int, dict]:
     rows = await fetch(source.sql.format(scope=scope.where), *source.params, *scope.params)
     return {r["cadre_id"]: r for r in rows}
@@ -201,17 +211,9 @@ async def load(scope: Scope, c: Config) -> tuple[list[CadreRow], dict[int, Input
         return [], {}
     found = {s.name: await grouped(s, scope) for s in sources(c)}
     raised = await raised_targets()
-
-    def value(cadre_id: int, parts: list[tuple[str, str]]) -> int:
-        total = 0
-        for name, column in parts:
-            row = found[name].get(cadre_id)
-            total += int(row[column] or 0) if row else 0
-        return total
-
     inputs = {
         r.id: inputs_of(
-            {column: value(r.id, parts) for column, parts in SUMMARY_COLUMNS.items()},
+            {column: summed(found, r.id, parts) for column, parts in SUMMARY_COLUMNS.items()},
             compute_target(r.category, r.path, raised),
         )
         for r in cadres

@@ -37,6 +37,7 @@ from plugins.evaluation.inputs import (
     grouped,
     inputs_of,
     sources,
+    summed,
 )
 from plugins.identity.orgs import compute_target, raised_targets
 
@@ -234,15 +235,7 @@ async def direct_values(scope: Scope) -> dict[int, dict[str, int]]:
     """The same columns computed now from the raw rows (for one cadre, and for tests)."""
     cadres = await cadre_rows(scope)
     found = {s.name: await grouped(s, scope) for s in all_sources()}
-
-    def value(cadre_id: int, parts: list[tuple[str, str]]) -> int:
-        total = 0
-        for name, column in parts:
-            row = found[name].get(cadre_id)
-            total += int(row[column] or 0) if row else 0
-        return total
-
-    return {r.id: {n: value(r.id, parts) for n, parts in COLUMNS.items()} for r in cadres}
+    return {r.id: {n: summed(found, r.id, parts) for n, parts in COLUMNS.items()} for r in cadres}
 
 
 async def load(scope: Scope) -> tuple[list[CadreRow], dict[int, Inputs]]:
