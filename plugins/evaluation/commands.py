@@ -5,11 +5,11 @@ import asyncio
 from models import Cadre, Organisation
 from plugins.contacts.stats import cadre_contacts
 from plugins.core.actor import ADMIN, CADRE, EVERYONE
-from plugins.core.commands import CadreArg, Choice, Int, Org, Word, command, resolver
+from plugins.core.commands import CadreArg, Choice, Int, Org, Word, command
 from plugins.core.context import CommandContext
 from plugins.core.errors import Forbidden, UsageError
 from plugins.core.files import send_file
-from plugins.core.text import parse_ref, ref
+from plugins.core.text import ref
 from plugins.evaluation import evaluate as ev
 from plugins.evaluation import export, flags, snapshot, spotcheck, summary, survey
 from plugins.evaluation.config import settings
@@ -140,18 +140,18 @@ async def own_cmd(ctx: CommandContext) -> None:
 
 
 @command(
-    "评估", Word("团干部编号|组织"), role=ADMIN, summary="查看所辖团干部或组织的评估", example="/评估 #3",
+    "评估", CadreArg(), role=ADMIN, summary="查看所辖团干部的评估", example="/评估 #3",
 )
-async def other_cmd(ctx: CommandContext, token: str) -> None:
-    if parse_ref(token) is not None:
-        cadre: Cadre = await resolver("cadre")(token)
-        if not ctx.actor.administers(cadre.org):
-            raise Forbidden(f"你不是“{cadre.org.name}”或其上级组织的管理员，不能查看该团干部的评估")
-        await ctx.reply(await _cadre_text(cadre, for_admin=True))
-    else:
-        org: Organisation = await resolver("org")(token)
-        ctx.actor.scope(org)  # refuses outside the subtree
-        await ctx.reply(await _org_text(org))
+async def cadre_cmd(ctx: CommandContext, cadre: Cadre) -> None:
+    if not ctx.actor.administers(cadre.org):
+        raise Forbidden(f"你不是“{cadre.org.name}”或其上级组织的管理员，不能查看该团干部的评估")
+    await ctx.reply(await _cadre_text(cadre, for_admin=True))
+
+
+@command("评估", Org(numbers=False), role=ADMIN, summary="查看所辖组织的评估", example="/评估 杭州市委")
+async def org_cmd(ctx: CommandContext, org: Organisation) -> None:
+    ctx.actor.scope(org)  # refuses outside the subtree
+    await ctx.reply(await _org_text(org))
 
 
 @command("排行", "导出", Org(optional=True), role=ADMIN, summary="完整排行表（.xlsx）", example="/排行 导出 杭州市委")
