@@ -74,9 +74,9 @@ async def test_who_to_reach_next_oldest_first_until_they_hear_from_the_cadre(bot
     assert "#1" in await sim.ask_private(Y1, "/诉求 图书馆晚上九点就关门，复习不够用")
     assert "都和你有过双向联系" in await sim.ask_private(ZHANG, "/联系人 待联系")
 
-    # A Sunday 101 days on, before any Sunday job of the card (09:30) is due: a daily tick
-    # still running when the clock jumps to Monday would send Monday's card early (see
-    # the issue noted in tests' report: card.run takes "today" when it runs).
+    # A Sunday 101 days on, before the card's daily job (09:30) is due that day: a Sunday
+    # tick still running when the clock jumps to Monday would run it with Monday's date
+    # (card.run reads clock.today() itself) and send Monday's card before 09:30.
     bot.set_clock(datetime(2026, 11, 29, 8, 0, tzinfo=SH))
     due = await sim.ask_private(ZHANG, "/联系人 待联系")
     assert "90 天以上没有双向联系的青年共 3 人" in due
