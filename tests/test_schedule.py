@@ -79,3 +79,21 @@ async def test_periodic_checks_follow_the_clock() -> None:
         assert len(seen) == 2
     finally:
         schedule._periodic[:] = [p for p in schedule._periodic if p.name != "test_check"]
+
+
+async def test_a_run_that_goes_past_midnight_still_works_for_the_day_it_started() -> None:
+    """Sunday's late run must not do Monday's work (e.g. send Monday's card before its time)."""
+    seen = []
+
+    async def late() -> None:
+        clock.set_now(datetime(2026, 11, 30, 0, 5, tzinfo=SH))  # the run takes us past midnight
+        seen.append((schedule.run_day(), clock.today()))
+
+    schedule.daily("late_task", time(23, 50))(late)
+    try:
+        clock.set_now(datetime(2026, 11, 29, 23, 55, tzinfo=SH))
+        assert "late_task:2026-11-29" in await schedule.tick()
+    finally:
+        schedule._tasks[:] = [t for t in schedule._tasks if t.name != "late_task"]
+    assert seen == [(datetime(2026, 11, 29).date(), datetime(2026, 11, 30).date())]
+    assert schedule.run_day() == clock.today()  # outside a daily task: today

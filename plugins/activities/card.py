@@ -23,7 +23,7 @@ from tortoise.transactions import in_transaction
 from models import CardOptOut, ReminderLog, ReminderSnooze
 from plugins.activities.config import Config
 from plugins.contacts import recency
-from plugins.core import clock, periods
+from plugins.core import clock, periods, schedule
 from plugins.core.sql import fetch, in_list
 from plugins.core.text import ref
 from plugins.outbox import enqueue
@@ -158,7 +158,7 @@ def compose(card: Card, today: date, settings: Config) -> str:
 
 async def run(settings: Config) -> int:
     """On Mondays, queue this week's card for every cadre who should get one; returns cards queued."""
-    today = clock.today()
+    today = schedule.run_day()
     if today.weekday() != 0:
         return 0
     now = clock.now()

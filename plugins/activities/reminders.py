@@ -19,7 +19,7 @@ from tortoise.transactions import in_transaction
 from models import Admin, BoundGroup, ReminderLog, ReminderSnooze
 from plugins.activities.config import Config
 from plugins.contacts.stats import confirmed_counts, org_overview
-from plugins.core import clock, periods
+from plugins.core import clock, periods, schedule
 from plugins.core.sql import fetch, subtree_sql
 from plugins.identity.orgs import compute_target, raised_targets
 from plugins.outbox import enqueue
@@ -264,7 +264,7 @@ def compose(name: str | None, items: list[Due]) -> str:
 
 async def run(settings: Config) -> int:
     """Work out today's reminders and queue one message per person; returns messages queued."""
-    today = clock.today()
+    today = schedule.run_day()
     now = clock.now()
     everyone: dict[int, tuple[str | None, list[Due]]] = dict(await cadre_dues(today, settings))
     for qq, (_, items) in (await admin_dues(today)).items():

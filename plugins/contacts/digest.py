@@ -14,7 +14,7 @@ reminders (/提醒 暂停) are not told.
 
 from models import Cadre, ReminderSnooze
 from plugins.contacts.stats import CONFIRMED, confirmed_counts
-from plugins.core import clock, periods
+from plugins.core import clock, periods, schedule
 from plugins.core.sql import fetch
 from plugins.identity.orgs import compute_target, raised_targets
 from plugins.outbox.service import enqueue
@@ -26,7 +26,7 @@ NEXT_REACHED = "已达到目标，继续保持联系。"
 
 async def send_daily_news() -> int:
     """Queue today's line for each cadre with new confirmations; returns how many were queued."""
-    day = clock.today()
+    day = schedule.run_day()
     start, end = periods.day_bounds(day)
     rows = await fetch(
         "SELECT l.cadre_id AS cadre_id, COUNT(*) AS n FROM contact_link l JOIN youth y ON y.id = l.youth_id "

@@ -11,8 +11,9 @@ controlled clock instead of sleeping.
 """
 
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from nonebot.log import logger
 from tortoise.exceptions import IntegrityError
@@ -44,6 +45,14 @@ _tasks: list[DailyTask] = []
 _periodic: list[PeriodicTask] = []
 _last_run: dict[str, datetime] = {}
 _done: set[str] = set()
+_run_day: ContextVar[date | None] = ContextVar("run_day", default=None)
+
+
+def run_day() -> date:
+    """The local day a daily task runs for: the day of the tick that started it, even when
+    the run goes on past midnight (Sunday's Monday-card run must not become Monday's,
+    sent before its time). Outside a daily task: today."""
+    return _run_day.get() or clock.today()
 
 
 def every(name: str, seconds: float) -> Callable[[Task], Task]:
@@ -98,12 +107,15 @@ async def tick() -> list[str]:
         except IntegrityError:
             _done.add(key)  # another process has it
             continue
+        token = _run_day.set(today)
         try:
             await task.func()
         except Exception as e:
             logger.opt(exception=e).warning(f"daily task {task.name} failed; it will be retried")
             await JobRun.filter(id=run.id).delete()
             continue
+        finally:
+            _run_day.reset(token)
         await JobRun.filter(id=run.id).update(finished_at=clock.now())
         _done.add(key)
         ran.append(key)
