@@ -22,7 +22,6 @@ import argparse
 import asyncio
 import json
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -30,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import init_nonebot, postgres_answers  # noqa: E402
+from bench.common import data_sets, init_nonebot, run_child  # noqa: E402
 from bench.evaluation import NOW, TODAY, fill_postgres, fill_sqlite  # noqa: E402
 from bench.evaluation import sizes as evaluation_sizes  # noqa: E402
 
@@ -98,45 +97,14 @@ def main() -> None:
         init_nonebot()
         print(json.dumps(asyncio.run(measure(args.child, n, args.fill))))
         return
-    from tests.dbreset import fresh_postgres_database
-
-    targets = []
-    folder = ROOT / "data" / "bench"
-    folder.mkdir(parents=True, exist_ok=True)
-    sqlite_path = folder / f"week-{args.scale:g}.sqlite3"
-    if args.regenerate and sqlite_path.exists():
-        sqlite_path.unlink()
-    targets.append(("SQLite", f"sqlite://{sqlite_path}", not sqlite_path.exists()))
-    if args.sqlite_only:
-        pass
-    elif postgres_answers():
-        base = args.postgres.rsplit("/", 1)[0]
-        name = f"lianqing_bench_week_{str(args.scale).replace('.', '_')}"
-        exists = subprocess.run(
-            ["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],
-            capture_output=True, text=True,
-        ).stdout.strip() == "1"
-        if args.regenerate or not exists:
-            fresh_postgres_database(args.postgres, name)
-        targets.append(("PostgreSQL", f"{base}/{name}", args.regenerate or not exists))
-    else:
-        print("PostgreSQL does not answer at 127.0.0.1:5432: SQLite only")
+    targets = data_sets("week", "week", args.scale, args.postgres, regenerate=args.regenerate, sqlite_only=args.sqlite_only)
     print(
         f"data: {n['cadres']:,} cadres, {n['links']:,} confirmed contacts ({n['youth']:,} youth), "
         f"{n['cases']:,} requests, {n['activities']:,} activities, {n['check_ins']:,} check-ins, "
         f"{n['replies']:,} topic replies, {n['exchanges']:,} exchanges"
     )
     for label, url, fill in targets:
-        started = time.perf_counter()
-        out = subprocess.run(
-            [sys.executable, __file__, "--child", url, "--scale", str(args.scale)] + (["--fill"] if fill else []),
-            cwd=ROOT, capture_output=True, text=True,
-        )
-        if out.returncode != 0:
-            print(out.stdout, out.stderr)
-            raise SystemExit(out.returncode)
-        r = json.loads(out.stdout.strip().splitlines()[-1])
-        generated = f" (generated in {time.perf_counter() - started:.0f} s)" if fill else ""
+        r, generated = run_child(__file__, url, args.scale, fill)
         print(
             f"{label:>10}: /联系人 待联系 one cadre {r['one'] * 1000:.0f} ms (median of 5 cadres, slowest "
             f"{r['one_max'] * 1000:.0f} ms); Monday cards for {r['cards']:,} cadres computed and composed in "
