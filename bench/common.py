@@ -81,3 +81,30 @@ def run_child(script: str, url: str, scale: float, fill: bool) -> tuple[dict, st
         raise SystemExit(out.returncode)
     generated = f" (generated in {time.perf_counter() - started:.0f} s)" if fill else ""
     return json.loads(out.stdout.strip().splitlines()[-1]), generated
+
+
+def data_set_args(doc: str | None, *, sqlite_only: bool = False):
+    """The options of a benchmark on a generated data set (and its hidden child options)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--regenerate", action="store_true")
+    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/test")
+    if sqlite_only:
+        parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--fill", action="store_true", help=argparse.SUPPRESS)
+    return parser.parse_args()
+
+
+def ran_as_child(args, measure, n: dict[str, int]) -> bool:
+    """In the child process: measure one database and print the result as the last line."""
+    if not args.child:
+        return False
+    import asyncio
+    import json
+
+    init_nonebot()
+    print(json.dumps(asyncio.run(measure(args.child, n, args.fill))))
+    return True

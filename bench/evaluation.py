@@ -12,9 +12,6 @@ spot-check and survey answers), on SQLite and, when it answers at
 (median of 3 runs). Goals: province ranking < 5 s, one cadre < 100 ms.
 """
 
-import argparse
-import asyncio
-import json
 import random
 import sqlite3
 import statistics
@@ -26,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import data_sets, init_nonebot, run_child  # noqa: E402
+from bench.common import data_set_args, data_sets, ran_as_child, run_child  # noqa: E402
 
 NOW = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
 TODAY = date(2026, 11, 30)
@@ -263,17 +260,9 @@ async def measure(url: str, n: dict[str, int], fill: bool) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--scale", type=float, default=1.0)
-    parser.add_argument("--regenerate", action="store_true")
-    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/test")
-    parser.add_argument("--child", help=argparse.SUPPRESS)
-    parser.add_argument("--fill", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    args = data_set_args(__doc__)
     n = sizes(args.scale)
-    if args.child:  # one database per process: Tortoise caches SQL per dialect
-        init_nonebot()
-        print(json.dumps(asyncio.run(measure(args.child, n, args.fill))))
+    if ran_as_child(args, measure, n):
         return
     targets = data_sets("evaluation", "eval", args.scale, args.postgres, regenerate=args.regenerate, sqlite_only=False)
     print(

@@ -18,9 +18,6 @@ run, after removing an earlier run's rows). Goals: one cadre < 100 ms, all cards
 computed < 60 s.
 """
 
-import argparse
-import asyncio
-import json
 import statistics
 import sys
 import time
@@ -29,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import data_sets, init_nonebot, run_child  # noqa: E402
+from bench.common import data_set_args, data_sets, ran_as_child, run_child  # noqa: E402
 from bench.evaluation import NOW, TODAY, fill_postgres, fill_sqlite  # noqa: E402
 from bench.evaluation import sizes as evaluation_sizes  # noqa: E402
 
@@ -84,18 +81,9 @@ async def measure(url: str, n: dict[str, int], fill: bool) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--scale", type=float, default=1.0)
-    parser.add_argument("--regenerate", action="store_true")
-    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/test")
-    parser.add_argument("--sqlite-only", action="store_true")
-    parser.add_argument("--child", help=argparse.SUPPRESS)
-    parser.add_argument("--fill", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    args = data_set_args(__doc__, sqlite_only=True)
     n = sizes(args.scale)
-    if args.child:  # one database per process: Tortoise caches SQL per dialect
-        init_nonebot()
-        print(json.dumps(asyncio.run(measure(args.child, n, args.fill))))
+    if ran_as_child(args, measure, n):
         return
     targets = data_sets("week", "week", args.scale, args.postgres, regenerate=args.regenerate, sqlite_only=args.sqlite_only)
     print(
