@@ -6,7 +6,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.e2e.botproc import db_rows, e2e_database_url, import_roster, start_bot, stop_bot
+from tests.e2e.botproc import (
+    db_rows,
+    e2e_database_url,
+    eventually,
+    import_roster,
+    start_bot,
+    stop_bot,
+)
 from tests.simulator import OneBotSimulator
 from tests.simulator.onebot import Member, is_private_to
 
@@ -85,7 +92,11 @@ async def test_bind_join_count_notices_and_erase(sim: OneBotSimulator) -> None:
     await sim.notice("group_increase", sub_type="approve", group_id=G1, user_id=Y5, operator_id=ZHANG)
     del sim.groups[G1].members[Y3]
     await sim.notice("group_decrease", sub_type="leave", group_id=G1, user_id=Y3, operator_id=Y3)
-    assert "可联系（绑定群成员，不计入目标）：4 人" in await sim.ask_private(ZHANG, "/联系人")
+    # Notices and commands are handled concurrently: the count follows once the notice is written.
+    async def reachable_four() -> bool:
+        return "可联系（绑定群成员，不计入目标）：4 人" in await sim.ask_private(ZHANG, "/联系人")
+
+    assert await eventually(reachable_four, timeout=10, interval=0.2)
 
     overview = await sim.ask_private(30001, "/联系概况")
     assert "已确认联系 3 人次，涉及青年 2 人" in overview
