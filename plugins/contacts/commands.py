@@ -20,6 +20,7 @@ from plugins.core.commands import QQ, CadreArg, Choice, Int, Org, Word, command
 from plugins.core.context import CommandContext
 from plugins.core.dispatcher import run_command
 from plugins.core.errors import Conflict, Forbidden, UsageError
+from plugins.core.sql import as_datetime
 from plugins.core.text import ref
 from plugins.identity.orgs import chat_name, compute_target, raised_targets, real_name, target_for
 from plugins.outbox.service import reachable
@@ -506,7 +507,7 @@ async def cadre_list_cmd(ctx: CommandContext, org, departed: bool | None) -> Non
     for r in rows:
         label = CADRE_CATEGORY_LABELS.get(CadreCategory(r["category"]), r["category"])
         if r["left_at"] is not None:
-            left = recency.as_datetime(r["left_at"])
+            left = as_datetime(r["left_at"])
             lines.append(f"{ref(r['id'])} {r['name']}（{r['org']}）{label}　已离任 {clock.fmt_local(left, '%Y-%m-%d')}")
             continue
         target = compute_target(r["category"], r["path"], raised)

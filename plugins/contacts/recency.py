@@ -14,11 +14,11 @@ is the floor.
 """
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from models.enums import LinkStatus
-from plugins.core import clock
-from plugins.core.sql import dialect, fetch, in_list
+from plugins.core import clock, periods
+from plugins.core.sql import as_datetime, dialect, fetch, in_list
 
 KINDS = {
     "exchange": "答复",
@@ -54,19 +54,8 @@ class Recency:
 
 
 def fmt_day(instant: datetime) -> str:
-    local = clock.to_local(instant)
-    this_year = clock.today().year
-    day = f"{local.month}月{local.day}日"
-    return day if local.year == this_year else f"{local.year}年{day}"
-
-
-def as_datetime(value) -> datetime | None:
-    """SQLite returns timestamps from raw SQL as text, PostgreSQL as datetime."""
-    if value is None or isinstance(value, datetime):
-        return value
-    text = str(value).replace(" ", "T")
-    parsed = datetime.fromisoformat(text)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    """3月12日, with the year when it is not this year's."""
+    return periods.fmt_day(clock.to_local(instant).date())
 
 
 def _filter(column: str, cadre_ids: list[int] | None) -> tuple[str, list]:
@@ -204,12 +193,6 @@ async def due(cadre_id: int, days: int = DEFAULT_DAYS, limit: int = 20) -> Due:
     return Due(days, len(rows), rows[:limit])
 
 
-async def of_youth(cadre_id: int, youth_id: int) -> Recency | None:
-    query, params = _query([cadre_id], None, youth_id)
-    rows = await fetch(query, *params)
-    return _row(rows[0]) if rows else None
-
-
 async def last_contacts(cadre_id: int, qq: int, limit: int = 5) -> list[tuple[datetime, str]]:
     """The latest two-way contacts of one youth with the cadre, newest first: (when, kind)."""
     false, true = False, True
@@ -235,10 +218,6 @@ async def last_contacts(cadre_id: int, qq: int, limit: int = 5) -> list[tuple[da
         assert at is not None
         out.append((at, str(r["kind"])))
     return out
-
-
-def as_date(instant: datetime) -> date:
-    return clock.to_local(instant).date()
 
 
 async def find_contact(cadre_id: int, who: str) -> list[Recency]:

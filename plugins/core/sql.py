@@ -4,6 +4,7 @@ Queries are written with `?` placeholders; on PostgreSQL they become $1, $2…
 Only aggregates and bulk statements go through here; rows are read with models.
 """
 
+from datetime import UTC, datetime
 from typing import Any
 
 from tortoise.connection import get_connection
@@ -75,3 +76,12 @@ def epoch(column: str) -> str:
 async def values(query: Any, field: str) -> list[Any]:
     """One column of an ORM query as a plain list (Tortoise types flat values_list as tuples)."""
     return list(await query.values_list(field, flat=True))
+
+
+def as_datetime(value: Any) -> datetime | None:
+    """A timestamp from a raw row: PostgreSQL gives datetimes, SQLite ISO text (read as UTC
+    when it carries no offset, as every timestamp is stored)."""
+    if value is None or isinstance(value, datetime):
+        return value
+    parsed = datetime.fromisoformat(str(value).replace(" ", "T"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

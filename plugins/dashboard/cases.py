@@ -6,7 +6,6 @@ identity come from the requests plugin, so chat and web always agree.
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from tortoise.expressions import Q
@@ -15,7 +14,7 @@ from models import Case, CaseEvent
 from plugins.core import clock
 from plugins.core.actor import Actor
 from plugins.core.periods import Period
-from plugins.core.sql import fetch, subtree_sql, values
+from plugins.core.sql import as_datetime, fetch, subtree_sql, values
 from plugins.identity.orgs import subtree_q
 from plugins.requests.access import can_see_identity, can_view
 from plugins.requests.problems import Counts, overdue_sql
@@ -165,13 +164,6 @@ async def case_ids(actor: Actor, f: CaseFilter) -> list[int]:
     if f.status == "overdue":
         return await _overdue_ids(actor, f)
     return await values(_filtered(actor, f).order_by("-urgent", "-id"), "id")
-
-
-def as_datetime(value: Any) -> datetime | None:
-    """A timestamp from a raw row: PostgreSQL gives datetimes, SQLite ISO text."""
-    if value is None or isinstance(value, datetime):
-        return value
-    return datetime.fromisoformat(str(value))
 
 
 EXPORT_COLUMNS = (
