@@ -10,7 +10,7 @@ from plugins.core.actor import ADMIN, CADRE, EVERYONE
 from plugins.core.commands import Choice, DateArg, Int, Org, Ref, Text, Word, command
 from plugins.core.context import CommandContext
 from plugins.core.errors import UsageError
-from plugins.core.text import ref
+from plugins.core.text import ref, titled
 from plugins.identity.orgs import chat_name
 
 KIND = Choice("类型", options=tuple((label, kind) for kind, label in ActivityKind.labels().items()))
@@ -110,17 +110,16 @@ async def record_cmd(ctx: CommandContext, kind: ActivityKind, day: date, title: 
 
 
 async def _list_text(cadre) -> str:
-    items = await service.recent(cadre)
-    if not items:
-        return "你还没有记录活动。举办后发送 /活动 线下活动 <日期> <标题> [地点]。"
-    lines = [f"{chat_name(cadre.org, cadre.name)}最近的活动："]
-    for a, checked in items:
-        lines.append(
+    return titled(
+        f"{chat_name(cadre.org, cadre.name)}最近的活动：",
+        (
             f"{ref(a.id)} {periods.fmt_day(a.day)} {service.KIND_LABELS[a.kind]}「{a.title}」"
             f"｜签到 {checked} 人" + (f"，另报 {a.head_count} 人" if a.head_count else "")
             + (f"｜报名 {a.signed_up} 人" if a.posted_at else "")
-        )
-    return "\n".join(lines)
+            for a, checked in await service.recent(cadre)
+        ),
+        "你还没有记录活动。举办后发送 /活动 线下活动 <日期> <标题> [地点]。",
+    )
 
 
 async def _detail_text(cadre, number: int) -> str:

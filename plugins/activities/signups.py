@@ -18,7 +18,7 @@ from models import Activity, ActivityFeedback, BoundGroup, Cadre, CheckIn, SignU
 from models.enums import ActivityKind
 from plugins.core import clock, periods
 from plugins.core.errors import Conflict, Forbidden, NotFound, UsageError
-from plugins.core.records import numbered
+from plugins.core.records import numbered, only_once
 from plugins.core.text import plain, ref
 from plugins.identity.orgs import chat_name
 from plugins.outbox import enqueue
@@ -76,9 +76,7 @@ async def publish(cadre: Cadre, a: Activity, capacity: int | None) -> int:
         raise Conflict(f"已有 {a.signed_up} 人报名，名额不能少于这个数")
     now = clock.now()
     async with in_transaction():
-        if not await Activity.filter(id=a.id, posted_at__isnull=True).update(posted_at=now, capacity=capacity):
-            raise Conflict(f"活动 {ref(a.id)} 刚刚已经发布过了")
-        a.posted_at, a.capacity = now, capacity
+        await only_once(a, "posted_at", f"活动 {ref(a.id)} 刚刚已经发布过了", posted_at=now, capacity=capacity)
         for group in groups:
             await enqueue(
                 group.group_id, post_text(a, cadre), target_type="group", category="activity_post",

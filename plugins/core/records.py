@@ -1,10 +1,11 @@
-"""Fetching a record a user named by its number (#N), with the one-line answers for mistakes."""
+"""Fetching a record a user named by its number (#N), with the one-line answers for mistakes;
+and `first_time`, the compare-and-set every "only once" step uses."""
 
 from typing import TypeVar
 
 from tortoise.models import Model
 
-from plugins.core.errors import Forbidden, NotFound, UsageError
+from plugins.core.errors import Conflict, Forbidden, NotFound, UsageError
 from plugins.core.text import parse_ref, ref
 
 M = TypeVar("M", bound=Model)
@@ -29,3 +30,20 @@ async def owned(
     if getattr(record, "cadre_id", None) != cadre_id:
         raise Forbidden(f"{noun} {ref(record.pk)} 不是你{verb}的")
     return record
+
+
+async def first_time(record: Model, unset: str, **values) -> bool:
+    """Set `values` on the record (in the database and on `record`) only while its `unset` field
+    is still empty; False when someone else (another process, or the same person's second quick
+    message) did it first, so that exactly one of them goes on to notify or remind."""
+    if not await type(record).filter(pk=record.pk, **{f"{unset}__isnull": True}).update(**values):
+        return False
+    for name, value in values.items():
+        setattr(record, name, value)
+    return True
+
+
+async def only_once(record: Model, unset: str, refusal: str, **values) -> None:
+    """As `first_time`, for a person's request: the one-line answer `refusal` when it was already done."""
+    if not await first_time(record, unset, **values):
+        raise Conflict(refusal)

@@ -5,6 +5,7 @@ sends it as data, so `[CQ:at,qq=all]` stays text and never becomes @全体成员
 """
 
 import re
+from collections.abc import Iterable
 
 from nonebot.adapters.onebot.v11 import Message, MessageSegment
 
@@ -18,6 +19,12 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-
 def plain(text: str) -> Message:
     """A message holding `text` as one text segment, never parsed as CQ code."""
     return Message(MessageSegment.text(text))
+
+
+def titled(title: str, lines: Iterable[str], empty: str) -> str:
+    """A list answer: its title and one line per item; `empty` (what to do instead) when there is none."""
+    rows = list(lines)
+    return "\n".join([title, *rows]) if rows else empty
 
 
 def ref(number: int) -> str:

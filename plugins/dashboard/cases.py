@@ -217,9 +217,7 @@ async def category_counts(actor: Actor, f: CaseFilter) -> dict[str, Counts]:
     )
     counts: dict[str, Counts] = {key: Counts() for key in CATEGORY_LABELS}
     for r in rows:
-        counts[r["category"]] = Counts(
-            **{k: int(r[k] or 0) for k in Counts.__dataclass_fields__ if k in r}
-        )
+        counts[r["category"]] = Counts.of_row(r)
     return counts
 
 

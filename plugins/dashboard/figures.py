@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from models.enums import CadreCategory
-from plugins.core import clock, periods
+from plugins.core import clock
 from plugins.core.sql import fetch, subtree_sql
 from plugins.dashboard import cases
 from plugins.evaluation import summary
 from plugins.identity.orgs import compute_target, raised_targets
+from plugins.requests.problems import Counts
 
 TREND_MONTHS = 12
 EXCHANGE_DAYS = summary.EXCHANGE_DAYS
@@ -88,39 +89,19 @@ async def cadre_figures(paths: list[str] | None) -> list[CadreFigures]:
     ]
 
 
-@dataclass
-class CaseCounts:
-    pending: int = 0
-    overdue: int = 0
-    escalated: int = 0
-    this_quarter: int = 0
-
-    def add(self, other: "CaseCounts") -> None:
-        self.pending += other.pending
-        self.overdue += other.overdue
-        self.escalated += other.escalated
-        self.this_quarter += other.this_quarter
-
-
-async def case_counts_by_org(paths: list[str] | None) -> dict[str, CaseCounts]:
-    """Cases by the organisation responsible (its path): open, overdue, escalated, new this quarter."""
-    q_start, _ = periods.quarter_bounds(clock.today())
+async def case_counts_by_org(paths: list[str] | None) -> dict[str, Counts]:
+    """Cases by the organisation responsible (its path): open, overdue, escalated (and open)."""
     overdue_sql, overdue_params = cases.overdue_condition("c.")
     where, params = subtree_sql(paths)
     rows = await fetch(
         "SELECT o.path AS path, SUM(CASE WHEN c.status <> 'closed' THEN 1 ELSE 0 END) AS pending, "
         f"SUM(CASE WHEN {overdue_sql} THEN 1 ELSE 0 END) AS overdue, "
-        "SUM(CASE WHEN c.escalated_at IS NOT NULL AND c.status <> 'closed' THEN 1 ELSE 0 END) AS escalated, "
-        "SUM(CASE WHEN c.created_at >= ? THEN 1 ELSE 0 END) AS fresh "
+        "SUM(CASE WHEN c.escalated_at IS NOT NULL AND c.status <> 'closed' THEN 1 ELSE 0 END) AS escalated "
         'FROM "case" c JOIN organisation o ON o.id = c.org_id '
         f"WHERE {where} GROUP BY o.path",
-        *overdue_params, clock.local_datetime(q_start), *params,
+        *overdue_params, *params,
     )
-    return {
-        r["path"]: CaseCounts(int(r["pending"] or 0), int(r["overdue"] or 0), int(r["escalated"] or 0),
-                              int(r["fresh"] or 0))
-        for r in rows
-    }
+    return {r["path"]: Counts.of_row(r) for r in rows}
 
 
 # ------------------------------------------------------------------ trends

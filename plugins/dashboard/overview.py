@@ -6,10 +6,11 @@ from models import Organisation
 from models.enums import FIELD_LABELS, Field
 from plugins.contacts.stats import subtree_youth
 from plugins.dashboard import figures, measures
-from plugins.dashboard.figures import CadreFigures, CaseCounts, Trends
+from plugins.dashboard.figures import CadreFigures, Trends
 from plugins.dashboard.measures import Measures
 from plugins.dashboard.tables import Table
 from plugins.evaluation import summary
+from plugins.requests.problems import Counts
 
 SUB_COLUMNS = [
     "组织", "团干部", "达标", "未达标", "已确认联系", "本季度未办活动", "今年未面对面",
@@ -27,7 +28,7 @@ class SubRow:
     confirmed: int = 0
     no_activity: int = 0
     no_face_to_face: int = 0
-    cases: CaseCounts = field(default_factory=CaseCounts)
+    cases: Counts = field(default_factory=Counts)
     measures: Measures | None = None
 
     def add(self, f: CadreFigures) -> None:

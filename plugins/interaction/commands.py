@@ -2,12 +2,13 @@
 
 from nonebot.log import logger
 
+from models.enums import TopicStatus
 from plugins.core import clock
 from plugins.core.actor import CADRE
 from plugins.core.commands import Ref, Text, command
 from plugins.core.context import CommandContext
 from plugins.core.errors import Conflict, UsageError
-from plugins.core.text import plain, ref
+from plugins.core.text import plain, ref, titled
 from plugins.identity.orgs import chat_name
 from plugins.interaction import activity, topics
 from plugins.outbox import enqueue
@@ -87,18 +88,15 @@ async def posted(message, bot_id: int, result) -> None:
 
 
 async def _list_text(cadre) -> str:
-    recent = await topics.recent_topics(cadre)
-    if not recent:
-        return "你还没有发起过话题。在绑定的群里发送 /话题 <标题> 试试。"
-    lines = [f"{chat_name(cadre.org, cadre.name)}最近的话题："]
-    for topic, stats in recent:
-        state = "已结束" if topic.status == "closed" else "进行中"
-        title = topic.title or "（内容已过保存期删除）"
-        lines.append(
-            f"{ref(topic.id)} {title}｜{state}｜{_counted(stats, '参与')}"
-            + ("，你已答复" if stats.answered else "")
-        )
-    return "\n".join(lines)
+    return titled(
+        f"{chat_name(cadre.org, cadre.name)}最近的话题：",
+        (
+            f"{ref(topic.id)} {topic.title or '（内容已过保存期删除）'}｜{TopicStatus(topic.status).label}"
+            f"｜{_counted(stats, '参与')}" + ("，你已答复" if stats.answered else "")
+            for topic, stats in await topics.recent_topics(cadre)
+        ),
+        "你还没有发起过话题。在绑定的群里发送 /话题 <标题> 试试。",
+    )
 
 
 def _counted(stats: topics.Stats, people_word: str) -> str:
@@ -115,7 +113,7 @@ def _summary_text(s: topics.TopicSummary) -> str:
         [
             f"【话题 {ref(topic.id)}】{topic.title or '（内容已过保存期删除）'}",
             f"发起于 {clock.fmt_local(topic.created_at)}，发到 {s.groups} 个群，"
-            + ("已结束" if topic.status == "closed" else "进行中"),
+            + TopicStatus(topic.status).label,
             f"{_counted(s.stats, '参与青年')}；"
             + ("你已答复" if s.stats.answered else "你还没有答复，引用青年的发言回复或 @ 他们即可"),
         ]

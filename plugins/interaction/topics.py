@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from tortoise.expressions import Q
 
 from models import BoundGroup, Cadre, Topic, TopicPost, TopicReply
+from models.enums import TopicStatus
 from plugins.core import clock
 from plugins.core.errors import Forbidden, UsageError
 from plugins.core.records import owned
@@ -37,7 +38,7 @@ def unindex_topic(topic_id: int) -> None:
 
 async def load_index() -> None:
     """Open topics' posts, from the database (at start-up and periodically)."""
-    rows = await TopicPost.filter(topic__status="open").values_list("topic_id", "group_id", "message_id")
+    rows = await TopicPost.filter(topic__status=TopicStatus.open).values_list("topic_id", "group_id", "message_id")
     _posts.clear()
     _open.clear()
     for topic_id, group_id, message_id in rows:
@@ -132,9 +133,9 @@ async def own_topic(cadre: Cadre, token: str | int) -> Topic:
 
 async def close_topic(cadre: Cadre, token: str | int) -> Topic:
     topic = await own_topic(cadre, token)
-    if topic.status == "closed":
+    if topic.status == TopicStatus.closed:
         raise UsageError(f"话题 {ref(topic.id)} 已于 {clock.fmt_local(topic.closed_at)} 结束")
-    topic.status, topic.closed_at = "closed", clock.now()
+    topic.status, topic.closed_at = TopicStatus.closed.value, clock.now()
     await topic.save(update_fields=["status", "closed_at"])
     unindex_topic(topic.id)
     return topic

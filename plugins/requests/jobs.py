@@ -11,6 +11,7 @@ from models import Case, CaseEvent
 from models.enums import CaseEventKind
 from plugins.core import clock
 from plugins.core.errors import Conflict
+from plugins.core.records import first_time
 from plugins.core.sql import epoch, fetch
 from plugins.outbox import enqueue
 from plugins.requests import access, cases, drafts, exports, notices, referrals, sla, urgent
@@ -41,7 +42,7 @@ async def remind_due() -> int:
     for case in await _due(sla.first_answer_seconds(), "reminded_at"):
         targets = await access.handler_qqs(case)
         async with in_transaction():
-            if not await Case.filter(id=case.id, reminded_at__isnull=True).update(reminded_at=now):
+            if not await first_time(case, "reminded_at", reminded_at=now):
                 continue  # another process reminded
             await CaseEvent.create(case=case, kind=CaseEventKind.remind, actor_qq=None, text=None, created_at=now)
             for person in targets:

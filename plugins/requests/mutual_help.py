@@ -177,14 +177,12 @@ async def match(cadre: Cadre, need_token: str | int | None, offer_token: str | i
             raise Conflict("其中一条互助刚刚被匹配或撤回了，请发送 /互助 列表 查看后再试")
         found = await HelpMatch.create(cadre=cadre, need=need, offer=offer, created_at=now)
         for mine, other in ((need, offer), (offer, need)):
-            await enqueue(
-                mine.qq,
+            await _tell(
+                found, mine.qq, "ask",
                 f"【互助介绍 {ref(found.id)}】{name}想为你的互助 {ref(mine.id)}（{HELP_KIND_LABELS[mine.kind]}：{excerpt(mine.content)}）"
                 f"介绍一位青年，对方{HELP_KIND_LABELS[other.kind]}：{other.content}\n"
                 f"双方都同意后才会互相告知 QQ 号。同意请发送 /互助 同意 {found.id}，不同意发送 /互助 拒绝 {found.id}。",
                 category="help_match",
-                bulk=False,
-                dedup_key=f"help:{found.id}:ask:{mine.qq}",
             )
     return found
 
@@ -230,27 +228,27 @@ async def answer(qq: int, token: str | int | None, agree: bool) -> Answer:
 async def _introduce(found: HelpMatch) -> None:
     names = await youth_labels([found.need.qq, found.offer.qq])
     for mine, other in ((found.need, found.offer), (found.offer, found.need)):
-        await enqueue(
-            mine.qq,
+        await _tell(
+            found, mine.qq, "contact",
             f"【互助介绍 {ref(found.id)}】双方都同意了。对方（{HELP_KIND_LABELS[other.kind]}：{excerpt(other.content)}）："
             f"{names[other.qq]}。请直接联系，注意保护个人信息，不要转账或透露密码。",
             category="help_contact",
-            bulk=False,
-            dedup_key=f"help:{found.id}:contact:{mine.qq}",
         )
     await _tell_cadre(found, "双方都已同意，已互相告知联系方式。")
 
 
 async def _tell_declined(found: HelpMatch, other: HelpPost) -> None:
     if other.qq is not None:
-        await enqueue(
-            other.qq,
+        await _tell(
+            found, other.qq, "declined",
             f"互助介绍 {ref(found.id)} 没有成行（对方暂不方便），你的互助 {ref(other.id)} 会继续等待合适的人。",
-            category="help_result",
-            bulk=False,
-            dedup_key=f"help:{found.id}:declined:{other.qq}",
         )
     await _tell_cadre(found, "有一方不同意，已取消，两条互助重新等待匹配。")
+
+
+async def _tell(found: HelpMatch, qq: int, step: str, text: str, category: str = "help_result") -> None:
+    """A youth's private notice about an introduction, once per step: not bulk, they are part of it."""
+    await enqueue(qq, text, category=category, bulk=False, dedup_key=f"help:{found.id}:{step}:{qq}")
 
 
 async def _tell_cadre(found: HelpMatch, outcome: str) -> None:

@@ -71,6 +71,11 @@ class Counts:
     rating_sum: int = 0
     urgent: int = 0
 
+    @classmethod
+    def of_row(cls, row: dict) -> "Counts":
+        """From a SQL row with some of the fields as columns (the others stay 0)."""
+        return cls(**{k: int(row[k] or 0) for k in cls.__dataclass_fields__ if k in row})
+
     def add(self, other: "Counts") -> None:
         for name in self.__dataclass_fields__:
             setattr(self, name, getattr(self, name) + getattr(other, name))
@@ -122,7 +127,7 @@ async def summarise(scope: Scope, period: Period) -> Summary:
         *scope.params,
     )
     by_category = {
-        r["category"]: Counts(**{k: int(r[k] or 0) for k in Counts.__dataclass_fields__}) for r in rows
+        r["category"]: Counts.of_row(r) for r in rows
     }
     summary = Summary(scope, period, by_category)
     for counts in by_category.values():

@@ -13,6 +13,7 @@ from models.enums import CaseEventKind
 from plugins.core import clock
 from plugins.core.actor import Actor
 from plugins.core.errors import Conflict, Forbidden, NotFound, UsageError
+from plugins.core.records import first_time, only_once
 from plugins.core.text import clean, ref
 from plugins.outbox import enqueue
 from plugins.requests import access, notices
@@ -79,9 +80,9 @@ async def record_outcome(actor: Actor, token: int, text: str) -> tuple[Case, Ref
         raise NotFound(f"诉求 {ref(case.id)} 还没有转介。转介：/转介 {case.id} <去向> [说明]")
     now = clock.now()
     async with in_transaction():
-        if not await Referral.filter(id=referral.id, outcome__isnull=True).update(outcome=outcome, outcome_at=now):
-            raise Conflict(f"诉求 {ref(case.id)} 的转介结果刚刚已经记过了")
-        referral.outcome, referral.outcome_at = outcome, now
+        await only_once(
+            referral, "outcome", f"诉求 {ref(case.id)} 的转介结果刚刚已经记过了", outcome=outcome, outcome_at=now
+        )
         await CaseEvent.create(
             case=case, kind=CaseEventKind.refer_result, actor_qq=actor.qq, text=f"{referral.to}：{outcome}", created_at=now,
         )
@@ -126,7 +127,7 @@ async def remind_due() -> int:
         if r.actor_qq and r.actor_qq not in targets:
             targets.append(r.actor_qq)
         async with in_transaction():
-            if not await Referral.filter(id=r.id, reminded_at__isnull=True).update(reminded_at=now):
+            if not await first_time(r, "reminded_at", reminded_at=now):
                 continue
             for person in targets:
                 await enqueue(

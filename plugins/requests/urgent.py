@@ -26,6 +26,7 @@ from tortoise.transactions import in_transaction
 from models import Case, CaseEvent, Organisation
 from models.enums import CaseEventKind
 from plugins.core import clock
+from plugins.core.records import first_time
 from plugins.core.sql import epoch, fetch
 from plugins.core.text import ref
 from plugins.identity.admins import admins_of
@@ -182,7 +183,7 @@ async def escalate_due() -> int:
     for case in await Case.filter(id__in=ids).order_by("created_at").prefetch_related("cadre__org", "org"):
         targets = await _next_level(case)
         async with in_transaction():
-            if not await Case.filter(id=case.id, urgent_escalated_at__isnull=True).update(urgent_escalated_at=now):
+            if not await first_time(case, "urgent_escalated_at", urgent_escalated_at=now):
                 continue  # another process did it
             await CaseEvent.create(case=case, kind=CaseEventKind.urgent_up, actor_qq=None, text=None, created_at=now)
             for person in targets:
