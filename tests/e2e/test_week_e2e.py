@@ -29,8 +29,9 @@ CARD = "【本周联系】"
 FIRST_DAY = datetime(2026, 8, 20, 10, 0, tzinfo=SH)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 async def bot(tmp_path_factory):
+    """A fresh bot and database for each test: no test relies on what another one did."""
     url = e2e_database_url("lianqing_e2e_week")
     imported = import_roster(url, tmp_path_factory.mktemp("roster"), ORGS, CADRES)
     assert "团干部：新增 2" in imported.stdout, imported.stdout + imported.stderr
@@ -39,13 +40,51 @@ async def bot(tmp_path_factory):
     stop_bot(process)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 async def sim(bot):
+    """Connected, with the first day done: 张三 bound the group, 小一, 小二 and 小三 joined
+    (five minutes apart) and 小一 opened request #1."""
     sim = OneBotSimulator(bot.ws_url, access_token=bot.access_token)
     sim.add_group(G, "杭州青年一群", [(ZHANG, "张三", "owner"), (LI, "李四", "admin"), (Y1, "小一"),
                                       (Y2, "小二"), (Y3, "小三"), (Y4, "小四")])
     async with sim.connected():
+        await sim.ask_group(G, ZHANG, "/绑定本群")
+        for minutes, youth in ((0, Y1), (5, Y2), (10, Y3)):
+            bot.set_clock(FIRST_DAY.replace(minute=minutes))
+            assert "你已和团干部张三（杭州市委）建立联系" in await join(sim, youth, "学生")
+        assert "#1" in await sim.ask_private(Y1, "/诉求 图书馆晚上九点就关门，复习不够用")
         yield sim
+
+
+# A Sunday 101 days on, before the card's daily job (09:30) is due that day: a Sunday
+# tick still running when the clock jumps to Monday would run it with Monday's date
+# (card.run reads clock.today() itself) and send Monday's card before 09:30.
+SUNDAY = datetime(2026, 11, 29, 8, 0, tzinfo=SH)
+
+
+async def cadre_answers_in_group(sim: OneBotSimulator, youth: int) -> None:
+    """张三 answers the youth in the group by quoting her message."""
+    question = await sim.group_message(G, youth, "周末有人一起去做志愿者吗？")
+    await sim.group_message(G, ZHANG, "有！周六上午文三路社区集合", reply_to=question)
+
+
+async def checks_in_at_cadres_activity(sim: OneBotSimulator, youth: int) -> None:
+    recorded = await sim.ask_private(ZHANG, "/活动 线下活动 今天 社区志愿服务 文三路社区")
+    code = recorded.split("签到码 ")[1][:6]
+    assert "签到成功" in await sim.ask_private(youth, f"/签到 {code}")
+
+
+async def heard_from_two(bot, sim: OneBotSimulator) -> None:
+    """On SUNDAY 张三 answers 小二 in the group and 小三 checks in at his activity; only 小一 is left
+    to reach (waits until the exchange is in the database)."""
+    bot.set_clock(SUNDAY)
+    await cadre_answers_in_group(sim, Y2)
+    await checks_in_at_cadres_activity(sim, Y3)
+
+    async def one_left() -> bool:
+        return "共 1 人" in await sim.ask_private(ZHANG, "/联系人 待联系")
+
+    assert await eventually(one_left)
 
 
 def cards_to(sim: OneBotSimulator, qq: int, start: int = 0) -> list[str]:
@@ -67,17 +106,9 @@ async def join(sim: OneBotSimulator, youth: int, field: str) -> str:
 
 
 async def test_who_to_reach_next_oldest_first_until_they_hear_from_the_cadre(bot, sim: OneBotSimulator) -> None:
-    await sim.ask_group(G, ZHANG, "/绑定本群")
-    for minutes, youth in ((0, Y1), (5, Y2), (10, Y3)):
-        bot.set_clock(FIRST_DAY.replace(minute=minutes))
-        assert "你已和团干部张三（杭州市委）建立联系" in await join(sim, youth, "学生")
-    assert "#1" in await sim.ask_private(Y1, "/诉求 图书馆晚上九点就关门，复习不够用")
     assert "都和你有过双向联系" in await sim.ask_private(ZHANG, "/联系人 待联系")
 
-    # A Sunday 101 days on, before the card's daily job (09:30) is due that day: a Sunday
-    # tick still running when the clock jumps to Monday would run it with Monday's date
-    # (card.run reads clock.today() itself) and send Monday's card before 09:30.
-    bot.set_clock(datetime(2026, 11, 29, 8, 0, tzinfo=SH))
+    bot.set_clock(SUNDAY)
     due = await sim.ask_private(ZHANG, "/联系人 待联系")
     assert "90 天以上没有双向联系的青年共 3 人" in due
     lines = due.splitlines()
@@ -89,8 +120,7 @@ async def test_who_to_reach_next_oldest_first_until_they_hear_from_the_cadre(bot
     assert "在 200 天内都和你有过双向联系" in await sim.ask_private(ZHANG, "/联系人 待联系 200")
 
     # The cadre answers 小二 in the group by quoting her message: she leaves the list.
-    question = await sim.group_message(G, Y2, "周末有人一起去做志愿者吗？")
-    await sim.group_message(G, ZHANG, "有！周六上午文三路社区集合", reply_to=question)
+    await cadre_answers_in_group(sim, Y2)
 
     async def two_left() -> str | None:  # exchanges reach the database with the next flush
         text = await sim.ask_private(ZHANG, "/联系人 待联系")
@@ -101,9 +131,7 @@ async def test_who_to_reach_next_oldest_first_until_they_hear_from_the_cadre(bot
     assert "11月29日 答复" in await sim.ask_private(ZHANG, f"/联系人 {Y2}")
 
     # 小三 checks in at the cadre's activity: she leaves the list too.
-    recorded = await sim.ask_private(ZHANG, "/活动 线下活动 今天 社区志愿服务 文三路社区")
-    code = recorded.split("签到码 ")[1][:6]
-    assert "签到成功" in await sim.ask_private(Y3, f"/签到 {code}")
+    await checks_in_at_cadres_activity(sim, Y3)
     due = await sim.ask_private(ZHANG, "/联系人 待联系")
     assert "共 1 人" in due and "小一" in due and "小二" not in due and "小三" not in due
     one = await sim.ask_private(ZHANG, f"/联系人 {Y3}")
@@ -111,6 +139,7 @@ async def test_who_to_reach_next_oldest_first_until_they_hear_from_the_cadre(bot
 
 
 async def test_the_monday_card_comes_once_and_not_when_turned_off(bot, sim: OneBotSimulator) -> None:
+    await heard_from_two(bot, sim)
     assert "周卡已关闭" in await sim.ask_private(LI, "/提醒 周卡 关闭")
     assert "每周一的周卡：关闭" in await sim.ask_private(LI, "/提醒")
     start = len(sim.calls)
@@ -138,6 +167,13 @@ async def test_the_monday_card_comes_once_and_not_when_turned_off(bot, sim: OneB
 
 
 async def test_a_cadre_leaves_and_only_the_youth_who_agree_move(bot, sim: OneBotSimulator) -> None:
+    await heard_from_two(bot, sim)
+    # Monday morning, before he leaves: 张三's card comes (so nothing of that morning is
+    # still on its way when he has left).
+    monday = len(sim.calls)
+    bot.set_clock(datetime(2026, 11, 30, 9, 31, tzinfo=SH))
+    await sim.wait_for(lambda c: is_private_to(c, ZHANG) and CARD in c.text, start=monday, timeout=20)
+
     start = retired = len(sim.calls)
     bot.set_clock(datetime(2026, 11, 30, 14, 0, tzinfo=SH))
     done = await sim.ask_private(ADMIN, "/团干部 离任 #1 接任 #2")
