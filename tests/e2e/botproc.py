@@ -9,7 +9,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -97,8 +97,16 @@ def bot_env(
     return env
 
 
+CLI_CLOCK_LEAD = timedelta(minutes=5)
+"""The CLI's clock starts this long before DEFAULT_NOW: what it queues (an import's welcome
+messages) is due once a bot's clock is set to DEFAULT_NOW, however long the CLI took to start
+(seen: 24 s on a loaded machine, which put the welcomes 24 s after a transcript's 10:00)."""
+
+
 def run_cli(database_url: str, *args: str) -> subprocess.CompletedProcess:
-    env = bot_env(database_url, 8080, None)
+    clock_path = Path(tempfile.mkstemp(prefix="lianqing-clock-")[1])
+    write_clock(clock_path, DEFAULT_NOW - CLI_CLOCK_LEAD)
+    env = bot_env(database_url, 8080, None, clock_path)
     return subprocess.run(
         [sys.executable, "-m", "cli", *args], cwd=ROOT, env=env, capture_output=True, text=True,
         timeout=120,

@@ -92,7 +92,10 @@ async def _some_data(sim: OneBotSimulator) -> None:
     assert "签到码" in recorded, recorded
 
 
-async def test_dashboard_in_chromium(bot, sim: OneBotSimulator, browser_path: str, tmp_path) -> None:
+# browser_path first: installing Chromium (apt-get, minutes on a fresh machine) blocks the test's
+# event loop, and the simulator must not be connected meanwhile (its pongs would stop and
+# uvicorn would close the connection after 20 s).
+async def test_dashboard_in_chromium(browser_path: str, bot, sim: OneBotSimulator, tmp_path) -> None:
     from playwright.async_api import async_playwright
 
     await _some_data(sim)
