@@ -1,25 +1,60 @@
 """Overload: the bot against a bare NoneBot app, each over a real reverse WebSocket.
 
-    .venv/bin/python bench/overload.py [--groups 50] [--burst 30000] [--seconds 10]
+    .venv/bin/python bench/overload.py [--groups 50] [--burst 200000] [--bare-burst 10000]
+        [--seconds 10] [--database sqlite|postgres|both] [--own 2] [--client-buffer 1]
+    .venv/bin/python bench/overload.py --generator-only [--rate 103542] [--seconds 10]
 
 Both servers are real processes on loopback, driven by the project's OneBot
-simulator (tests/simulator/onebot.py, its `send_raw` for pre-formatted frames):
+simulator (tests/simulator/onebot.py), which keeps answering their API calls:
 - bare: NoneBot + the stock OneBot v11 adapter + one trivial matcher (it counts
-  every message and answers messages starting with "/"), started by this script;
-- bot: the real bot (`python bot.py`, every plugin, embedded SQLite), its groups
-  bound, the youth never consented (so their messages count anonymously).
+  every message and answers messages starting with "/"), started by this script,
+  run once: it has no database;
+- bot: the real bot (`python bot.py`, every plugin), its groups bound, the youth
+  never consented (so their messages count anonymously), on a fresh database per
+  run: a new SQLite file, and/or a new PostgreSQL database made on the server of
+  --postgres and dropped afterwards (--database; default both when PostgreSQL
+  answers at 127.0.0.1:5432). Every row says which.
 
-For each server, each run in a fresh process (and, for the bot, a fresh database):
-1. burst: --burst ordinary group messages as fast as the client can send, then a
-   command; sustained rate = messages / time until the command is answered
-   (the bot counts ordinary messages as it reads them, so the answer to a command
-   read after them means they were all counted);
+For each server, each run in a fresh process:
+1. burst: --burst ordinary group messages (--bare-burst for the bare app) as fast as
+   the connection takes them, then a command; sustained rate = messages / time until
+   the command is answered (the bot counts ordinary messages as it reads them, so the
+   answer to a command read after them means they were all counted);
 2. paced streams for --seconds at 0.5×, 1×, 2× and 4× the bare app's sustained
-   rate, and at 2× the bot's own, while a cadre sends `/话题 列表` every 100 ms:
-   handled rate during the stream (the server's own counters, LIANQING_WIRE_STATS_FILE
-   for the bot), command p50 / p99, peak RSS (VmHWM) against idle (VmRSS after warm-up),
-   whether the connection was cut, and messages lost (for the bot: acknowledged by the
-   socket but not in message_count after a clean stop).
+   rate, and at --own times the bot's own, while cadres take turns sending
+   `/话题 列表` every 100 ms (one cadre alone would meet the bot's flood control:
+   30 private commands a minute): offered and actually sent rate, handled rate
+   during the stream (the server's own counters, LIANQING_WIRE_STATS_FILE for the
+   bot), server and client CPU, command p50 / p99, the peak backlog (bytes written
+   but not yet read by the server) and how long reading it takes, peak RSS (VmHWM)
+   against idle (VmRSS after warm-up), whether the connection was cut (and its close
+   code), and messages lost (for the bot: written to the socket but not in
+   message_count after a clean stop; for the bare app: against its own counter).
+
+The client. Frames are built before the clock starts (`Load`: NapCat-shaped, masked
+and framed as a client's WebSocket text frames, unique message ids) and written
+straight to the simulator's connection, every frame due since the last write each
+2 ms (`Sender`). Formatting a frame per `send_str` topped out at 44,865 msg/s, so
+"2× the bot's rate" was really 1.08×; this client, alone against a socket that only
+reads (--generator-only), sent 103,540/s paced (2.5× the bot's 41,417/s) with 0.10 of
+a core and 399,787/s with 0.19 (load average 3 on the 2-core machine). Like a OneBot
+implementation with a bounded send buffer (--client-buffer MB), it produces no
+frames while that much waits in its buffer: those are "not produced", and "sent" is
+what was written. NapCat's `ws` buffers without bound; with it the backlog, and a
+command's wait behind it, would grow for as long as the overload lasts.
+
+Where the backlog sits. Offered more than it reads, a server leaves the surplus in the
+client's buffer and in both kernel queues (net.ipv4.tcp_wmem allows a 4 MB send
+queue here and tcp_rmem a receive queue of up to 32 MB, autotuned), and a command
+sent now waits behind all of it: the "peak backlog" column says how much, and how
+long reading it takes at the handled rate. That, not the client, bounds a command's
+latency at 2× the bot's rate.
+
+The bare app on a burst: uvicorn pings every 20 s and closes with 1011 when the pong
+has not been read 20 s later; the pong is queued behind the unread burst, so a burst
+the bare app needs more than ~40 s to read gets it cut (30,000 messages on a loaded
+machine did). A cut burst's rate is the server's own count by then over the time,
+and the note says so; --bare-burst keeps its burst short enough by default.
 """
 
 import argparse
@@ -194,7 +229,8 @@ class Result:
     cpu: float = float("nan")  # the server's CPU seconds per second during the stream
     client_cpu: float = float("nan")  # this process's (the client's), likewise
     skipped: int = 0  # frames due but not produced: the client's send buffer was full
-    left_in_client: int = 0  # bytes still in the client's send buffer when the stream ended
+    backlog: tuple[int, int, int] = (0, 0, 0)  # peak bytes waiting: client buffer, kernel send, kernel receive
+    frame_bytes: float = 466.0
     notes: list[str] = field(default_factory=list)
 
 
@@ -306,6 +342,7 @@ class Sender:
         self.ends = load.ends
         self.cap = cap
         self.sent = 0
+        self.ports = (self.transport.get_extra_info("sockname")[1], self.transport.get_extra_info("peername")[1])
 
     def buffered(self) -> int:
         return self.transport.get_write_buffer_size()
@@ -322,6 +359,21 @@ class Sender:
             self.transport.write(self.view[self.ends[self.sent]:self.ends[self.sent + frames]])
             self.sent += frames
         return frames
+
+    def backlog(self) -> tuple[int, int, int]:
+        """Bytes written but not yet read by the server: in this client's buffer, in the kernel's
+        send queue of its socket and in the receive queue of the server's (/proc/net/tcp)."""
+        mine, theirs = self.ports
+        send = receive = 0
+        for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+            f = line.split()
+            local, remote = int(f[1].rsplit(":", 1)[1], 16), int(f[2].rsplit(":", 1)[1], 16)
+            tx, rx = (int(x, 16) for x in f[4].split(":"))
+            if (local, remote) == (mine, theirs):
+                send = tx
+            elif (local, remote) == (theirs, mine):
+                receive = rx
+        return self.buffered(), send, receive
 
     @property
     def bytes_sent(self) -> int:
@@ -371,7 +423,8 @@ def closed(sim: OneBotSimulator) -> str:
 
 async def burst(server: Server, args: argparse.Namespace) -> Result:
     result = Result("burst")
-    sim, load = simulator(server, args.groups), Load(args.groups, args.burst)
+    size = args.bare_burst if server.name == "bare" else args.burst
+    sim, load = simulator(server, args.groups), Load(args.groups, size)
     async with sim.connected():
         await ask(sim, 30)
         result.idle_mb = server.memory("VmRSS")
@@ -387,7 +440,7 @@ async def burst(server: Server, args: argparse.Namespace) -> Result:
                 await asyncio.sleep(0)  # the simulator's reader answers the bot meanwhile
             await ask(sim, 600)
             elapsed = time.perf_counter() - started
-            result.handled_rate = args.burst / elapsed
+            result.handled_rate = size / elapsed
         except (ConnectionError, TimeoutError) as e:
             # Cut (or no answer): the rate is what the server's own counter reached by then.
             elapsed = time.perf_counter() - started
@@ -396,7 +449,7 @@ async def burst(server: Server, args: argparse.Namespace) -> Result:
             result.handled_rate = handled / elapsed
             result.cut = not sim.is_connected
             result.notes.append(
-                f"{type(e).__name__} after {elapsed:.1f} s ({closed(sim)}), {handled:,} of {args.burst:,} "
+                f"{type(e).__name__} after {elapsed:.1f} s ({closed(sim)}), {handled:,} of {size:,} "
                 "handled by then (its rate is that count over that time)"
             )
         result.acked = sender.sent
@@ -409,6 +462,7 @@ async def burst(server: Server, args: argparse.Namespace) -> Result:
 async def stream(server: Server, rate: float, label: str, args: argparse.Namespace) -> Result:
     result = Result(label, offered=rate, seconds=args.seconds)
     sim, load = simulator(server, args.groups), Load(args.groups, int(rate * args.seconds) + 1)
+    result.frame_bytes = load.ends[-1] / len(load)
     latencies: list[float] = []
     async with sim.connected():
         await ask(sim, 30)
@@ -431,6 +485,13 @@ async def stream(server: Server, rate: float, label: str, args: argparse.Namespa
                         sender.write(due)
                 await asyncio.sleep(TICK)
 
+        async def sample() -> None:
+            while time.perf_counter() - t0 < args.seconds:
+                backlog = sender.backlog()
+                if sum(backlog) > sum(result.backlog):
+                    result.backlog = backlog
+                await asyncio.sleep(0.05)
+
         async def probe() -> None:
             # The cadres take turns: the bot answers 30 private commands a minute per sender
             # (LIANQING_PRIVATE_COMMANDS_PER_MINUTE), then warns once and drops the rest.
@@ -443,14 +504,13 @@ async def stream(server: Server, rate: float, label: str, args: argparse.Namespa
                 await asyncio.sleep(0.1)
 
         try:
-            await asyncio.gather(send(), probe())
+            await asyncio.gather(send(), probe(), sample())
         except ConnectionError as e:
             result.notes.append(f"{type(e).__name__} after {time.perf_counter() - t0:.1f} s ({closed(sim)})")
         result.acked = sender.sent
         result.handled_rate = (server.ordinary() - before) / args.seconds
         result.cpu = (server.cpu_seconds() - cpu0) / (time.perf_counter() - t0)
         result.client_cpu = (time.process_time() - client0) / (time.perf_counter() - t0)
-        result.left_in_client = sender.buffered()
         # Let the backlog drain (bounded), to count losses.
         deadline = time.perf_counter() + args.drain
         await sender.drained(args.drain)
@@ -502,15 +562,23 @@ async def run(kind: str, what: str, rate: float, args: argparse.Namespace) -> Re
     finally:
         stop_server(server)
     if server.url is not None:  # the bot: every acknowledged youth message is in the database
-        counted = db_rows(server.url, "SELECT COALESCE(SUM(count), 0) FROM message_count WHERE is_cadre = 0")[0][0]
+        try:
+            counted = db_rows(server.url, "SELECT COALESCE(SUM(count), 0) FROM message_count WHERE NOT is_cadre")[0][0]
+        finally:
+            if database == "PostgreSQL":
+                drop_postgres(server.url)
         result.lost = result.acked - int(counted)
-        if database == "PostgreSQL":
-            drop_postgres(server.url)
     elif what != "burst":
         result.lost = result.acked - result.handled_total
     if result.notes:
         print(f"  {kind} {what}: {'; '.join(result.notes)}", file=sys.stderr)
     return result
+
+
+def backlog(r: Result) -> str:
+    """The peak backlog and how long the server needs to read through it at its handled rate."""
+    total = sum(r.backlog)
+    return f"{total / 1e6:.1f} MB ≈ {total / r.frame_bytes / max(r.handled_rate, 1):.2f} s" if r.offered else "—"
 
 
 def line(server: str, r: Result, sustained: float) -> str:
@@ -524,7 +592,7 @@ def line(server: str, r: Result, sustained: float) -> str:
     lost = "—" if r.lost is None else f"{r.lost:,}"
     return (
         f"| {server} | {r.label} | {offered} | {r.handled_rate:,.0f}/s ({r.handled_rate / sustained:.2f}×) "
-        f"| {r.cpu:.2f} | {r.client_cpu:.2f} | {latency} | {rss} | {'yes' if r.cut else 'no'} | {lost} |"
+        f"| {r.cpu:.2f} | {r.client_cpu:.2f} | {latency} | {backlog(r)} | {rss} | {'yes' if r.cut else 'no'} | {lost} |"
     )
 
 
@@ -594,7 +662,9 @@ async def generator_only(args: argparse.Namespace) -> None:
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--groups", type=int, default=50)
-    parser.add_argument("--burst", type=int, default=30000)
+    parser.add_argument("--burst", type=int, default=200_000, help="messages in the bot's burst")
+    parser.add_argument("--bare-burst", type=int, default=10_000,
+                        help="in the bare app's (it is cut when reading them takes over ~40 s)")
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--drain", type=float, default=60, help="seconds to wait for a backlog after a stream")
     parser.add_argument("--database", choices=("sqlite", "postgres", "both"),
@@ -625,11 +695,12 @@ async def main() -> None:
         for kind in bots:
             results[kind].append(await run(kind, f"{factor:g}× own", own[kind] * factor, args))
 
-    print(f"{args.groups} bound groups, {args.burst:,}-message burst, {args.seconds:g} s streams; "
+    print(f"{args.groups} bound groups, bursts of {args.burst:,} messages (bare {args.bare_burst:,}), "
+          f"{args.seconds:g} s streams; "
           f"client buffer {args.client_buffer:g} MB; {os.cpu_count()} cores; load average {os.getloadavg()[0]:.2f} at the end")
     print("| server | load | offered | handled (÷ own sustained) | server CPU | client CPU "
-          "| `/话题 列表` every 100 ms | peak RSS | cut | lost |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+          "| `/话题 列表` every 100 ms | peak backlog | peak RSS | cut | lost |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for kind in ["bare", *bots]:
         sustained = base if kind == "bare" else own[kind]
         for r in results[kind]:
@@ -644,6 +715,9 @@ async def main() -> None:
                 f"command p99 {r.p99:,.0f} ms (goal < 1000), peak RSS +{r.peak_mb - r.idle_mb:.0f} MB over idle "
                 f"(goal <= 50), cut: {'yes' if r.cut else 'no'}, lost {r.lost}"
             )
+            client, send, receive = (b / 1e6 for b in r.backlog)
+            print(f"{kind} at {r.label}: peak backlog {backlog(r)} of reading "
+                  f"(client buffer {client:.1f} MB, kernel send queue {send:.1f} MB, server's receive queue {receive:.1f} MB)")
             print(f"{kind} CPU per 1,000 ordinary messages at {r.label}: "
                   f"{1000 * r.cpu / max(r.handled_rate, 1):.3f} s "
                   f"(one core would count {r.handled_rate / max(r.cpu, 1e-9):,.0f}/s)")
