@@ -270,6 +270,7 @@ async def start_server(kind: str, args: argparse.Namespace) -> Server:
     bot = await start_bot(
         url, access_token=TOKEN, LIANQING_WIRE_STATS_FILE=str(stats),
         INTERACTION_FLUSH_SECONDS="5", LIANQING_TICK_SECONDS="30", OUTBOX_POLL_SECONDS="5",
+        LIANQING_TEST_CLOCK="",  # the real clock: the test clock stats its file on every reading
     )
     return Server(kind, bot.process, bot.port, stats, url=url, bot=bot)
 

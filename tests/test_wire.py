@@ -267,6 +267,42 @@ async def test_a_slow_handler_stops_the_socket_being_read_instead_of_queueing_wi
         await loop
 
 
+class EagerSocket(FakeSocket):
+    """`receive()` returns without suspending while frames are left, as uvicorn's does while
+    it holds parsed frames (websockets_sansio_impl.py queues every frame of a socket read)."""
+
+    async def receive(self) -> str:
+        if self.read >= len(self.frames):
+            return await super().receive()
+        self.read += 1
+        return self.frames[self.read - 1]
+
+
+async def test_a_command_is_handled_while_a_long_run_of_frames_is_still_being_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    adapter = get_adapter(Adapter)
+    read_when_done: list[int] = []
+
+    async def answers_after_ten_database_steps(self: Bot, event: Any) -> None:
+        for _ in range(10):  # each await of a query is one turn of the event loop
+            await asyncio.sleep(0)
+        read_when_done.append(socket.read)
+
+    monkeypatch.setattr(Bot, "handle_event", answers_after_ten_database_steps)
+    late_answers = [json.dumps({"status": "ok", "retcode": 0, "data": None, "echo": str(9_000_000 + i)})
+                    for i in range(20_000)]  # read and dropped at once, like counted messages
+    socket = EagerSocket([private(1), *late_answers])
+    loop = asyncio.create_task(adapter._handle_ws(socket))
+    try:
+        await settle(lambda: read_when_done)
+        # Ten steps of 64 frames each: answered long before the 20,000 frames behind it are read.
+        assert read_when_done[0] <= 1 + 11 * wire.YIELD_EVERY
+    finally:
+        await socket.close()
+        await loop
+
+
 async def test_an_api_answer_behind_a_full_queue_is_still_read(monkeypatch: pytest.MonkeyPatch) -> None:
     adapter = get_adapter(Adapter)
     answers: list[Any] = []
