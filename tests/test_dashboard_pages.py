@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from openpyxl import load_workbook
 
-from models import Activity, Case, Exchange, Topic
+from models import Activity, Case, Exchange, Referral, Topic
 from models.enums import OrgLevel
 from plugins.core import clock
 from plugins.dashboard.figures import month_starts
@@ -180,7 +180,7 @@ async def test_measures_come_from_the_evaluation(web) -> None:
 
 async def test_problem_list_download_holds_every_case(web, monkeypatch) -> None:
     """More cases than a page and than a chunk of the download: the download has all of them."""
-    from plugins.core import workbook
+    from plugins.core import export_process
     from plugins.dashboard.config import settings
 
     _, cadres = await world()
@@ -188,16 +188,34 @@ async def test_problem_list_download_holds_every_case(web, monkeypatch) -> None:
     for i in range(30):
         await Case.create(youth_qq=90000 + i, category="difficulty", content=f"困难{i}", cadre=cadre,
                           org_id=cadre.org_id, status="open", created_at=clock.now() - timedelta(hours=i))
-    monkeypatch.setattr(workbook, "CHUNK", 7)
+    monkeypatch.setattr(export_process, "FETCH", 7)
+    referred = await Case.filter(content="困难3").first()
+    assert referred is not None
+    await Referral.create(case=referred, to="12355", actor_qq=1, created_at=clock.now(),
+                          follow_up_at=clock.now() + timedelta(days=7))
+    await Referral.create(case=referred, to="区教育局", actor_qq=1, created_at=clock.now(),
+                          follow_up_at=clock.now() + timedelta(days=7), outcome="已整改")
     total = await Case.all().count()
     await sign_in(web, PROVINCE_ADMIN)
     with settings.override(dashboard_table_rows=10):
         page = await web.get("/dashboard/problems?period=all")
         assert len(_rows(page.text)) == 10
+        assert f"共 {total} 条，页面显示前 10 条" in page.text
+        narrowed = await web.get("/dashboard/problems?period=all&category=difficulty")
+        assert f"共 {await Case.filter(category='difficulty').count()} 条" in narrowed.text
         book = _book(await web.get("/dashboard/problems/export.xlsx?period=all"))
     ids = [int(str(row[0].value)) for row in book["诉求"].iter_rows(min_row=2)]
     assert len(ids) == len(set(ids)) == total > 30
     assert ids == sorted(ids, reverse=True)  # newest first, as on the page
+    day = clock.to_local(clock.now()).strftime("%m-%d")
+    follow = clock.to_local(clock.now() + timedelta(days=7)).strftime("%m-%d")
+    row = next(row for row in book["诉求"].iter_rows(min_row=2, values_only=True) if row[0] == referred.id)
+    assert row[1] == clock.to_local(referred.created_at).replace(tzinfo=None, microsecond=0)
+    assert row[2:] == (
+        "实际困难", "待答复", "否", row[5], row[6], "否", None, "困难3",
+        f"12355（{day}），待结果（{follow} 跟进）；区教育局（{day}），结果：已整改",
+    )
+    assert str(row[5]).startswith("共青团")
     late = _book(await web.get("/dashboard/problems/export.xlsx?period=all&status=overdue"))
     assert late["诉求"].max_row - 1 == await Case.filter(status="open", first_answer_at=None,
                                                          created_at__lte=clock.now() - timedelta(hours=48)).count()

@@ -162,13 +162,23 @@ async def test_content_is_hidden_outside_the_subtree(app: App) -> None:
     assert count == 1 and "西湖区的困惑" in all_text(path) and "食堂" not in all_text(path)
 
 
-async def test_rows_the_requester_may_not_see_have_no_content(app: App) -> None:
-    """Defence in depth: a row outside the requester's rights is written without content."""
+async def test_rows_the_requester_may_not_see_have_no_content(app: App, tmp_path: Path) -> None:
+    """Defence in depth: a row outside the requester's rights is written without content, even when the
+    rows asked for include it."""
+    from plugins.core import export_process
+
     await world()
     actor = await load_actor(XIHU_ADMIN)
-    case = await Case.get(id=1).prefetch_related("cadre__org", "org")
-    row = exports._case_row(actor, case, clock.now(), True, {})
-    column = {name: i for i, name in enumerate(exports.CASE_COLUMNS)}
+    case = await Case.get(id=1).prefetch_related("org")
+    assert not actor.administers(case.org)
+    visible, params = exports.visible_sql(actor)
+    path = tmp_path / "outside.xlsx"
+    window = [case.created_at - timedelta(days=1), case.created_at + timedelta(days=1)]
+    count = await export_process.run("plugins.requests.exports:write_book", str(path), [], window, "c.id = ?", [1],
+                                     "1=0", [], visible, params, True, 100)
+    header, row = cells(path, "诉求")
+    column = {name: i for i, name in enumerate(header)}
+    assert count == 1 and row[0] == 1
     assert (row[column["内容"]], row[column["评价意见"]], row[column["提出人"]]) == (exports.HIDDEN, exports.HIDDEN, "匿名")
 
 
@@ -237,13 +247,13 @@ async def test_old_exports_are_removed(app: App, export_dir: Path) -> None:
 
 async def test_export_holds_every_case_however_many_chunks_it_takes(app: App, monkeypatch: pytest.MonkeyPatch) -> None:
     """Rows are read and written in chunks; with more cases than a chunk every one is still there."""
-    from plugins.core import workbook
+    from plugins.core import export_process
 
     _, zhang = await world()
     for i in range(23):
         await Case.create(youth_qq=Y1, category="suggestion", content=f"建议{i}", cadre=zhang, org_id=zhang.org_id,
                           status="closed", created_at=T0 - timedelta(hours=i + 1))
-    monkeypatch.setattr(workbook, "CHUNK", 4)
+    monkeypatch.setattr(export_process, "FETCH", 4)
     actor = await load_actor(PROVINCE_ADMIN)
     path, _, count = await exports.build(actor, problems.parse_period("2026-11"), with_content=True)
     rows = cells(path, "诉求")[1:]

@@ -64,18 +64,24 @@ async def apply_migrations(url: str) -> None:
 
 
 _open = False
+_url = ""
 
 
 def is_open() -> bool:
     return _open
 
 
+def url() -> str:
+    """The URL of the open database (worker processes open their own connection to it)."""
+    return _url
+
+
 async def open_db(url: str, *, run_migrations: bool = True) -> None:
-    global _open
+    global _open, _url
     if run_migrations:
         await apply_migrations(url)
     await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
-    _open = True
+    _open, _url = True, url
 
 
 async def close_db() -> None:

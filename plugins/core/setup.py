@@ -8,7 +8,7 @@ from nonebot import get_driver, get_plugin_config, require
 from nonebot.adapters.onebot.v11 import Bot
 from nonebot.log import logger
 
-from plugins.core import clock, db, dispatcher, flood, metrics, pages, schedule
+from plugins.core import clock, db, dispatcher, export_process, flood, metrics, pages, schedule
 from plugins.core.bots import remember_bot
 from plugins.core.config import settings
 from plugins.core.settings import cache
@@ -37,6 +37,7 @@ def setup() -> None:
     driver.on_startup(_open_database)
     driver.on_bot_connect(_remember_bot)
     driver.on_shutdown(db.close_db)
+    driver.on_shutdown(export_process.shutdown)
     scheduler.add_job(_tick, "interval", seconds=config.lianqing_tick_seconds, id="lianqing_tick",
                       replace_existing=True)
     schedule.daily("forget_old_job_runs", time(3, 0))(schedule.forget_old_runs)

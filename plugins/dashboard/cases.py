@@ -146,16 +146,20 @@ async def _overdue_ids(actor: Actor, f: CaseFilter) -> list[int]:
 
 async def case_list(actor: Actor, f: CaseFilter, limit: int) -> CaseList:
     """The cases an actor may see, filtered; newest first, at most `limit`."""
+    by_category = await category_counts(actor, f)
     if f.status == "overdue":
         ids = await _overdue_ids(actor, f)
         total = len(ids)
         query = Case.filter(id__in=ids[:limit])
     else:
         query = _filtered(actor, f)
-        total = await query.count()
+        # The summary counts the same cases when nothing but the period and scope narrows the list:
+        # one scan of the period's cases instead of two (0.5–1 s each for the province on SQLite).
+        narrowed = f.category or f.status or f.escalated
+        total = await query.count() if narrowed else sum(n.total for n in by_category.values())
     found = await query.order_by("-urgent", "-id").limit(limit).prefetch_related("cadre__org", "org")
     now = clock.now()
-    return CaseList(found, total, await category_counts(actor, f), {c.id for c in found if is_overdue(c, now)})
+    return CaseList(found, total, by_category, {c.id for c in found if is_overdue(c, now)})
 
 
 async def case_ids(actor: Actor, f: CaseFilter) -> list[int]:
@@ -164,6 +168,26 @@ async def case_ids(actor: Actor, f: CaseFilter) -> list[int]:
     if f.status == "overdue":
         return await _overdue_ids(actor, f)
     return await values(_filtered(actor, f).order_by("-urgent", "-id"), "id")
+
+
+def download_where(actor: Actor, f: CaseFilter) -> tuple[str, list, str]:
+    """Every filter of the list as SQL over `"case" c JOIN organisation o`, and its ORDER BY (as
+    `case_ids` orders them): the download is read by a worker process with raw SQL."""
+    where, params = _where(actor, f)
+    if f.category:
+        where += " AND c.category = ?"
+        params.append(f.category)
+    if f.escalated:
+        where += f" AND c.escalated_at IS {'NOT ' if f.escalated == 'yes' else ''}NULL"
+    if f.status == "overdue":
+        overdue_sql, overdue_params = overdue_condition("c.")
+        return f"{where} AND {overdue_sql}", params + overdue_params, "c.id DESC"
+    if f.status == "pending":
+        where += " AND c.status <> 'closed'"
+    elif f.status:
+        where += " AND c.status = ?"
+        params.append(f.status)
+    return where, params, "c.urgent DESC, c.id DESC"
 
 
 EXPORT_COLUMNS = (

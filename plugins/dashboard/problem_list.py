@@ -1,12 +1,13 @@
 """The problem list page: filters, counts by category, the cases; one case's page."""
 
+import io
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from models import Case, Referral
-from plugins.core import clock, workbook
+from plugins.core import clock, export_process
 from plugins.core.actor import Actor
-from plugins.core.workbook import StreamedBook
+from plugins.core.xlsx_stream import Book, Column, Layout
 from plugins.dashboard import cases, periods, xlsx
 from plugins.dashboard.cases import CaseFilter
 from plugins.dashboard.tables import Table
@@ -100,21 +101,64 @@ async def build(actor: Actor, f: CaseFilter, limit: int) -> ProblemPage:
 
 
 async def export(actor: Actor, f: CaseFilter) -> bytes:
-    """The download: the summary and every case of the filters (no limit), streamed in chunks."""
+    """The download: the summary and every case of the filters (no limit), written by a worker
+    process (plugins/core/export_process.py) from one query, so chat is not slowed meanwhile."""
     summary = summary_table(f, await cases.category_counts(actor, f))
-    ids = await cases.case_ids(actor, f)
-    book = StreamedBook(xlsx.cell)
-    await book.append(book.sheet(xlsx.sheet_title(summary.title), summary.columns), summary.rows)
-    sheet = book.sheet("诉求", CASE_COLUMNS)
-    for chunk in workbook.chunks(ids):
-        referred = await referrals.for_cases(list(chunk))
-        await book.append(sheet, [
-            case_row(r["id"], r["created_at"], r["category"], r["status"], bool(r["urgent"]), bool(r["overdue"]),
-                     r["handler"], r["org_name"], r["escalated_at"] is not None, r["rating"], r["content"],
-                     referred.get(r["id"], []))
-            for r in await cases.export_rows(chunk)
-        ])
-    return await book.to_bytes()
+    where, params, order = cases.download_where(actor, f)
+    overdue_sql, overdue_params = cases.overdue_condition("c.")
+    return await export_process.run(
+        "plugins.dashboard.problem_list:write_download", xlsx.sheet_title(summary.title),
+        [summary.columns, *summary.rows], where, params, overdue_sql, overdue_params, order, export_process.FETCH,
+    )
+
+
+async def write_download(db: export_process.Database, summary_title: str, summary: list[list],
+                         where: str, params: list, overdue_sql: str, overdue_params: list, order: str,
+                         fetch: int) -> bytes:
+    """In the worker: the summary sheet, then every case as `case_row` shows it."""
+    book = Book()
+    book.create_sheet(summary_title).append_rows(summary)
+    sheet = book.create_sheet("诉求")
+    sheet.append_rows([CASE_COLUMNS])
+    tables = ('FROM "case" c JOIN organisation o ON o.id = c.org_id LEFT JOIN cadre k ON k.id = c.cadre_id '
+              "LEFT JOIN organisation ko ON ko.id = k.org_id")
+    referred: dict[int, list[str]] = {}
+    for case_id, to, created, outcome, follow_up in await db.all(
+        f"SELECT r.case_id, r.{db.quote('to')}, {db.epoch('r.created_at')}, r.outcome, {db.epoch('r.follow_up_at')} "
+        f'FROM referral r JOIN "case" c ON c.id = r.case_id JOIN organisation o ON o.id = c.org_id '
+        f"WHERE {where} ORDER BY r.id",
+        *params,
+    ):
+        referred.setdefault(case_id, []).append(
+            referrals.line_of(to, db.instant(created), outcome, db.instant(follow_up)))
+    yes_no = {1: "是", 0: "否"}.get
+
+    def status(key: str) -> str:
+        return ("紧急｜" + cases.status_label(key[:-1])) if key.endswith("!") else cases.status_label(key)
+
+    def referral_cell(case_id: int) -> str | None:
+        lines = referred.get(case_id)
+        return "；".join(lines) if lines else None
+
+    layout = Layout([
+        Column("number", nullable=False), Column("datetime", db.local_serial(), nullable=False),
+        Column("label", cases.category_label), Column("label", status), Column("label", yes_no),
+        Column("label"), Column("label"), Column("label", yes_no), Column("number"), Column("text", excerpt),
+        Column("text", referral_cell),
+    ])
+    async for batch in db.batches(
+        f"SELECT c.id, {db.epoch('c.created_at')}, c.category, "
+        "c.status || CASE WHEN c.urgent THEN '!' ELSE '' END, "
+        f"CASE WHEN {overdue_sql} THEN 1 ELSE 0 END, "
+        "CASE WHEN k.id IS NULL THEN '共青团' || o.name || '管理员' ELSE '共青团' || ko.name || k.name END, "
+        f"o.name, CASE WHEN c.escalated_at IS NULL THEN 0 ELSE 1 END, c.rating, c.content, c.id {tables} "
+        f"WHERE {where} ORDER BY {order}",
+        *overdue_params, *params, size=fetch,
+    ):
+        sheet.append_typed(batch, layout)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 @dataclass

@@ -13,11 +13,11 @@ import secrets
 from datetime import datetime
 from pathlib import Path
 
-from models import Case
-from plugins.core import clock, workbook
+from plugins.core import clock, export_process
 from plugins.core.actor import Actor
-from plugins.core.workbook import StreamedBook
-from plugins.requests import access, cases, problems, referrals, sla
+from plugins.core.xlsx_stream import Book, Column, Layout
+from plugins.identity.orgs import LEAGUE
+from plugins.requests import cases, problems, referrals
 from plugins.requests.config import settings
 from plugins.requests.texts import STATUS_LABELS, category_label
 
@@ -47,10 +47,9 @@ async def build(actor: Actor, period: problems.Period, *, with_content: bool) ->
     """Write the workbook; returns its absolute path, the file name to show and the case count.
 
     Every case of the period and scope is written (open urgent ones first, then overdue, then by number), read and
-    written in chunks (plugins/core/workbook.py) so chat stays responsive meanwhile."""
+    written by a worker process (plugins/core/export_process.py) so chat stays responsive meanwhile."""
     scope = problems.scope_for(actor)
     summary = await problems.summarise(scope, period)
-    ids = await problems.case_ids(scope, period)
     # Recurring words come from the cases' content: not for a group file.
     themes = await problems.common_themes(scope, period) if with_content else []
     now = clock.now()
@@ -71,65 +70,111 @@ async def build(actor: Actor, period: problems.Period, *, with_content: bool) ->
     if themes:
         summary_rows += [[], ["共性问题（多件诉求中反复出现的词）", "涉及诉求数"]]
         summary_rows += [[word, count] for word, count in themes]
-    book = StreamedBook()
-    await book.append(book.sheet(SUMMARY_SHEET), summary_rows)
-    sheet = book.sheet(CASES_SHEET, CASE_COLUMNS)
-    for chunk in workbook.chunks(ids):
-        found = await problems.cases_by_ids(chunk)
-        named = await access.youth_labels([c.youth_qq for c in found if c.show_identity and c.youth_qq])
-        referred = await referrals.for_cases([c.id for c in found])
-        await book.append(sheet, [
-            _case_row(actor, case, now, with_content, named) + _referral_cells(referred.get(case.id, []), case, with_content)
-            for case in found
-        ])
     stamp = clock.to_local(now).strftime(_STAMP)
     path = export_dir() / f"problem-list-{stamp}-{secrets.token_hex(8)}.xlsx"
-    await book.save(path)
+    overdue, overdue_params = problems.overdue_sql("c.")
+    visible, visible_params = visible_sql(actor)
+    count = await export_process.run(
+        "plugins.requests.exports:write_book", str(path), summary_rows, list(period.window), scope.where,
+        scope.params, overdue, overdue_params, visible, visible_params, with_content, export_process.FETCH,
+    )
     name = _UNSAFE.sub("_", f"问题清单_{scope.title}_{period.key}") + ".xlsx"
-    return path, name, len(ids)
+    return path, name, count
 
 
-def _case_row(actor: Actor, case: Case, now: datetime, with_content: bool, named: dict[int, str]) -> list:
-    visible = access.can_view(actor, case)
-    if not with_content:
-        content, comment = NOT_IN_GROUP, NOT_IN_GROUP
-    elif visible:
-        content, comment = case.content, case.rating_comment
-    else:
-        content, comment = HIDDEN, HIDDEN
-    if case.youth_qq is None:
-        who = "（已删除个人信息）"
-    elif case.show_identity and with_content and visible:
-        who = named.get(case.youth_qq, f"QQ {case.youth_qq}")
-    else:
-        who = "匿名"
-    return [
-        case.id,
-        _local(case.created_at),
-        category_label(case.category),
-        STATUS_LABELS.get(case.status, case.status),
-        "是" if sla.is_overdue(case, now) else "",
-        access.handler_name(case),
-        case.org.name,
-        _local(case.first_answer_at),
-        _local(case.closed_at),
-        _local(case.escalated_at),
-        case.escalation_note if with_content else (NOT_IN_GROUP if case.escalation_note else None),
-        case.rating,
-        comment,
-        content,
-        who,
-    ]
+def visible_sql(actor: Actor) -> tuple[str, list]:
+    """`access.can_view` as SQL over `"case" c JOIN organisation o`."""
+    if actor.superuser:
+        return "1=1", []
+    parts, params = [], []
+    if actor.qq is not None:
+        parts.append("c.youth_qq = ?")
+        params.append(actor.qq)
+    if actor.cadre is not None:
+        parts.append("c.cadre_id = ?")
+        params.append(actor.cadre.id)
+    for org in actor.admin_orgs:
+        parts.append("o.path LIKE ?")
+        params.append(org.path + "%")
+    return ("(" + " OR ".join(parts) + ")" if parts else "1=0"), params
 
 
-def _referral_cells(found: list, case: Case, with_content: bool) -> list:
-    if not found:
-        cell = None
-    elif with_content:
-        cell = "；".join(referrals.line(r) for r in found)
-    else:
-        cell = f"{len(found)} 次（有结果 {sum(1 for r in found if r.outcome is not None)}）"
-    return ["是" if case.urgent else "", cell]
+async def write_book(db: export_process.Database, path: str, summary_rows: list[list], window: list,
+                     where: str, params: list, overdue: str, overdue_params: list, visible: str,
+                     visible_params: list, with_content: bool, fetch: int) -> int:
+    """In a worker process (plugins/core/export_process.py): every case of the period and scope, in the
+    order `problems.case_ids` gives, written to `path`; returns how many."""
+    book = Book()
+    book.create_sheet(SUMMARY_SHEET).append_rows(summary_rows)
+    sheet = book.create_sheet(CASES_SHEET)
+    sheet.append_rows([CASE_COLUMNS])
+    scope = f"c.created_at >= ? AND c.created_at < ? AND {where}"
+    referred: dict[int, list[tuple]] = {}
+    for case_id, to, created, outcome, follow_up in await db.all(
+        f"SELECT r.case_id, r.{db.quote('to')}, {db.epoch('r.created_at')}, r.outcome, {db.epoch('r.follow_up_at')} "
+        f'FROM referral r JOIN "case" c ON c.id = r.case_id JOIN organisation o ON o.id = c.org_id '
+        f"WHERE {scope} ORDER BY r.id",
+        *window, *params,
+    ):
+        referred.setdefault(case_id, []).append((to, created, outcome, follow_up))
+
+    def referral_cell(case_id: int) -> str | None:
+        found = referred.get(case_id)
+        if not found:
+            return None
+        if with_content:
+            return "；".join(referrals.line_of(to, db.instant(created), outcome, db.instant(follow_up))
+                            for to, created, outcome, follow_up in found)
+        return f"{len(found)} 次（有结果 {sum(1 for r in found if r[2] is not None)}）"
+
+    def cells(batch: list):
+        for (case_id, created, category, status, late, handler, org_name, answered, closed, escalated,
+             escalation_note, rating, rating_comment, content, youth_qq, show_identity, nickname, can_view,
+             urgent) in batch:
+            if not with_content:
+                text, comment = NOT_IN_GROUP, NOT_IN_GROUP
+            elif can_view:
+                text, comment = content, rating_comment
+            else:
+                text, comment = HIDDEN, HIDDEN
+            if youth_qq is None:
+                who = "（已删除个人信息）"
+            elif show_identity and with_content and can_view:
+                who = f"QQ {youth_qq}" + (f"（{nickname}）" if nickname else "")
+            else:
+                who = "匿名"
+            note = escalation_note if with_content else (NOT_IN_GROUP if escalation_note else None)
+            yield (case_id, created, category, status, late, handler, org_name, answered, closed, escalated,
+                   note, rating, comment, text, who, urgent, case_id)
+
+    yes = {1: "是", 0: ""}.get
+    serial = db.local_serial()
+    layout = Layout([
+        Column("number", nullable=False), Column("datetime", serial, nullable=False),
+        Column("label", category_label), Column("label", lambda s: STATUS_LABELS.get(s, s)),
+        Column("text", yes), Column("label"), Column("label"), Column("datetime", serial),
+        Column("datetime", serial), Column("datetime", serial), Column("text"), Column("number"), Column("text"),
+        Column("text"), Column("text"), Column("text", lambda u: "是" if u else None), Column("text", referral_cell),
+    ])
+    async for batch in db.batches(
+        f"SELECT c.id, {db.epoch('c.created_at')}, c.category, c.status, CASE WHEN {overdue} THEN 1 ELSE 0 END, "
+        f"CASE WHEN k.id IS NULL THEN '{LEAGUE}' || o.name || '管理员' ELSE '团干部' || k.name || '（' || ko.name || '）' END, "
+        f"o.name, {db.epoch('c.first_answer_at')}, {db.epoch('c.closed_at')}, {db.epoch('c.escalated_at')}, "
+        "c.escalation_note, c.rating, c.rating_comment, c.content, c.youth_qq, c.show_identity, y.nickname, "
+        f"CASE WHEN {visible} THEN 1 ELSE 0 END, c.urgent "
+        'FROM "case" c JOIN organisation o ON o.id = c.org_id LEFT JOIN cadre k ON k.id = c.cadre_id '
+        "LEFT JOIN organisation ko ON ko.id = k.org_id LEFT JOIN youth y ON y.qq = c.youth_qq "
+        f"WHERE {scope} ORDER BY CASE WHEN c.urgent AND c.status <> 'closed' THEN 0 ELSE 1 END, "
+        f"CASE WHEN {overdue} THEN 0 ELSE 1 END, c.id",
+        *overdue_params, *visible_params, *window, *params, *overdue_params, size=fetch,
+    ):
+        sheet.append_typed(cells(batch), layout)
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    part = target.with_suffix(".part")
+    book.save(part)
+    part.replace(target)
+    return sheet.rows - 1
 
 
 def remove_old() -> int:

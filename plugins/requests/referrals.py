@@ -3,7 +3,7 @@
 
 Each step is one transaction: the referral row, a case event, the youth's notice."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from nonebot.log import logger
 from tortoise.transactions import in_transaction
@@ -108,10 +108,15 @@ async def for_cases(case_ids: list[int]) -> dict[int, list[Referral]]:
 
 def line(r: Referral) -> str:
     """One referral in a list or an export cell."""
-    head = f"{r.to}（{clock.fmt_local(r.created_at, '%m-%d')}）"
-    if r.outcome is not None:
-        return head + f"，结果：{r.outcome}"
-    return head + f"，待结果（{clock.fmt_local(r.follow_up_at, '%m-%d')} 跟进）"
+    return line_of(r.to, r.created_at, r.outcome, r.follow_up_at)
+
+
+def line_of(to: str, created_at: datetime | None, outcome: str | None, follow_up_at: datetime | None) -> str:
+    """`line` from a referral's fields (downloads read them as raw rows)."""
+    head = f"{to}（{clock.fmt_local(created_at, '%m-%d')}）"
+    if outcome is not None:
+        return head + f"，结果：{outcome}"
+    return head + f"，待结果（{clock.fmt_local(follow_up_at, '%m-%d')} 跟进）"
 
 
 async def remind_due() -> int:
