@@ -275,6 +275,8 @@ async def test_a_send_lost_with_the_connection_is_sent_once_more(slow_bot) -> No
     sim.friends.update({ZHANG, Y1})
     async with sim.connected():
         await sim.ask_private(ZHANG, "/帮助")
+        # The roster import's welcome goes first (the outbox sends in order): it must not be the lost one.
+        await sim.wait_for(lambda c: is_private_to(c, ZHANG) and "团干部名册" in c.text and c.ok, timeout=15)
         sim.lose.add("send_private_msg")  # the request never arrives
         await sim.private_message(ZHANG, f"/邀请 {Y1}")
         await sim.wait_lost()
