@@ -38,15 +38,20 @@ def chinese_name(i: int) -> str:
     return surnames[i % 16] + given[(i // 16) % 16] + given[(i // 256) % 16]
 
 
-def prepare(groups: int) -> str:
-    """A SQLite database with one cadre per bound group (written before the bot starts)."""
-    url = f"sqlite://{Path(tempfile.mkdtemp(prefix='lianqing-bench-')) / 'bench.sqlite3'}"
+def import_cadres(url: str, groups: int) -> None:
+    """One province and one cadre per group, imported with the CLI as an operator would."""
     folder = Path(tempfile.mkdtemp())
     (folder / "orgs.csv").write_text("组织名称,上级组织,层级\n浙江省委,,省\n", encoding="utf-8")
     rows = "".join(f"{chinese_name(i)},浙江省委,专职,{CADRE_BASE + i}\n" for i in range(groups))
     (folder / "cadres.csv").write_text("姓名,组织,类别,QQ\n" + rows, encoding="utf-8")
     done = run_cli(url, "import", str(folder / "orgs.csv"), str(folder / "cadres.csv"))
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def prepare(groups: int) -> str:
+    """A SQLite database with one cadre per bound group (written before the bot starts)."""
+    url = f"sqlite://{Path(tempfile.mkdtemp(prefix='lianqing-bench-')) / 'bench.sqlite3'}"
+    import_cadres(url, groups)
     import sqlite3
 
     with sqlite3.connect(url.removeprefix("sqlite://")) as conn:

@@ -79,9 +79,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.common import postgres_answers  # noqa: E402
-from bench.interaction import CADRE_BASE, CHAT, GROUP_BASE, YOUTH_BASE, chinese_name, prepare  # noqa: E402
+from bench.interaction import CADRE_BASE, CHAT, GROUP_BASE, YOUTH_BASE, import_cadres, prepare  # noqa: E402
 from tests.dbreset import fresh_postgres_database  # noqa: E402
-from tests.e2e.botproc import BotProcess, db_rows, free_port, run_cli, start_bot, stop_bot  # noqa: E402
+from tests.e2e.botproc import BotProcess, db_rows, free_port, start_bot, stop_bot  # noqa: E402
 from tests.simulator import OneBotSimulator  # noqa: E402
 from tests.simulator.onebot import is_private_to  # noqa: E402
 
@@ -534,12 +534,7 @@ async def stream(server: Server, rate: float, label: str, args: argparse.Namespa
 def prepare_postgres(groups: int, postgres: str) -> str:
     """A fresh PostgreSQL database with the same roster and bound groups as `prepare`'s SQLite file."""
     url = fresh_postgres_database(postgres, f"lianqing_bench_overload_{os.getpid()}")
-    folder = Path(tempfile.mkdtemp())
-    (folder / "orgs.csv").write_text("组织名称,上级组织,层级\n浙江省委,,省\n", encoding="utf-8")
-    rows = "".join(f"{chinese_name(i)},浙江省委,专职,{CADRE_BASE + i}\n" for i in range(groups))
-    (folder / "cadres.csv").write_text("姓名,组织,类别,QQ\n" + rows, encoding="utf-8")
-    done = run_cli(url, "import", str(folder / "orgs.csv"), str(folder / "cadres.csv"))
-    assert done.returncode == 0, done.stdout + done.stderr
+    import_cadres(url, groups)
     db_rows(
         url,
         "INSERT INTO bound_group (group_id, name, cadre_id, bot_id, bound_by, bound_at, synced_at, member_count) "

@@ -129,17 +129,11 @@ def _where(actor: Actor, f: CaseFilter) -> tuple[str, list]:
 
 
 async def _overdue_ids(actor: Actor, f: CaseFilter) -> list[int]:
-    overdue_sql, overdue_params = overdue_condition("c.")
-    where, params = _where(actor, f)
-    if f.category:
-        where += " AND c.category = ?"
-        params.append(f.category)
-    if f.escalated:
-        where += f" AND c.escalated_at IS {'NOT ' if f.escalated == 'yes' else ''}NULL"
+    """The overdue cases' numbers (f.status == "overdue"), as the download selects them."""
+    where, params, order = download_where(actor, f)
     rows = await fetch(
-        'SELECT c.id AS id FROM "case" c JOIN organisation o ON o.id = c.org_id '
-        f"WHERE {where} AND {overdue_sql} ORDER BY c.id DESC",
-        *params, *overdue_params,
+        f'SELECT c.id AS id FROM "case" c JOIN organisation o ON o.id = c.org_id WHERE {where} ORDER BY {order}',
+        *params,
     )
     return [r["id"] for r in rows]
 
