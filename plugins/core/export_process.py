@@ -89,11 +89,6 @@ def _call(url: str, zone: str, job: str, args: tuple) -> Any:
     return asyncio.run(main())
 
 
-def _numbered(query: str) -> str:
-    parts = query.split("?")
-    return parts[0] + "".join(f"${i}{part}" for i, part in enumerate(parts[1:], start=1))
-
-
 class Database:
     """The worker's own connection: raw SQL with `?` placeholders, rows as tuples."""
 
@@ -146,8 +141,10 @@ class Database:
             while batch := cursor.fetchmany(size):
                 yield batch
             return
+        from plugins.core.sql import numbered
+
         async with self.conn.transaction(readonly=True):
-            cursor = await self.conn.cursor(_numbered(query), *params)
+            cursor = await self.conn.cursor(numbered(query), *params)
             while batch := await cursor.fetch(size):
                 yield batch
 

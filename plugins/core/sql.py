@@ -15,7 +15,8 @@ def dialect() -> str:
     return get_connection("default").capabilities.dialect
 
 
-def _numbered(query: str) -> str:
+def numbered(query: str) -> str:
+    """`?` placeholders as PostgreSQL's $1, $2… (the export worker's asyncpg connection uses it too)."""
     parts = query.split("?")
     out = [parts[0]]
     for i, part in enumerate(parts[1:], start=1):
@@ -26,7 +27,7 @@ def _numbered(query: str) -> str:
 async def fetch(query: str, *params: Any) -> list[dict[str, Any]]:
     conn = get_connection("default")
     if conn.capabilities.dialect == "postgres":
-        query = _numbered(query)
+        query = numbered(query)
     return await conn.execute_query_dict(query, list(params))
 
 
@@ -40,7 +41,7 @@ async def scalar(query: str, *params: Any) -> Any:
 async def execute(query: str, *params: Any, conn: Any = None) -> None:
     conn = conn or get_connection("default")
     if conn.capabilities.dialect == "postgres":
-        query = _numbered(query)
+        query = numbered(query)
     await conn.execute_query(query, list(params))
 
 
@@ -48,7 +49,7 @@ async def execute_many(query: str, rows: list[list[Any]], conn: Any = None) -> N
     """One statement over many rows (a batch of counters), on `conn` (e.g. a transaction)."""
     conn = conn or get_connection("default")
     if conn.capabilities.dialect == "postgres":
-        query = _numbered(query)
+        query = numbered(query)
     await conn.execute_many(query, rows)
 
 

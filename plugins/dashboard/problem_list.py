@@ -122,15 +122,8 @@ async def write_download(db: export_process.Database, summary_title: str, summar
     sheet.append_rows([CASE_COLUMNS])
     tables = ('FROM "case" c JOIN organisation o ON o.id = c.org_id LEFT JOIN cadre k ON k.id = c.cadre_id '
               "LEFT JOIN organisation ko ON ko.id = k.org_id")
-    referred: dict[int, list[str]] = {}
-    for case_id, to, created, outcome, follow_up in await db.all(
-        f"SELECT r.case_id, r.{db.quote('to')}, {db.epoch('r.created_at')}, r.outcome, {db.epoch('r.follow_up_at')} "
-        f'FROM referral r JOIN "case" c ON c.id = r.case_id JOIN organisation o ON o.id = c.org_id '
-        f"WHERE {where} ORDER BY r.id",
-        *params,
-    ):
-        referred.setdefault(case_id, []).append(
-            referrals.line_of(to, db.instant(created), outcome, db.instant(follow_up)))
+    referred = {case_id: [referrals.line_of(*r) for r in found]
+                for case_id, found in (await referrals.of_cases(db, where, params)).items()}
     yes_no = {1: "是", 0: "否"}.get
 
     def status(key: str) -> str:

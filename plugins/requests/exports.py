@@ -109,22 +109,14 @@ async def write_book(db: export_process.Database, path: str, summary_rows: list[
     sheet = book.create_sheet(CASES_SHEET)
     sheet.append_rows([CASE_COLUMNS])
     scope = f"c.created_at >= ? AND c.created_at < ? AND {where}"
-    referred: dict[int, list[tuple]] = {}
-    for case_id, to, created, outcome, follow_up in await db.all(
-        f"SELECT r.case_id, r.{db.quote('to')}, {db.epoch('r.created_at')}, r.outcome, {db.epoch('r.follow_up_at')} "
-        f'FROM referral r JOIN "case" c ON c.id = r.case_id JOIN organisation o ON o.id = c.org_id '
-        f"WHERE {scope} ORDER BY r.id",
-        *window, *params,
-    ):
-        referred.setdefault(case_id, []).append((to, created, outcome, follow_up))
+    referred = await referrals.of_cases(db, scope, [*window, *params])
 
     def referral_cell(case_id: int) -> str | None:
         found = referred.get(case_id)
         if not found:
             return None
         if with_content:
-            return "；".join(referrals.line_of(to, db.instant(created), outcome, db.instant(follow_up))
-                            for to, created, outcome, follow_up in found)
+            return "；".join(referrals.line_of(*r) for r in found)
         return f"{len(found)} 次（有结果 {sum(1 for r in found if r[2] is not None)}）"
 
     def cells(batch: list):

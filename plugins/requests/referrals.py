@@ -4,6 +4,7 @@
 Each step is one transaction: the referral row, a case event, the youth's notice."""
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from nonebot.log import logger
 from tortoise.transactions import in_transaction
@@ -117,6 +118,24 @@ def line_of(to: str, created_at: datetime | None, outcome: str | None, follow_up
     if outcome is not None:
         return head + f"，结果：{outcome}"
     return head + f"，待结果（{clock.fmt_local(follow_up_at, '%m-%d')} 跟进）"
+
+
+Fields = tuple[str, datetime | None, str | None, datetime | None]
+"""A referral as `line_of` takes it: to, created, outcome, follow-up date."""
+
+
+async def of_cases(db: Any, where: str, params: list) -> dict[int, list[Fields]]:
+    """In an export worker (plugins/core/export_process.py `Database`): the referrals of the cases
+    `where` selects (over `"case" c JOIN organisation o`), by case, oldest first."""
+    found: dict[int, list[Fields]] = {}
+    for case_id, to, created, outcome, follow_up in await db.all(
+        f"SELECT r.case_id, r.{db.quote('to')}, {db.epoch('r.created_at')}, r.outcome, {db.epoch('r.follow_up_at')} "
+        f'FROM referral r JOIN "case" c ON c.id = r.case_id JOIN organisation o ON o.id = c.org_id '
+        f"WHERE {where} ORDER BY r.id",
+        *params,
+    ):
+        found.setdefault(case_id, []).append((to, db.instant(created), outcome, db.instant(follow_up)))
+    return found
 
 
 async def remind_due() -> int:
