@@ -6,8 +6,17 @@ loaded at the next start, like the project's own `plugins/` directory. The
 OneBot v11 adapter is replaced by the project's subclass (fast path,
 priorities, bounded work: see plugins/core/wire.py), which can only be imported
 once the core plugin is loaded, so adapters are registered after the plugins.
+
+Once started, the heap built at start-up (modules, pydantic models, matchers,
+Tortoise's metadata: 137,000 tracked objects) is frozen out of the garbage
+collector. Python's full collection walks every tracked object; with that heap
+it paused the event loop for 86 ms (measured with gc.callbacks while the bot
+counted 222 messages/s), which was the whole of a command's p99 at half the
+bare app's rate (bench/overload.py: p50 5 ms, p99 90-98 ms, always the one
+command that met the collection); frozen, the same run gives p99 11-30 ms.
 """
 
+import gc
 import importlib
 import os
 import sys
@@ -51,12 +60,19 @@ def load_declared(pyproject: Path = PYPROJECT) -> None:
         driver.register_adapter(module.Adapter)
 
 
+def freeze_startup_heap() -> None:
+    """Move everything alive now to the collector's permanent generation (see the docstring)."""
+    gc.collect()
+    gc.freeze()
+
+
 def init() -> None:
     """Initialise NoneBot, then the plugins and adapters declared in pyproject.toml."""
     os.chdir(ROOT)  # relative paths (.env, sqlite://data/...) are the project's
     nonebot.init()
     setup_logging(nonebot.get_driver().config.log_level)
     load_declared()
+    nonebot.get_driver().on_startup(freeze_startup_heap)  # the last start-up hook: after the plugins'
 
 
 def refuse_open_door() -> None:
