@@ -15,7 +15,8 @@ as the province's administrator (QQ 30001) and prints, on SQLite and PostgreSQL:
 - a chat command's p50/p99 (`/评估 说明`, a cadre, one after another) while the
   overview, the cadre list and each download are being built, and with nothing else;
 - get_group_member_list calls (and all API calls) in the first minute after the
-  account connected; the bot's RSS now and at its peak.
+  account connected; the bot's RSS now and at its peak, and its worker processes' (pages and
+  downloads are built there: plugins/core/export_process.py).
 
 Goals (issue 18): pages and chat < 1 s, downloads < 3 s, /排行 < 0.5 s, chat p99
 < 100 ms while anything is built, at most 60 member-list calls in the first minute.
@@ -64,6 +65,18 @@ BUSY = ["/dashboard/", "/dashboard/cadres?sort=composite&desc=1", "/dashboard/ex
 def rss_mb(pid: int) -> tuple[float, float]:
     status = Path(f"/proc/{pid}/status").read_text()
     return (int(found(r"VmRSS:\s+(\d+) kB", status)) / 1024, int(found(r"VmHWM:\s+(\d+) kB", status)) / 1024)
+
+
+def worker_rss_mb(pid: int) -> list[tuple[float, float]]:
+    """RSS and peak of the bot's child processes (the page and download workers)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    found_ = []
+    for child in children:
+        try:
+            found_.append(rss_mb(int(child)))
+        except (FileNotFoundError, ValueError):
+            continue  # exited meanwhile
+    return found_
 
 
 def pct(values: list[float], q: float) -> float:
@@ -160,8 +173,10 @@ async def measure(label: str, url: str, runs: int, scale: float) -> None:
                 await asyncio.sleep(left + 0.5)
             await minute
             now_mb, peak_mb = rss_mb(bot.process.pid)
+            workers = ", ".join(f"{a:.0f} MB (peak {b:.0f})" for a, b in worker_rss_mb(bot.process.pid)) or "none"
             print(f"{label:>10}: start-up: {first_minute[0]} get_group_member_list calls in the first minute "
-                  f"({first_minute[1]} API calls in all) for 10,000 bound groups; RSS {now_mb:.0f} MB, peak {peak_mb:.0f} MB")
+                  f"({first_minute[1]} API calls in all) for 10,000 bound groups; RSS {now_mb:.0f} MB, peak {peak_mb:.0f} MB; "
+                  f"worker processes: {workers}")
     finally:
         stop_bot(bot)
 

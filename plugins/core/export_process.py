@@ -13,6 +13,14 @@ load 1.1–1.8): chat p99 while the problem list downloads is 67 ms on PostgreSQ
 old and new export back to back (load 0.2–1.7): 14.9 s → 5.2 s, of which writing
 the sheet 2.6 s, zipping 0.4 s, the query 2.0 s; starting the pool costs 1–2 s once.
 
+Dashboard pages and the smaller downloads run here too (`run_orm`): a province's
+overview held the bot's interpreter for 1–4 s between its queries, its cadre list
+about 1 s (chat p99 meanwhile 0.45–1.7 s, bench/dashboard.py, 2026-11-29). Such a
+job is the same service code the bot would run, on the ORM opened in the worker for
+that job, with the bot's settings (`settings.snapshot()`), time zone and clock (frozen
+at the bot's now for the job, so a page is "as of the request" and tests' clocks hold),
+and returns what pickles: the rendered page or the workbook's bytes.
+
 SQLite is opened in WAL mode by Tortoise, so this second connection reads while
 the bot writes. A job is a top-level async function `fn(db, *args)` named
 "module:function"; everything that depends on the bot's state (the clock, the
@@ -37,6 +45,7 @@ FETCH = 5000
 """Rows fetched (and written) at a time, on either database; tests lower it to cross batches."""
 
 _pool: ProcessPoolExecutor | None = None
+_warming: set[asyncio.Task] = set()
 
 
 def _url() -> str:
@@ -52,15 +61,48 @@ def _zone() -> str:
 
 
 async def run(job: str, *args: Any) -> Any:
-    """Run `job` ("module:function") in a worker process and return its result."""
+    """Run `job` ("module:function", `fn(db, *args)` on a raw `Database`) in a worker process."""
+    return await _submit(_call, _url(), _zone(), job, args)
+
+
+async def run_orm(job: str, *args: Any) -> Any:
+    """Run `job` ("module:function", `fn(*args)`) in a worker process with the ORM open there,
+    the bot's settings and time zone, and the clock frozen at the bot's now."""
+    from plugins.core import clock
+    from plugins.core.settings import snapshot
+
+    return await _submit(_call_orm, _url(), _zone(), clock.now(), snapshot(), job, args)
+
+
+def warm(job: str) -> None:
+    """Start every worker now, in the background, each running `job` (which imports and compiles
+    what later jobs need): a cold worker added 0.25–0.5 s to the first pages it built
+    (bench/dashboard.py: SQLite overview 1.75 → 2.23 s, cadre list 0.73 → 0.98 s). Once per pool."""
+    if _pool is not None or _warming:
+        return
+    for _ in range(WORKERS):  # the pool starts one process per job waiting while fewer run
+        task = asyncio.get_running_loop().create_task(run_orm(job))
+        _warming.add(task)
+        task.add_done_callback(_warmed)
+
+
+def _warmed(task: asyncio.Task) -> None:
+    _warming.discard(task)
+    if not task.cancelled() and task.exception() is not None:
+        from nonebot.log import logger
+
+        logger.warning(f"worker warm-up failed: {task.exception()!r}")
+
+
+async def _submit(fn: Callable, *args: Any) -> Any:
     global _pool
     if _pool is None:
         _pool = ProcessPoolExecutor(WORKERS, mp_context=multiprocessing.get_context("spawn"))
     loop = asyncio.get_running_loop()
     try:
-        return await loop.run_in_executor(_pool, _call, _url(), _zone(), job, args)
+        return await loop.run_in_executor(_pool, fn, *args)
     except BrokenProcessPool:
-        shutdown()  # a worker died (killed, out of memory): the next download starts a new pool
+        shutdown()  # a worker died (killed, out of memory): the next job starts a new pool
         raise
 
 
@@ -87,6 +129,30 @@ def _call(url: str, zone: str, job: str, args: tuple) -> Any:
             return await fn(db, *args)
 
     return asyncio.run(main())
+
+
+def _call_orm(url: str, zone: str, now: datetime, values: dict, job: str, args: tuple) -> Any:
+    from plugins.core import clock, db
+    from plugins.core.settings import install
+
+    clock.set_local_zone(zone)
+    install(values)
+    module, name = job.split(":")
+    fn = getattr(importlib.import_module(module), name)
+
+    async def main() -> Any:
+        # Opened per job, not kept: a test may replace the database file between two jobs.
+        await db.open_db(url, run_migrations=False)
+        try:
+            return await fn(*args)
+        finally:
+            await db.close_db()
+
+    clock.set_now(now)
+    try:
+        return asyncio.run(main())
+    finally:
+        clock.set_now(None)
 
 
 class Database:

@@ -5,6 +5,8 @@ Each plugin's config.py declares `settings = Settings(Config)`; code reads
 (`get_plugin_config`); without it (the CLI, scripts) they are read from the same
 files and environment the bot would use (config.database.load_settings).
 Tests change a value for one case with `with settings.override(x=1): ...`.
+A worker process (plugins/core/export_process.py) is handed `snapshot()` of
+every holder and `install`s it, so it reads the very values the bot reads.
 
 Modules that keep something in memory (bound groups, opt-out verdicts, counters
 waiting to be written…) register how to forget it with `cache(...)`; tests reset
@@ -12,6 +14,7 @@ them all with `reset_caches()`.
 """
 
 import contextlib
+import importlib
 from collections.abc import Callable, Iterator
 from typing import Generic, TypeVar
 
@@ -24,6 +27,7 @@ class Settings(Generic[C]):
     def __init__(self, cls: type[C]) -> None:
         self.cls = cls
         self._value: C | None = None
+        _holders[_key(cls)] = self
 
     def __call__(self) -> C:
         if self._value is None:
@@ -50,6 +54,25 @@ class Settings(Generic[C]):
             yield self._value
         finally:
             self._value = saved
+
+
+_holders: dict[str, "Settings"] = {}
+
+
+def _key(cls: type) -> str:
+    return f"{cls.__module__}:{cls.__qualname__}"
+
+
+def snapshot() -> dict[str, BaseModel]:
+    """Every plugin's current values (overrides included), to hand to a worker process."""
+    return {key: holder() for key, holder in _holders.items()}
+
+
+def install(values: dict[str, BaseModel]) -> None:
+    """In a worker process: read exactly these values (their config modules are imported here)."""
+    for key, value in values.items():
+        importlib.import_module(key.split(":", 1)[0])
+        _holders[key]._value = value
 
 
 _caches: dict[str, Callable[[], None]] = {}

@@ -125,3 +125,13 @@ def shown(table: Table, limit: int) -> Table:
     """The first `limit` rows, for a page."""
     return Table(table.title, table.columns, table.rows[:limit], table.links[:limit], table.link_col,
                  table.total)
+
+
+async def page(paths: list[str] | None, q: CadreQuery, limit: int) -> Table:
+    """What the page shows (in a worker process: routes_cadres.py)."""
+    return shown(await build(paths, q), limit)
+
+
+async def tables(paths: list[str] | None, q: CadreQuery) -> list[Table]:
+    """What the download holds (in a worker process)."""
+    return [await build(paths, q)]

@@ -117,6 +117,11 @@ async def build(org: Organisation | None, roots: list[Organisation] | None, path
     return overview
 
 
+async def tables(org: Organisation | None, roots: list[Organisation] | None, paths: list[str] | None) -> list[Table]:
+    """What the download holds (in a worker process: routes_overview.py)."""
+    return (await build(org, roots, paths)).tables
+
+
 def _tables(o: Overview) -> list[Table]:
     subs = Table("下级组织", SUB_COLUMNS, [r.cells() for r in [*o.rows, o.totals]],
                  [f"/dashboard/orgs/{r.org_id}" if r.org_id and r.org_id != (o.org.id if o.org else None)

@@ -17,6 +17,7 @@ from plugins.dashboard.web import (
     clear_session_cookie,
     render,
     set_session_cookie,
+    warm_workers,
 )
 
 router = APIRouter(route_class=SecureRoute)
@@ -28,6 +29,7 @@ async def login_page(secret: str) -> Response:
     """A button rather than signing in on GET: link previews in chat must not spend the link."""
     if not await tokens.link_valid(secret):
         raise PageError(400, BAD_LINK)
+    warm_workers()  # pages are built in worker processes: start them while the button is clicked
     nonce = secrets.token_urlsafe(16)
     response = render("login.html", nonce=nonce, minutes=settings().dashboard_link_minutes)
     response.set_cookie(LOGIN_COOKIE, nonce, max_age=settings().dashboard_link_minutes * 60,

@@ -12,9 +12,10 @@ from plugins.dashboard.web import (
     Viewer,
     checked_form,
     download,
+    download_built,
     int_or_none,
     render,
-    render_off_loop,
+    render_built,
     require_admin,
     stamp,
 )
@@ -24,20 +25,26 @@ from plugins.identity.orgs import visible_orgs
 router = APIRouter(route_class=SecureRoute)
 
 
-async def _table(viewer: Viewer, query: cadre_list.CadreQuery):
+async def _paths(viewer: Viewer, query: cadre_list.CadreQuery) -> list[str] | None:
+    """The subtrees the list covers, once the summary is fresh (see routes_overview.py `_args`)."""
     require_admin(viewer)
     org = await visible_org(viewer, query.org_id) if query.org_id else None
-    return await cadre_list.build(scope_paths(viewer, org), query)
+    await summary.ensure_fresh()
+    return scope_paths(viewer, org)
 
 
 async def _page(viewer: Viewer, query: cadre_list.CadreQuery) -> Response:
-    table = await _table(viewer, query)
-    limit = settings().dashboard_table_rows
-    return await render_off_loop(
-        "cadres.html", viewer, cadre_table=cadre_list.shown(table, limit), query=query,
+    args = (await _paths(viewer, query), query, settings().dashboard_table_rows)
+    return await render_built(
+        "cadres.html", viewer, "plugins.dashboard.cadre_list:page", args, "cadre_table", query=query,
         orgs=await visible_orgs(viewer.actor), categories=cadre_list.CATEGORIES, sorts=cadre_list.SORTS,
         updated=summary.updated_label(await summary.computed_at()),
     )
+
+
+async def _download(viewer: Viewer, query: cadre_list.CadreQuery) -> Response:
+    return await download_built("plugins.dashboard.cadre_list:tables", (await _paths(viewer, query), query),
+                                f"团干部名单_{stamp()}.xlsx")
 
 
 @router.get("/cadres")
@@ -54,15 +61,13 @@ async def cadres_search(request: Request, viewer: SignedIn) -> Response:
 
 @router.get("/cadres/export.xlsx")
 async def cadres_export(request: Request, viewer: SignedIn) -> Response:
-    table = await _table(viewer, cadre_list.parse(request.query_params, allow_search=False))
-    return await download([table], f"团干部名单_{stamp()}.xlsx")
+    return await _download(viewer, cadre_list.parse(request.query_params, allow_search=False))
 
 
 @router.post("/cadres/export.xlsx")
 async def cadres_export_search(request: Request, viewer: SignedIn) -> Response:
     form = await checked_form(request, viewer)
-    table = await _table(viewer, cadre_list.parse(form, allow_search=True))
-    return await download([table], f"团干部名单_{stamp()}.xlsx")
+    return await _download(viewer, cadre_list.parse(form, allow_search=True))
 
 
 @router.get("/cadres/{cadre_id}")

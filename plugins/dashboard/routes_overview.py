@@ -4,15 +4,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from models import Organisation
-from plugins.dashboard import overview
 from plugins.dashboard.access import scope_paths, visible_org
 from plugins.dashboard.web import (
     SecureRoute,
     SignedIn,
     Viewer,
-    download,
+    download_built,
     int_or_none,
-    render_off_loop,
+    render_built,
     require_admin,
     stamp,
 )
@@ -30,17 +29,19 @@ async def _chosen(viewer: Viewer, org_id: int | None) -> Organisation | None:
     return roots[0] if roots is not None and len(roots) == 1 else None
 
 
-async def _build(viewer: Viewer, org: Organisation | None) -> overview.Overview:
-    return await overview.build(org, viewer.actor.subtree_roots(), scope_paths(viewer, org))
+async def _args(viewer: Viewer, org: Organisation | None) -> tuple:
+    """`overview.build`'s arguments, once the summary is fresh (refreshed here, under the bot's
+    lock, never by two processes at once)."""
+    await summary.ensure_fresh()
+    return org, viewer.actor.subtree_roots(), scope_paths(viewer, org)
 
 
 async def _page(viewer: Viewer, org: Organisation | None) -> Response:
-    data = await _build(viewer, org)
     trail = [o for o in reversed(await ancestors(org)) if viewer.actor.administers(o)] if org else []
     export = f"/dashboard/orgs/{org.id}/export.xlsx" if org else "/dashboard/export.xlsx"
-    return await render_off_loop("overview.html", viewer, data=data, trail=trail, export=export,
-                  orgs=await visible_orgs(viewer.actor), chosen=org.id if org else None,
-                  updated=summary.updated_label(await summary.computed_at()))
+    return await render_built("overview.html", viewer, "plugins.dashboard.overview:build", await _args(viewer, org),
+                              "data", trail=trail, export=export, orgs=await visible_orgs(viewer.actor),
+                              chosen=org.id if org else None, updated=summary.updated_label(await summary.computed_at()))
 
 
 @router.get("/")
@@ -64,13 +65,12 @@ async def org_page(org_id: str, viewer: SignedIn) -> Response:
 async def export_all(viewer: SignedIn) -> Response:
     require_admin(viewer)
     org = await _chosen(viewer, None)
-    data = await _build(viewer, org)
-    return await download(data.tables, f"概览_{stamp()}.xlsx")
+    return await download_built("plugins.dashboard.overview:tables", await _args(viewer, org), f"概览_{stamp()}.xlsx")
 
 
 @router.get("/orgs/{org_id}/export.xlsx")
 async def export_org(org_id: str, viewer: SignedIn) -> Response:
     org = await visible_org(viewer, int_or_none(org_id))
-    data = await _build(viewer, org)
-    return await download(data.tables, f"概览_{org.id}_{stamp()}.xlsx")
+    return await download_built("plugins.dashboard.overview:tables", await _args(viewer, org),
+                                f"概览_{org.id}_{stamp()}.xlsx")
 

@@ -12,7 +12,7 @@ from plugins.dashboard.web import (
     download,
     int_or_none,
     render,
-    render_off_loop,
+    render_built,
     stamp,
     xlsx_response,
 )
@@ -23,9 +23,9 @@ router = APIRouter(route_class=SecureRoute)
 @router.get("/problems")
 async def problems(request: Request, viewer: SignedIn) -> Response:
     f = problem_list.parse(request.query_params)
-    page = await problem_list.build(viewer.actor, f, settings().dashboard_table_rows)
-    return await render_off_loop(
-        "problems.html", viewer, page=page, f=f, params=problem_list.params(f),
+    return await render_built(
+        "problems.html", viewer, "plugins.dashboard.problem_list:build",
+        (viewer.actor, f, settings().dashboard_table_rows), "page", f=f, params=problem_list.params(f),
         periods=periods.choices(), categories=cases.CATEGORY_LABELS, statuses=cases.STATUS_FILTERS,
     )
 

@@ -5,6 +5,7 @@ a change of rights (an administrator removed) applies at once.
 """
 
 import asyncio
+import importlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -17,7 +18,7 @@ from nonebot import get_driver
 from starlette.datastructures import FormData
 
 from models import Cadre
-from plugins.core import clock
+from plugins.core import clock, export_process
 from plugins.core.actor import Actor, load_actor
 from plugins.dashboard import measures, tables, tokens
 from plugins.dashboard.config import settings
@@ -59,10 +60,27 @@ def not_found() -> PageError:
     return PageError(404, NOT_FOUND)
 
 
+@dataclass(frozen=True)
+class Header:
+    """What a page shows of the signed-in person (handed to a worker process with the page)."""
+
+    label: str
+    csrf: str
+    is_admin: bool
+    cadre_id: int | None
+
+
 @dataclass
 class Viewer:
     actor: Actor
     secret: str
+
+    @property
+    def cadre_id(self) -> int | None:
+        return self.actor.cadre.id if self.actor.cadre is not None else None
+
+    def header(self) -> Header:
+        return Header(self.label, self.csrf, self.is_admin, self.cadre_id)
 
     @property
     def csrf(self) -> str:
@@ -97,6 +115,7 @@ async def current_viewer(request: Request) -> Viewer:
     actor = await load_actor(qq, superuser=is_superuser(qq))
     if not (actor.is_admin or actor.cadre):
         raise PageError(403, "管理后台供团干部和组织管理员使用，你目前两者都不是。")
+    warm_workers()
     return Viewer(actor, secret)
 
 
@@ -127,11 +146,51 @@ def render(template: str, viewer: Viewer | None = None, status: int = 200, **con
     return response
 
 
-async def render_off_loop(template: str, viewer: Viewer | None = None, **context: Any) -> Response:
-    """`render` in a worker thread: a province's page is thousands of rows of HTML, and
-    chat must not wait while they are written."""
-    html = await asyncio.to_thread(env.get_template(template).render, viewer=viewer, **context)
+async def render_built(template: str, viewer: Viewer, build: str, args: tuple, name: str, **context: Any) -> Response:
+    """A page whose data takes seconds to gather (a province's overview, cadre list, problem
+    list): `build(*args)` ("module:function") runs in a worker process
+    (plugins/core/export_process.py `run_orm`) and its result is rendered there as `name`,
+    so neither the queries' Python nor the HTML holds the bot's interpreter."""
+    html = await export_process.run_orm(
+        "plugins.dashboard.web:build_and_render", template, viewer.header(), build, args, name, context,
+    )
     return secure(HTMLResponse(html))
+
+
+async def download_built(build: str, args: tuple, name: str) -> Response:
+    """The tables `build(*args)` returns, as an .xlsx attachment written in a worker process."""
+    return xlsx_response(await export_process.run_orm("plugins.dashboard.web:build_workbook", build, args), name)
+
+
+def _job(build: str):
+    module, name = build.split(":")
+    return getattr(importlib.import_module(module), name)
+
+
+async def warm_worker() -> None:
+    """In a worker, before its first page (`export_process.warm`): the page modules and templates."""
+    from plugins.dashboard import cadre_list, overview, problem_list, xlsx  # noqa: F401
+
+    for name in env.list_templates():
+        env.get_template(name)
+
+
+def warm_workers() -> None:
+    export_process.warm("plugins.dashboard.web:warm_worker")
+
+
+async def build_and_render(template: str, header: Header, build: str, args: tuple, name: str,
+                           context: dict[str, Any]) -> str:
+    """In the worker: gather, then render."""
+    data = await _job(build)(*args)
+    return env.get_template(template).render(viewer=header, **{name: data}, **context)
+
+
+async def build_workbook(build: str, args: tuple) -> bytes:
+    """In the worker: gather the tables, then write them."""
+    from plugins.dashboard import xlsx
+
+    return xlsx.workbook(await _job(build)(*args))
 
 
 def set_session_cookie(response: Response, secret: str) -> None:

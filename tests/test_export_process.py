@@ -1,0 +1,32 @@
+"""Work handed to a worker process (plugins/core/export_process.py `run_orm`) sees what the bot
+sees: its database, its settings (a test's overrides included) and its clock."""
+
+import os
+from datetime import datetime
+
+from nonebug import App
+
+from models import Organisation
+from plugins.core import clock, export_process
+from plugins.dashboard.config import settings
+from tests.seed import seed_tree
+
+
+async def seen_from_worker(name: str) -> tuple[int, int, datetime, int | None]:
+    """A job: the worker's process id, a setting, the clock and the organisation's id by name."""
+    org = await Organisation.get_or_none(name=name)
+    return os.getpid(), settings().dashboard_table_rows, clock.now(), org.id if org else None
+
+
+async def test_a_job_in_a_worker_process_reads_the_bots_database_settings_and_clock(app: App) -> None:
+    tree = await seed_tree()
+    clock.set_now(datetime.fromisoformat("2026-12-31T15:59:00+00:00"))
+    with settings.override(dashboard_table_rows=7):
+        pid, rows, now, org_id = await export_process.run_orm(
+            "tests.test_export_process:seen_from_worker", tree.xihu.name,
+        )
+    assert pid != os.getpid()
+    assert rows == 7
+    assert now == datetime.fromisoformat("2026-12-31T15:59:00+00:00")
+    assert org_id == tree.xihu.id
+
