@@ -30,3 +30,25 @@ async def test_a_job_in_a_worker_process_reads_the_bots_database_settings_and_cl
     assert now == datetime.fromisoformat("2026-12-31T15:59:00+00:00")
     assert org_id == tree.xihu.id
 
+
+
+def test_a_worker_ends_when_the_bot_is_killed() -> None:
+    """A bot killed with workers running must not leave them behind for ever."""
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import ROOT
+
+    parent = (
+        "import asyncio, os, signal, sys; sys.path.insert(0, sys.argv[1])\n"
+        "from plugins.core import export_process\n"
+        "print(asyncio.run(export_process._submit(os.getpid)), flush=True)\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", parent, str(ROOT)], capture_output=True, text=True, timeout=60)
+    worker = int(done.stdout.strip())
+    deadline = time.monotonic() + 10
+    while os.path.exists(f"/proc/{worker}") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not os.path.exists(f"/proc/{worker}")

@@ -32,6 +32,9 @@ import asyncio
 import contextlib
 import importlib
 import multiprocessing
+import os
+import threading
+import time
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -97,7 +100,8 @@ def _warmed(task: asyncio.Task) -> None:
 async def _submit(fn: Callable, *args: Any) -> Any:
     global _pool
     if _pool is None:
-        _pool = ProcessPoolExecutor(WORKERS, mp_context=multiprocessing.get_context("spawn"))
+        _pool = ProcessPoolExecutor(WORKERS, mp_context=multiprocessing.get_context("spawn"),
+                                    initializer=_exit_with, initargs=(os.getpid(),))
     loop = asyncio.get_running_loop()
     try:
         return await loop.run_in_executor(_pool, fn, *args)
@@ -115,6 +119,19 @@ def shutdown() -> None:
 
 
 # ------------------------------------------------------------------ in the worker
+
+
+def _exit_with(parent: int) -> None:
+    """Pool initializer: end this worker when the bot is gone. A worker holds both ends of its job
+    pipe, so a bot killed (kill -9, out of memory) or stopped while workers were still starting
+    left them waiting for ever (seen after the end-to-end tests: orphans of stopped bots)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-bot", daemon=True).start()
 
 
 def _call(url: str, zone: str, job: str, args: tuple) -> Any:
