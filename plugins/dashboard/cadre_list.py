@@ -1,5 +1,6 @@
 """The cadre list: search, filters and sort over the per-cadre figures."""
 
+import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -106,10 +107,10 @@ def _key(q: CadreQuery, found: dict[int, measures.Measures]):
 
 
 async def build(paths: list[str] | None, q: CadreQuery) -> Table:
-    """The filtered, sorted list (every row; pages show the first ones)."""
-    everyone = await figures.cadre_figures(paths)
+    """The filtered, sorted list (every row; pages show the first ones). The figures and the
+    measures are read together (on PostgreSQL, on two connections)."""
+    everyone, found = await asyncio.gather(figures.cadre_figures(paths), measures.for_subtree(paths))
     chosen = [f for f in everyone if _matches(f, q)]
-    found = await measures.for_subtree(paths) if chosen else {}
     chosen.sort(key=_key(q, found), reverse=q.desc)
     rows = [
         [f.id, f.name, f.org_name, f.category_label, f.qq, f.confirmed, f.target, f.gap,

@@ -1,5 +1,6 @@
 """The overview of an organisation (or of everything the administrator manages)."""
 
+import asyncio
 from dataclasses import dataclass, field
 
 from models import Organisation
@@ -78,10 +79,22 @@ def _group_of(path: str, groups: list[Organisation]) -> Organisation | None:
 
 
 async def build(org: Organisation | None, roots: list[Organisation] | None, paths: list[str] | None) -> Overview:
-    """`org` chosen, else everything under `roots` (None: all); `paths` is what that covers."""
-    cadres = await figures.cadre_figures(paths)
-    case_counts = await figures.case_counts_by_org(paths)
-    groups = await _groups(org, roots)
+    """`org` chosen, else everything under `roots` (None: all); `paths` is what that covers.
+
+    Independent reads run together: on PostgreSQL each takes its own connection, so the
+    measures' Python runs while the trends are counted (SQLite's one connection takes them
+    in turn)."""
+    cadres, case_counts, groups = await asyncio.gather(
+        figures.cadre_figures(paths), figures.case_counts_by_org(paths), _groups(org, roots),
+    )
+    chosen = org or (roots[0] if roots is not None and len(roots) == 1 else None)
+    if chosen is not None and paths == [chosen.path]:
+        youth = summary.subtree_youth(chosen.id)  # from the summary table
+    else:
+        youth = subtree_youth(paths)  # several roots or everything: counted now
+    found, contacts, trends = await asyncio.gather(
+        measures.for_orgs([*groups, *([org] if org else [])], paths, own=org), youth, figures.trends(paths),
+    )
     rows = {g.id: SubRow(g.name, g.id) for g in groups}
     own = SubRow(OWN_LEVEL + (org.name if org else ""), org.id if org else None)
     totals = SubRow("合计", None)
@@ -93,22 +106,15 @@ async def build(org: Organisation | None, roots: list[Organisation] | None, path
         g = _group_of(path, groups)
         (rows[g.id] if g else own).cases.add(counts)
         totals.cases.add(counts)
-    found = await measures.for_orgs([*groups, *([org] if org else [])], paths, own=org)
     for g in groups:
         rows[g.id].measures = found.get(g.id)
     if org is not None:
         totals.measures = found.get(org.id)
         own.measures = found.get(measures.OWN_LEVEL)
     sub_rows = ([own] if org is not None and (own.cadres or own.cases.pending) else []) + list(rows.values())
-
-    chosen = org or (roots[0] if roots is not None and len(roots) == 1 else None)
-    if chosen is not None and paths == [chosen.path]:
-        contacts = await summary.subtree_youth(chosen.id)  # from the summary table
-    else:
-        contacts = await subtree_youth(paths)  # several roots or everything: counted now
+    trends.contacts[-1] = totals.confirmed  # this month: the live count
     fields = [(FIELD_LABELS[f], contacts.fields.get(f.value, 0)) for f in Field]
     fields.append(("未填写", contacts.fields.get(None, 0)))
-    trends = await figures.trends(paths, totals.confirmed)
     below = sorted((f for f in cadres if f.below), key=lambda f: (-f.gap, f.path, f.id))
     title = org.name if org else ("全部组织" if roots is None else "、".join(r.name for r in roots))
     overview = Overview(title, org, totals, contacts.youth, contacts.overlap_youth, fields, sub_rows,
