@@ -14,9 +14,12 @@ as the province's administrator (QQ 30001) and prints, on SQLite and PostgreSQL:
 - /排行 (whole province) and /评估 浙江省委 in chat: median and worst;
 - a chat command's p50/p99 (`/评估 说明`, a cadre, one after another) while the
   overview, the cadre list and each download are being built, and with nothing else;
-- get_group_member_list calls (and all API calls) in the first minute after the
-  account connected; the bot's RSS now and at its peak, and its worker processes' (pages and
-  downloads are built there: plugins/core/export_process.py).
+- get_group_member_list calls: the most in any 60 s of the run (what the limit is about:
+  the bot paces by its own clock, so a window starting at the bench's "connected" can
+  catch the 61st call when the first came a moment before it), and, with all API calls, in
+  the first minute after the account connected;
+- the bot's RSS now and at its peak, and its worker processes' (pages and downloads are
+  built there: plugins/core/export_process.py).
 
 Goals (issue 18): pages and chat < 1 s, downloads < 3 s, /排行 < 0.5 s, chat p99
 < 100 ms while anything is built, at most 60 member-list calls in the first minute.
@@ -77,6 +80,17 @@ def worker_rss_mb(pid: int) -> list[tuple[float, float]]:
         except (FileNotFoundError, ValueError):
             continue  # exited meanwhile
     return found_
+
+
+def busiest_minute(times: list[float]) -> int:
+    """The most calls in any 60 seconds (a sliding window over the simulator's receive times)."""
+    times = sorted(times)
+    most, start = 0, 0
+    for end, t in enumerate(times):
+        while t - times[start] >= 60:
+            start += 1
+        most = max(most, end - start + 1)
+    return most
 
 
 def pct(values: list[float], q: float) -> float:
@@ -174,6 +188,9 @@ async def measure(label: str, url: str, runs: int, scale: float) -> None:
             await minute
             now_mb, peak_mb = rss_mb(bot.process.pid)
             workers = ", ".join(f"{a:.0f} MB (peak {b:.0f})" for a, b in worker_rss_mb(bot.process.pid)) or "none"
+            syncs = [c.at for c in sim.calls if c.action == "get_group_member_list"]
+            print(f"{label:>10}: member-list calls: at most {busiest_minute(syncs)} in any 60 s of the run "
+                  f"({len(syncs)} in {(time.perf_counter() - connected) / 60:.1f} min)")
             print(f"{label:>10}: start-up: {first_minute[0]} get_group_member_list calls in the first minute "
                   f"({first_minute[1]} API calls in all) for 10,000 bound groups; RSS {now_mb:.0f} MB, peak {peak_mb:.0f} MB; "
                   f"worker processes: {workers}")
