@@ -137,6 +137,24 @@ class CadreSummary(Model):
         table = "cadre_summary"
 
 
+class OrgMonthSummary(Model):
+    """Per organisation subtree and local month before the current one (the overview's eleven
+    past months): exchanges, activities and new requests. Rebuilt with cadre_summary, the
+    current month is always counted live. Counts only."""
+
+    id = fields.IntField(primary_key=True)
+    org_id = fields.IntField()
+    month = fields.CharField(max_length=7, description="YYYY-MM, local time")
+    exchanges = fields.IntField(default=0)
+    activities = fields.IntField(default=0)
+    requests = fields.IntField(default=0)
+    computed_at = fields.DatetimeField()
+
+    class Meta:
+        table = "org_month_summary"
+        unique_together = (("org_id", "month"),)
+
+
 class OrgYouthSummary(Model):
     """Per organisation subtree and youth field: distinct confirmed youth and those confirmed by
     CONTACTS_OVERLAP_CADRES cadres or more in the subtree. Rebuilt with cadre_summary. Counts only."""

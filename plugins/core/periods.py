@@ -231,3 +231,19 @@ def target_deadline(today: date | None = None) -> str:
 def day_bounds(day: date) -> tuple[datetime, datetime]:
     """The UTC instants of local midnight starting `day` and the next day."""
     return clock.local_datetime(day), clock.local_datetime(day + timedelta(days=1))
+
+
+def month_starts(count: int, today: date | None = None) -> list[date]:
+    """First days of the last `count` local months, oldest first, this month last."""
+    today = today or clock.today()
+    year_, month_ = today.year, today.month
+    firsts = []
+    for _ in range(count):
+        firsts.append(date(year_, month_, 1))
+        year_, month_ = (year_ - 1, 12) if month_ == 1 else (year_, month_ - 1)
+    return list(reversed(firsts))
+
+
+def next_month(day: date) -> date:
+    """The first day of the month after `day`'s."""
+    return date(day.year + (day.month == 12), day.month % 12 + 1, 1)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from models.enums import CadreCategory
-from plugins.core import clock
+from plugins.core import clock, periods
 from plugins.core.sql import fetch, subtree_sql
 from plugins.dashboard import cases
 from plugins.evaluation import summary
@@ -109,17 +109,7 @@ async def case_counts_by_org(paths: list[str] | None) -> dict[str, Counts]:
 
 def month_starts(count: int = TREND_MONTHS, today: date | None = None) -> list[date]:
     """First days of the last `count` local months, oldest first, this month last."""
-    today = today or clock.today()
-    year, month = today.year, today.month
-    firsts = []
-    for _ in range(count):
-        firsts.append(date(year, month, 1))
-        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
-    return list(reversed(firsts))
-
-
-def _next_month(day: date) -> date:
-    return date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+    return periods.month_starts(count, today)
 
 
 async def _monthly(table_sql: str, column: str, bounds: list, where: str, params: list) -> list[int]:
@@ -147,20 +137,27 @@ class Trends:
     requests: list[int]
 
 
-async def trends(paths: list[str] | None) -> Trends:
+async def trends(paths: list[str] | None, org_id: int | None = None) -> Trends:
     """Monthly contacts (snapshots; this month None: the caller has the live count), exchanges,
-    activities and new requests."""
+    activities and new requests. For one organisation's subtree (`org_id`, whose path is `paths`)
+    the past months come from the summary table (plugins/evaluation/summary.py), this month is
+    counted now; otherwise every month is counted now."""
     firsts = month_starts()
     keys = [d.strftime("%Y-%m") for d in firsts]
-    day_bounds = [(d, _next_month(d)) for d in firsts]
+    day_bounds = [(d, periods.next_month(d)) for d in firsts]
     instant_bounds = [(clock.local_datetime(a), clock.local_datetime(b)) for a, b in day_bounds]
     where, params = subtree_sql(paths)
     by_cadre = "JOIN cadre c ON c.id = t.cadre_id JOIN organisation o ON o.id = c.org_id"
-    exchanges = await _monthly(f"FROM exchange t {by_cadre}", "t.answered_at", instant_bounds, where, params)
-    activities = await _monthly(f"FROM activity t {by_cadre}", "t.day", day_bounds, where, params)
+    past = await summary.org_months(org_id, keys[:-1]) if org_id is not None else None
+    live = slice(-1, None) if past is not None else slice(None)
+    exchanges = await _monthly(f"FROM exchange t {by_cadre}", "t.answered_at", instant_bounds[live], where, params)
+    activities = await _monthly(f"FROM activity t {by_cadre}", "t.day", day_bounds[live], where, params)
     requests = await _monthly(
-        'FROM "case" t JOIN organisation o ON o.id = t.org_id', "t.created_at", instant_bounds, where, params
+        'FROM "case" t JOIN organisation o ON o.id = t.org_id', "t.created_at", instant_bounds[live], where, params
     )
+    if past is not None:
+        exchanges, activities, requests = (past.exchanges + exchanges, past.activities + activities,
+                                           past.requests + requests)
     snapshot_rows = await fetch(
         "SELECT t.month AS month, SUM(t.confirmed) AS n FROM contact_snapshot t "
         f"{by_cadre} WHERE t.month >= ? AND {where} GROUP BY t.month",

@@ -88,12 +88,13 @@ async def build(org: Organisation | None, roots: list[Organisation] | None, path
         figures.cadre_figures(paths), figures.case_counts_by_org(paths), _groups(org, roots),
     )
     chosen = org or (roots[0] if roots is not None and len(roots) == 1 else None)
-    if chosen is not None and paths == [chosen.path]:
-        youth = summary.subtree_youth(chosen.id)  # from the summary table
-    else:
-        youth = subtree_youth(paths)  # several roots or everything: counted now
+    # One organisation's subtree: youth and past months from the summary tables; several roots
+    # or everything: counted now.
+    one = chosen.id if chosen is not None and paths == [chosen.path] else None
     found, contacts, trends = await asyncio.gather(
-        measures.for_orgs([*groups, *([org] if org else [])], paths, own=org), youth, figures.trends(paths),
+        measures.for_orgs([*groups, *([org] if org else [])], paths, own=org),
+        summary.subtree_youth(one) if one is not None else subtree_youth(paths),
+        figures.trends(paths, one),
     )
     rows = {g.id: SubRow(g.name, g.id) for g in groups}
     own = SubRow(OWN_LEVEL + (org.name if org else ""), org.id if org else None)

@@ -12,15 +12,22 @@ upsert) from the very query definitions the direct computation uses
 - after an erasure (/退出 全部): the rows are dropped in the erasing transaction,
   so the next read recounts without that youth.
 
+With it, in the same transaction: `org_youth_summary` (distinct youth per subtree) and
+`org_month_summary` (exchanges, activities and new requests per subtree and past local
+month, the overview's trends: counting 500,000 exchanges by month took 0.3-0.6 s of each
+province overview on SQLite). Past months are read only while the rows were computed in
+the current local month; the current month is always counted live.
+
 Every row records when it was computed; pages and replies show 数据更新于 HH:MM.
 """
 
 import asyncio
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from tortoise.transactions import in_transaction
 
-from models import CadreSummary, Organisation, OrgYouthSummary
+from models import CadreSummary, Organisation, OrgMonthSummary, OrgYouthSummary
 from plugins.contacts.config import settings as contacts_settings
 from plugins.contacts.stats import CONFIRMED, SubtreeYouth
 from plugins.core import clock, periods
@@ -42,6 +49,8 @@ from plugins.evaluation.inputs import (
 from plugins.identity.orgs import compute_target, raised_targets
 
 EXCHANGE_DAYS = 30
+PAST_MONTHS = 11
+"""Months before the current one in the overview's trends (org_month_summary)."""
 
 FIGURE_COLUMNS = {
     "overlap": [("overlap", "n")],
@@ -134,6 +143,9 @@ async def refresh() -> datetime:
         await execute_many("INSERT INTO org_ancestor (org_id, ancestor_id) VALUES (?, ?)", pairs, conn=conn)
         await execute(youth_statement, *youth_params, now, conn=conn)
         await execute("DELETE FROM org_youth_summary WHERE computed_at < ?", now, conn=conn)
+        months_statement, months_params = _org_month_statement(stamp)
+        await execute(months_statement, now, *months_params, conn=conn)
+        await execute("DELETE FROM org_month_summary WHERE computed_at < ?", now, conn=conn)
     return now
 
 
@@ -163,6 +175,65 @@ def _org_youth_statement(stamp: str) -> tuple[str, list]:
     )
 
 
+def _org_month_statement(stamp: str) -> tuple[str, list]:
+    """Exchanges, activities and new requests per organisation subtree and past local month, in one
+    INSERT ... SELECT: per organisation and month (each row's month found by comparing it with the
+    months' ends), then added up over org_ancestor."""
+    firsts = periods.month_starts(PAST_MONTHS + 1)[:-1]
+    keys = [d.strftime("%Y-%m") for d in firsts]
+    day_ends = [periods.next_month(d) for d in firsts]
+    instant_ends = [clock.local_datetime(d) for d in day_ends]
+    parts, params = [], []
+    for table, column, ends, start, org, index in (
+        ("exchange t JOIN cadre c ON c.id = t.cadre_id", "t.answered_at", instant_ends,
+         clock.local_datetime(firsts[0]), "c.org_id", 0),
+        ("activity t JOIN cadre c ON c.id = t.cadre_id", "t.day", day_ends, firsts[0], "c.org_id", 1),
+        ('"case" t', "t.created_at", instant_ends, clock.local_datetime(firsts[0]), "t.org_id", 2),
+    ):
+        month = "CASE " + " ".join(f"WHEN {column} < ? THEN '{key}'" for key in keys) + " END"
+        counts = ", ".join(f"{'COUNT(*)' if i == index else '0'} AS {name}" for i, name in enumerate("ear"))
+        parts.append(f"SELECT {org} AS org_id, {month} AS month, {counts} FROM {table} "
+                     f"WHERE {column} >= ? AND {column} < ? GROUP BY 1, 2")
+        params += [*ends, start, ends[-1]]
+    # Every organisation gets a row (its oldest month, zeros added): the rows of this refresh are
+    # there even for a subtree without any activity, which `org_months` checks.
+    parts.append(f"SELECT id AS org_id, '{keys[0]}' AS month, 0 AS e, 0 AS a, 0 AS r FROM organisation")
+    union = " UNION ALL ".join(parts)
+    return (
+        "INSERT INTO org_month_summary (org_id, month, exchanges, activities, requests, computed_at) "
+        f"SELECT a.ancestor_id, t.month, SUM(t.e), SUM(t.a), SUM(t.r), {stamp} "
+        f"FROM ({union}) t "
+        "JOIN org_ancestor a ON a.org_id = t.org_id WHERE 1 = 1 GROUP BY a.ancestor_id, t.month "
+        "ON CONFLICT (org_id, month) DO UPDATE SET exchanges = excluded.exchanges, "
+        "activities = excluded.activities, requests = excluded.requests, computed_at = excluded.computed_at",
+        params,
+    )
+
+
+@dataclass
+class PastMonths:
+    exchanges: list[int]
+    activities: list[int]
+    requests: list[int]
+
+
+async def org_months(org_id: int, keys: list[str]) -> PastMonths | None:
+    """The past months `keys` of one organisation's subtree from org_month_summary; None when
+    the rows were not computed in the current local month (the caller counts them now)."""
+    await ensure_fresh()
+    computed = await computed_at()
+    if computed is None or clock.to_local(computed).strftime("%Y-%m") != clock.today().strftime("%Y-%m"):
+        return None
+    rows = {
+        r[0]: r[1:] for r in await OrgMonthSummary.filter(org_id=org_id, month__in=keys).values_list(
+            "month", "exchanges", "activities", "requests", "computed_at")
+    }
+    if keys[0] not in rows or rows[keys[0]][3] < computed:
+        return None  # not (yet) computed for this organisation: e.g. the table was just created
+    found = [rows.get(k, (0, 0, 0)) for k in keys]
+    return PastMonths(*([int(r[i]) for r in found] for i in range(3)))
+
+
 async def subtree_youth(org_id: int) -> SubtreeYouth:
     """`stats.subtree_youth` of one organisation's subtree, from the summary."""
     await ensure_fresh()
@@ -179,13 +250,16 @@ async def _stale() -> bool:
         "SELECT (SELECT COUNT(*) FROM cadre c WHERE NOT EXISTS "
         "(SELECT 1 FROM cadre_summary s WHERE s.cadre_id = c.id)) AS missing, "
         "(SELECT COUNT(*) FROM cadre_summary s WHERE NOT EXISTS "
-        "(SELECT 1 FROM cadre c WHERE c.id = s.cadre_id)) AS orphans"
+        "(SELECT 1 FROM cadre c WHERE c.id = s.cadre_id)) AS orphans, "
+        "(SELECT COUNT(*) FROM (SELECT 1 FROM org_month_summary LIMIT 1) m) AS months"
     )
     if int(rows[0]["missing"] or 0) or int(rows[0]["orphans"] or 0):
         return True
     oldest = await computed_at()
     if oldest is None:
         return False  # no cadres at all
+    if not int(rows[0]["months"] or 0):
+        return True  # org_month_summary empty (just created by a migration): every refresh fills it
     return clock.now() - oldest >= timedelta(minutes=settings().evaluation_summary_max_age_minutes)
 
 
@@ -208,6 +282,7 @@ async def invalidate(qq: int | None = None, youth_id: int | None = None) -> bool
     """Drop every row (after an erasure): the next read recounts. Stores nothing personal."""
     await CadreSummary.all().delete()
     await OrgYouthSummary.all().delete()
+    await OrgMonthSummary.all().delete()
     return False
 
 
