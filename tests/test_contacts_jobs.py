@@ -106,6 +106,25 @@ async def test_start_up_with_many_groups_asks_at_most_60_member_lists_a_minute(p
     assert times[-1] - start >= timedelta(minutes=2)
 
 
+class LateFirstBot(TimedBot):
+    """The first request reaches the OneBot side half a second after it was made; the rest at once."""
+
+    async def get_group_member_list(self, *, group_id: int) -> list[dict]:
+        if not self.asked:
+            clock.set_now(clock.now() + timedelta(milliseconds=500))
+        return await super().get_group_member_list(group_id=group_id)
+
+
+async def test_a_first_request_slow_to_arrive_does_not_let_a_61st_into_its_minute(paced) -> None:
+    """Where the limit matters, at the OneBot side: at most 60 arrivals in any minute."""
+    ids = await _many_groups(70)
+    bot = LateFirstBot(ids)
+    assert await jobs.sync_bot_groups(bot, stale_only=True) == 70
+    times = [t for _, t in bot.asked]
+    for i, t in enumerate(times):
+        assert sum(1 for u in times[i:] if u - t < timedelta(minutes=1)) <= 60
+
+
 async def test_sync_goes_oldest_first_and_resumes_after_a_restart(paced) -> None:
     ids = await _many_groups(8)
     t0 = clock.now()
