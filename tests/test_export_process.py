@@ -12,23 +12,49 @@ from plugins.dashboard.config import settings
 from tests.seed import seed_tree
 
 
-async def seen_from_worker(name: str) -> tuple[int, int, datetime, int | None]:
-    """A job: the worker's process id, a setting, the clock and the organisation's id by name."""
+async def seen_from_worker(name: str) -> tuple[int, int, datetime, str, int | None]:
+    """A job: the worker's process id, a setting, the clock, the local date and the organisation's id."""
     org = await Organisation.get_or_none(name=name)
-    return os.getpid(), settings().dashboard_table_rows, clock.now(), org.id if org else None
+    return (os.getpid(), settings().dashboard_table_rows, clock.now(), clock.today().isoformat(),
+            org.id if org else None)
 
 
-async def test_a_job_in_a_worker_process_reads_the_bots_database_settings_and_clock(app: App) -> None:
+async def test_a_job_in_a_worker_process_reads_the_bots_database_settings_zone_and_clock(app: App) -> None:
     tree = await seed_tree()
     clock.set_now(datetime.fromisoformat("2026-12-31T15:59:00+00:00"))
-    with settings.override(dashboard_table_rows=7):
-        pid, rows, now, org_id = await export_process.run_orm(
-            "tests.test_export_process:seen_from_worker", tree.xihu.name,
-        )
+    clock.set_local_zone("America/New_York")  # 10:59 on the 31st there; already 2027 in Shanghai
+    try:
+        with settings.override(dashboard_table_rows=7):
+            pid, rows, now, today, org_id = await export_process.run_orm(
+                "tests.test_export_process:seen_from_worker", tree.xihu.name,
+            )
+    finally:
+        clock.set_local_zone("Asia/Shanghai")
     assert pid != os.getpid()
     assert rows == 7
     assert now == datetime.fromisoformat("2026-12-31T15:59:00+00:00")
+    assert today == "2026-12-31"
     assert org_id == tree.xihu.id
+
+
+async def summary_rows_after_ensure_fresh() -> int:
+    from models import CadreSummary
+    from plugins.evaluation import summary
+
+    await summary.ensure_fresh()
+    return await CadreSummary.all().count()
+
+
+async def test_a_worker_never_rebuilds_the_summary_the_bot_keeps(app: App) -> None:
+    """Only the bot rebuilds it (checked before it sends a page to a worker): never two processes at once."""
+    from plugins.evaluation import summary
+    from tests.seed import make_cadre
+
+    tree = await seed_tree()
+    await make_cadre(20001, "张三", tree.xihu)
+    assert await export_process.run_orm("tests.test_export_process:summary_rows_after_ensure_fresh") == 0
+    await summary.ensure_fresh()
+    assert await export_process.run_orm("tests.test_export_process:summary_rows_after_ensure_fresh") == 1
 
 
 

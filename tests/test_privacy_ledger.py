@@ -140,6 +140,7 @@ LEDGER: dict[tuple[str, str], str] = {
     ("dashboard_token", "qq"): STAFF + "; deleted after expiry (dashboard_purge)",
     ("job_run", "key"): NOT_PERSONAL,
     ("org_youth_summary", "field_key"): NOT_PERSONAL + " (a Field value; counts per organisation, no youth)",
+    ("org_month_summary", "month"): NOT_PERSONAL + " (YYYY-MM; counts per organisation, no youth)",
     ("system_setting", "key"): NOT_PERSONAL,
     ("system_setting", "value"): NOT_PERSONAL,
 }

@@ -48,6 +48,12 @@ FETCH = 5000
 """Rows fetched (and written) at a time, on either database; tests lower it to cross batches."""
 
 _pool: ProcessPoolExecutor | None = None
+_in_worker = False
+
+
+def in_worker() -> bool:
+    """Whether this code runs in a worker process (it reads; the bot keeps what is shared fresh)."""
+    return _in_worker
 _warming: set[asyncio.Task] = set()
 
 
@@ -149,9 +155,11 @@ def _call(url: str, zone: str, job: str, args: tuple) -> Any:
 
 
 def _call_orm(url: str, zone: str, now: datetime, values: dict, job: str, args: tuple) -> Any:
+    global _in_worker
     from plugins.core import clock, db
     from plugins.core.settings import install
 
+    _in_worker = True
     clock.set_local_zone(zone)
     install(values)
     module, name = job.split(":")
@@ -179,6 +187,20 @@ class Database:
         self.dialect = dialect
         self.conn = conn
         self.zone = zone
+        self.reading: set[asyncio.Future] = set()
+        """Batches being read ahead (`batches`): the connection closes only once they ended."""
+
+    async def _settled(self) -> None:
+        for pending in list(self.reading):
+            with contextlib.suppress(BaseException):
+                await pending
+        self.reading.clear()
+
+    def _ahead(self, read: Any) -> asyncio.Future:
+        pending = asyncio.ensure_future(read)
+        self.reading.add(pending)
+        pending.add_done_callback(self.reading.discard)
+        return pending
 
     @classmethod
     @contextlib.asynccontextmanager
@@ -188,9 +210,11 @@ class Database:
 
             # Read from one thread at a time, not always the same one (`batches`).
             conn = sqlite3.connect(url.removeprefix("sqlite://").split("?", 1)[0], check_same_thread=False)
+            db = cls("sqlite", conn, ZoneInfo(zone))
             try:
-                yield cls("sqlite", conn, ZoneInfo(zone))
+                yield db
             finally:
+                await db._settled()  # a caller that stopped reading early left one read under way
                 conn.close()
             return
         import asyncpg
@@ -205,9 +229,11 @@ class Database:
             host=c.get("host"), port=c.get("port"), user=c.get("user"), password=c.get("password"),
             database=c.get("database"), server_settings=c.get("server_settings"),
         )
+        db = cls("postgres", conn, ZoneInfo(zone))
         try:
-            yield cls("postgres", conn, ZoneInfo(zone))
+            yield db
         finally:
+            await db._settled()
             await conn.close()
 
     def _params(self, params: tuple) -> list:
@@ -225,10 +251,10 @@ class Database:
             # The next batch is read in a thread while the caller writes this one (sqlite3 lets go
             # of the interpreter while SQLite steps); one read at a time on the connection.
             cursor = await asyncio.to_thread(self.conn.execute, query, self._params(params))
-            pending = asyncio.ensure_future(asyncio.to_thread(cursor.fetchmany, size))
+            pending = self._ahead(asyncio.to_thread(cursor.fetchmany, size))
             try:
                 while batch := await pending:
-                    pending = asyncio.ensure_future(asyncio.to_thread(cursor.fetchmany, size))
+                    pending = self._ahead(asyncio.to_thread(cursor.fetchmany, size))
                     yield batch
             finally:  # the caller stopped early: the read under way ends before the connection does
                 with contextlib.suppress(Exception):
@@ -239,10 +265,10 @@ class Database:
         async with self.conn.transaction(readonly=True):
             cursor = await self.conn.cursor(numbered(query), *params)
             # The server prepares the next batch while the caller writes this one.
-            pending = asyncio.ensure_future(cursor.fetch(size))
+            pending = self._ahead(cursor.fetch(size))
             try:
                 while batch := await pending:
-                    pending = asyncio.ensure_future(cursor.fetch(size))
+                    pending = self._ahead(cursor.fetch(size))
                     await asyncio.sleep(0)  # the request goes out before the caller's writing
                     yield batch
             finally:  # the caller stopped early: the fetch under way ends inside the transaction

@@ -30,7 +30,7 @@ from tortoise.transactions import in_transaction
 from models import CadreSummary, Organisation, OrgMonthSummary, OrgYouthSummary
 from plugins.contacts.config import settings as contacts_settings
 from plugins.contacts.stats import CONFIRMED, SubtreeYouth
-from plugins.core import clock, periods
+from plugins.core import clock, export_process, periods
 from plugins.core.sql import dialect, execute, execute_many, fetch
 from plugins.evaluation.config import settings
 from plugins.evaluation.formulas import Inputs
@@ -264,8 +264,10 @@ async def _stale() -> bool:
 
 
 async def ensure_fresh() -> None:
-    """Refresh first when the rows are missing, incomplete or too old."""
-    if not await _stale():
+    """Refresh first when the rows are missing, incomplete or too old. Not in a worker process
+    (plugins/core/export_process.py): the bot checked before it sent the page there, and two
+    processes must not rebuild at once (nor would this module's lock serve two event loops)."""
+    if export_process.in_worker() or not await _stale():
         return
     async with _lock:
         if await _stale():  # another request may have refreshed meanwhile
