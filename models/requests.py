@@ -58,6 +58,9 @@ class Case(Model):
             ("org_id", "created_at"),
             ("cadre_id", "status", "first_answer_at", "created_at", "paused_seconds", "urgent"),
             ("org_id", "status", "first_answer_at", "created_at", "paused_seconds", "urgent", "escalated_at"),
+            # The problem list's counts per category for a period (0.45 -> 0.22 s for the province's year).
+            ("org_id", "created_at", "category", "status", "first_answer_at", "paused_seconds", "urgent",
+             "escalated_at", "rating"),
         )
 
 
