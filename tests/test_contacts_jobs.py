@@ -194,3 +194,16 @@ async def test_apply_members_skips_the_bot_itself() -> None:
     await _cadre_with_group()
     result = await apply_members(700, {10000: "admin", 5: "member"}, 10000)
     assert (result.added, result.total) == (1, 1)
+
+
+async def test_two_syncs_of_one_group_at_once_both_succeed_and_agree() -> None:
+    """/绑定本群 syncs the group it binds while the start-up catch-up may sync it too."""
+    from plugins.contacts import groups
+
+    await _cadre_with_group()
+    first, second = await asyncio.gather(
+        groups.apply_members(700, {1001: "member", 1002: "admin"}, 10000),
+        groups.apply_members(700, {1001: "member", 1002: "admin", 1003: "member"}, 10000),
+    )
+    assert first.added + second.added == 3
+    assert sorted(await GroupMember.filter(group_id=700).values_list("qq", flat=True)) == [1001, 1002, 1003]

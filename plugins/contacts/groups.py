@@ -1,5 +1,6 @@
 """Bound groups and their members (reachable): bind, unbind, sync, membership notices."""
 
+import asyncio
 from dataclasses import dataclass
 
 from nonebot.adapters.onebot.v11 import Bot
@@ -132,11 +133,24 @@ async def fetch_members(bot: Bot, group_id: int) -> dict[int, str] | None:
     return result or None
 
 
+_syncing: dict[int, asyncio.Lock] = {}
+
+
 async def apply_members(group_id: int, members: dict[int, str], bot_id: int) -> SyncResult:
-    """Make the stored membership equal `members`, in bulk, in one transaction."""
+    """Make the stored membership equal `members`, in bulk, in one transaction.
+
+    One group at a time in this process: `/绑定本群` syncs the group it binds while the start-up
+    catch-up may pick the same, newly bound group; on PostgreSQL both inserted the same members
+    and the command failed (系统繁忙, seen in tests/e2e/test_ops_e2e.py). Inserts also skip rows
+    another process wrote meanwhile."""
     members = {qq: role for qq, role in members.items() if qq != bot_id}
     for qq in await opted_out(list(members)):
         members.pop(qq, None)
+    async with _syncing.setdefault(group_id, asyncio.Lock()):  # one small lock per bound group, kept
+        return await _apply(group_id, members)
+
+
+async def _apply(group_id: int, members: dict[int, str]) -> SyncResult:
     now = clock.now()
     async with in_transaction():
         stored = dict(await GroupMember.filter(group_id=group_id).values_list("qq", "role"))
@@ -144,7 +158,8 @@ async def apply_members(group_id: int, members: dict[int, str], bot_id: int) -> 
         removed = [qq for qq in stored if qq not in members]
         for i in range(0, len(added), CHUNK):
             await GroupMember.bulk_create(
-                [GroupMember(group_id=group_id, qq=qq, role=members[qq], seen_at=now) for qq in added[i : i + CHUNK]]
+                [GroupMember(group_id=group_id, qq=qq, role=members[qq], seen_at=now) for qq in added[i : i + CHUNK]],
+                ignore_conflicts=True,
             )
         for i in range(0, len(removed), CHUNK):
             await GroupMember.filter(group_id=group_id, qq__in=removed[i : i + CHUNK]).delete()
