@@ -22,10 +22,10 @@ at the bot's now for the job, so a page is "as of the request" and tests' clocks
 and returns what pickles: the rendered page or the workbook's bytes.
 
 SQLite is opened in WAL mode by Tortoise, so this second connection reads while
-the bot writes. A job is a top-level async function `fn(db, *args)` named
-"module:function"; everything that depends on the bot's state (the clock, the
-settings, the viewer's scope) is resolved into the SQL and its parameters before
-the job is sent.
+the bot writes. A job is a top-level async function named "module:function":
+`fn(db, *args)` on a raw `Database` for `run`, where everything that depends on the
+bot's state (the clock, the settings, the viewer's scope) is resolved into the SQL
+and its parameters before the job is sent; `fn(*args)` for `run_orm`.
 """
 
 import asyncio
@@ -48,13 +48,13 @@ FETCH = 5000
 """Rows fetched (and written) at a time, on either database; tests lower it to cross batches."""
 
 _pool: ProcessPoolExecutor | None = None
+_warming: set[asyncio.Task] = set()
 _in_worker = False
 
 
 def in_worker() -> bool:
     """Whether this code runs in a worker process (it reads; the bot keeps what is shared fresh)."""
     return _in_worker
-_warming: set[asyncio.Task] = set()
 
 
 def _url() -> str:

@@ -4,9 +4,7 @@ Labels, the first-answer service level and who may see a case or the youth's
 identity come from the requests plugin, so chat and web always agree.
 """
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from tortoise.expressions import Q
 
@@ -14,7 +12,7 @@ from models import Case, CaseEvent
 from plugins.core import clock
 from plugins.core.actor import Actor
 from plugins.core.periods import Period
-from plugins.core.sql import as_datetime, fetch, subtree_sql, values
+from plugins.core.sql import fetch, subtree_sql
 from plugins.identity.orgs import subtree_q
 from plugins.requests.access import can_see_identity, can_view
 from plugins.requests.problems import Counts, overdue_sql
@@ -156,17 +154,9 @@ async def case_list(actor: Actor, f: CaseFilter, limit: int) -> CaseList:
     return CaseList(found, total, by_category, {c.id for c in found if is_overdue(c, now)})
 
 
-async def case_ids(actor: Actor, f: CaseFilter) -> list[int]:
-    """Every case an actor may see with these filters, urgent first, then newest first, as the page
-    lists them (no limit: for downloads)."""
-    if f.status == "overdue":
-        return await _overdue_ids(actor, f)
-    return await values(_filtered(actor, f).order_by("-urgent", "-id"), "id")
-
-
 def download_where(actor: Actor, f: CaseFilter) -> tuple[str, list, str]:
     """Every filter of the list as SQL over `"case" c JOIN organisation o`, and its ORDER BY (as
-    `case_ids` orders them): the download is read by a worker process with raw SQL."""
+    `case_list` orders the page): the download is read by a worker process with raw SQL."""
     where, params = _where(actor, f)
     if f.category:
         where += " AND c.category = ?"
@@ -182,40 +172,6 @@ def download_where(actor: Actor, f: CaseFilter) -> tuple[str, list, str]:
         where += " AND c.status = ?"
         params.append(f.status)
     return where, params, "c.urgent DESC, c.id DESC"
-
-
-EXPORT_COLUMNS = (
-    "c.id AS id, c.created_at AS created_at, c.category AS category, c.status AS status, "
-    "c.escalated_at AS escalated_at, c.rating AS rating, c.content AS content, c.cadre_id AS cadre_id, "
-    "c.urgent AS urgent, "
-    "k.name AS cadre_name, ko.name AS cadre_org, o.name AS org_name"
-)
-
-
-async def export_rows(ids: Sequence[int]) -> list[dict[str, Any]]:
-    """These cases as plain rows for a download (no ORM objects: 200,000 of them would take
-    seconds to build), in the order given, with `overdue` by the same rule as `is_overdue`."""
-    if not ids:
-        return []
-    overdue_sql, overdue_params = overdue_condition("c.")
-    marks = ", ".join("?" for _ in ids)
-    rows = await fetch(
-        f"SELECT {EXPORT_COLUMNS}, CASE WHEN {overdue_sql} THEN 1 ELSE 0 END AS overdue "
-        'FROM "case" c JOIN organisation o ON o.id = c.org_id LEFT JOIN cadre k ON k.id = c.cadre_id '
-        f"LEFT JOIN organisation ko ON ko.id = k.org_id WHERE c.id IN ({marks})",
-        *overdue_params, *ids,
-    )
-    by_id = {r["id"]: r for r in rows}
-    out = []
-    for i in ids:
-        r = by_id.get(i)
-        if r is None:
-            continue
-        r["created_at"] = as_datetime(r["created_at"])
-        r["handler"] = (f"共青团{r['cadre_org']}{r['cadre_name']}" if r["cadre_name"] is not None
-                        else f"共青团{r['org_name']}管理员")
-        out.append(r)
-    return out
 
 
 async def category_counts(actor: Actor, f: CaseFilter) -> dict[str, Counts]:

@@ -103,7 +103,7 @@ async def write_book(db: export_process.Database, path: str, summary_rows: list[
                      where: str, params: list, overdue: str, overdue_params: list, visible: str,
                      visible_params: list, with_content: bool, fetch: int) -> int:
     """In a worker process (plugins/core/export_process.py): every case of the period and scope, in the
-    order `problems.case_ids` gives, written to `path`; returns how many."""
+    order of `problems.list_order`, written to `path`; returns how many."""
     book = Book()
     book.create_sheet(SUMMARY_SHEET).append_rows(summary_rows)
     sheet = book.create_sheet(CASES_SHEET)
@@ -156,8 +156,7 @@ async def write_book(db: export_process.Database, path: str, summary_rows: list[
         f"CASE WHEN {visible} THEN 1 ELSE 0 END, c.urgent "
         'FROM "case" c JOIN organisation o ON o.id = c.org_id LEFT JOIN cadre k ON k.id = c.cadre_id '
         "LEFT JOIN organisation ko ON ko.id = k.org_id LEFT JOIN youth y ON y.qq = c.youth_qq "
-        f"WHERE {scope} ORDER BY CASE WHEN c.urgent AND c.status <> 'closed' THEN 0 ELSE 1 END, "
-        f"CASE WHEN {overdue} THEN 0 ELSE 1 END, c.id",
+        f"WHERE {scope} ORDER BY {problems.list_order(overdue)}",
         *overdue_params, *visible_params, *window, *params, *overdue_params, size=fetch,
     ):
         sheet.append_typed(cells(batch), layout)

@@ -7,7 +7,6 @@ GROUP BY; "overdue" there is the same rule as `sla.is_overdue`.
 
 import re
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from models import Case
@@ -165,24 +164,10 @@ async def referrals_in(scope: Scope, period: Period, limit: int = 1000) -> list:
     return await Referral.filter(id__in=ids).order_by("id") if ids else []
 
 
-async def case_ids(scope: Scope, period: Period) -> list[int]:
-    """Every case of the period in scope, open urgent ones first (as every list shows them), then
-    overdue, then by number (no limit)."""
-    overdue, overdue_params = overdue_sql("c.")
-    rows = await fetch(
-        'SELECT c.id AS id FROM "case" c JOIN organisation o ON o.id = c.org_id '
-        f"WHERE c.created_at >= ? AND c.created_at < ? AND {scope.where} "
-        f"ORDER BY CASE WHEN c.urgent AND c.status <> 'closed' THEN 0 ELSE 1 END, "
-        f"CASE WHEN {overdue} THEN 0 ELSE 1 END, c.id",
-        *period.window, *scope.params, *overdue_params,
-    )
-    return [r["id"] for r in rows]
-
-
-async def cases_by_ids(ids: Sequence[int]) -> list[Case]:
-    """These cases with their cadre and organisation, in the order given."""
-    found = {c.id: c for c in await Case.filter(id__in=list(ids)).prefetch_related("cadre__org", "org")}
-    return [found[i] for i in ids if i in found]
+def list_order(overdue: str) -> str:
+    """ORDER BY for every case list of a period: open urgent ones first (as every list shows
+    them), then overdue (`overdue_sql`, its parameters after the query's own), then by number."""
+    return f"CASE WHEN c.urgent AND c.status <> 'closed' THEN 0 ELSE 1 END, CASE WHEN {overdue} THEN 0 ELSE 1 END, c.id"
 
 
 # ------------------------------------------------------------------ common themes
