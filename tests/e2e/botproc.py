@@ -123,6 +123,10 @@ def import_roster(database_url: str, folder: Path, orgs: str, cadres: str) -> su
 SPAWNED: list[subprocess.Popen] = []
 """Every bot process started by this test process (tests/e2e/conftest.py checks none outlives)."""
 
+LOGS: dict[int, Path] = {}
+"""Each spawned bot's log file by process id: a failing test's report ends with the logs of the
+bots still running (tests/e2e/conftest.py), so that a failure seen only in CI can be read."""
+
 
 def spawn_bot(
     database_url: str, port: int, access_token: str | None, clock_at: datetime | None = None,
@@ -139,6 +143,7 @@ def spawn_bot(
             stdout=log, stderr=subprocess.STDOUT,
         )
     SPAWNED.append(process)
+    LOGS[process.pid] = log_path
     return BotProcess(process, port, database_url, access_token, log_path, clock_path)
 
 

@@ -2,7 +2,32 @@
 
 import pytest
 
-from tests.e2e.botproc import SPAWNED
+from tests.e2e.botproc import LOGS, SPAWNED
+
+LOG_TAIL = 12_000
+"""Characters of each bot's log a failing test's report shows (the end, where the failure is)."""
+
+
+FIRST_SPAWNED = pytest.StashKey[int]()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item) -> None:
+    item.stash[FIRST_SPAWNED] = len(SPAWNED)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failing test's report ends with the logs of the bots it started or that still run."""
+    report = yield
+    if report.failed and report.when == "call":
+        first = item.stash.get(FIRST_SPAWNED, len(SPAWNED))
+        for index, process in enumerate(SPAWNED):
+            path = LOGS.get(process.pid)
+            if (index >= first or process.poll() is None) and path is not None and path.exists():
+                text = path.read_text(encoding="utf-8", errors="replace")
+                report.sections.append((f"bot {process.pid} log ({path})", text[-LOG_TAIL:] or "(empty)"))
+    return report
 
 
 @pytest.fixture(autouse=True)

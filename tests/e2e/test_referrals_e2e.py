@@ -50,7 +50,7 @@ async def sim(world):
 async def test_referral_follow_up_and_outcome_in_the_export(world, sim: OneBotSimulator) -> None:
     await link(sim, Y1)
     n = number(await ask(sim, Y1, "/诉求 困难 学校宿舍漏水一直没人修", "已收到"))
-    await ask(sim, ZHANG, f"/回复 {n} 我去问问学校后勤", f"诉求 #{n}")
+    await ask(sim, ZHANG, f"/回复 {n} 我去问问学校后勤", f"已答复诉求 #{n}")  # not the 【新诉求】 notice
     start = len(sim.calls)
     reply = await ask(sim, ZHANG, f"/转介 {n} 区教育局 已电话说明情况", "区教育局")
     assert f"诉求 #{n} 转给「区教育局」" in reply
