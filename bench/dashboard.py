@@ -12,6 +12,8 @@ as the province's administrator (QQ 30001) and prints, on SQLite and PostgreSQL:
 - each dashboard page and download: median and worst of --runs (the first
   overview after start-up, which builds the summary table, is printed apart);
 - /排行 (whole province) and /评估 浙江省委 in chat: median and worst;
+- every read-only chat command (COMMANDS: the province's administrator, a cadre, a youth),
+  --command-runs times each: p95 and worst, and the slowest p95 of all;
 - a chat command's p50/p99 (`/评估 说明`, a cadre, one after another) while the
   overview, the cadre list and each download are being built, and with nothing else;
 - get_group_member_list calls: the most in any 60 s of the run (what the limit is about:
@@ -60,6 +62,19 @@ PAGES = [
     ("overview download", "/dashboard/export.xlsx"),
     ("cadre list download", "/dashboard/cadres/export.xlsx"),
     ("problem list 今年 download", "/dashboard/problems/export.xlsx?period=year"),
+]
+YOUTH = 2_000_000_000  # youth 1 of the data set
+COMMANDS = [
+    # Every command that only reads, as whoever it is for (the province's administrator sees
+    # the whole tree): each run --command-runs times one after another, p95 and worst.
+    (ADMIN, "/帮助"), (ADMIN, "/排行"), (ADMIN, "/排行 满意度"), (ADMIN, "/评估 浙江省委"),
+    (ADMIN, "/评估 #5000"), (ADMIN, "/清单"), (ADMIN, "/清单 今年"), (ADMIN, "/诉求 列表"),
+    (ADMIN, "/诉求 1000"), (ADMIN, "/活动 概况"), (ADMIN, "/联系概况"), (ADMIN, "/团干部 列表"),
+    (ADMIN, "/管理员 列表"), (ADMIN, "/组织 列表"), (ADMIN, "/抽查 结果"), (ADMIN, "/发件箱"),
+    (PROBE, "/我的"), (PROBE, "/评估"), (PROBE, "/评估 说明"), (PROBE, "/联系人 明细"),
+    (PROBE, "/联系人 待联系"), (PROBE, "/诉求 列表"), (PROBE, "/清单"), (PROBE, "/话题 列表"),
+    (PROBE, "/活动 列表"), (PROBE, "/互动"), (PROBE, "/名片"), (PROBE, "/联系方式"), (PROBE, "/提醒"),
+    (PROBE, "/互助 列表"), (YOUTH, "/资料"), (YOUTH, "/消息"), (YOUTH, "/告知"), (YOUTH, "/互助 列表"),
 ]
 BUSY = ["/dashboard/", "/dashboard/cadres?sort=composite&desc=1", "/dashboard/export.xlsx",
         "/dashboard/cadres/export.xlsx", "/dashboard/problems/export.xlsx?period=year"]
@@ -121,7 +136,24 @@ async def probe_while(sim: OneBotSimulator, busy: asyncio.Task | None, seconds: 
     return latencies
 
 
-async def measure(label: str, url: str, runs: int, scale: float) -> None:
+async def sweep(label: str, sim: OneBotSimulator, runs: int) -> None:
+    """Each read-only chat command `runs` times (p95 and worst), then the worst p95 of all."""
+    p95s: list[tuple[float, str]] = []
+    for qq, text in COMMANDS:
+        times, answer = [], ""
+        for _ in range(runs):
+            seconds, answer = await timed_ask(sim, qq, text)
+            times.append(seconds)
+        p95s.append((pct(times, .95), text))
+        print(f"{label:>10}: chat {text:<16} p95 {pct(times, .95) * 1000:5.0f} ms, worst {max(times) * 1000:5.0f} ms"
+              f" ({answer.splitlines()[0][:30]}…)", flush=True)
+    slowest, text = max(p95s)
+    over = [t for p, t in p95s if p >= 1.0]
+    print(f"{label:>10}: chat commands: {len(COMMANDS)} read-only commands × {runs}: slowest p95 {slowest * 1000:.0f} ms"
+          f" ({text}); {len(over)} at or over 1 s{(': ' + ', '.join(over)) if over else ''}")
+
+
+async def measure(label: str, url: str, runs: int, scale: float, command_runs: int) -> None:
     ids = {"cadre": max(1, int(5000 * scale)), "case": max(1, int(1000 * scale))}
     port = free_port()
     bot = await start_bot(
@@ -174,6 +206,7 @@ async def measure(label: str, url: str, runs: int, scale: float) -> None:
                     times.append(seconds)
                 print(f"{label:>10}: {name:<32} median {statistics.median(times):.2f} s, worst {max(times):.2f} s"
                       f" ({answer.splitlines()[0][:40]}…)")
+            await sweep(label, sim, command_runs)
             for path in BUSY:
                 busy = asyncio.create_task(timed_get(web, path))
                 await asyncio.sleep(0.01)
@@ -202,6 +235,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--command-runs", type=int, default=20, help="runs of each chat command (p95)")
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/test")
     parser.add_argument("--sqlite-only", action="store_true")
     parser.add_argument("--postgres-only", action="store_true")
@@ -223,7 +257,7 @@ def main() -> None:
     print(f"data set: bench/evaluation.py --scale {args.scale:g}; median and worst of {args.runs}", flush=True)
     for label, url in targets:
         with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(measure(label, url, args.runs, args.scale))
+            asyncio.run(measure(label, url, args.runs, args.scale, args.command_runs))
         sys.stdout.flush()
 
 

@@ -22,7 +22,7 @@ from models import (
     Youth,
 )
 from plugins.contacts.links import erase_person
-from plugins.contacts.stats import cadre_contacts, subtree_youth
+from plugins.contacts.stats import OrgOverview, cadre_contacts, direct_org_overview, subtree_youth
 from plugins.core import clock
 from plugins.evaluation import summary
 from plugins.evaluation.config import settings
@@ -101,6 +101,11 @@ async def generated(seed: int = 7) -> list[Cadre]:
     return cadres
 
 
+def overview_figures(o: OrgOverview) -> tuple:
+    return (o.cadres, o.at_target, [(c.id, n, t) for c, n, t in o.below], o.links, o.youth, o.overlap_youth,
+            o.fields)
+
+
 async def assert_summary_equals_direct() -> None:
     stored = await summary.values(EVERYONE)
     direct = await summary.direct_values(EVERYONE)
@@ -117,6 +122,11 @@ async def assert_summary_equals_direct() -> None:
         stored_youth, counted = await summary.subtree_youth(org.id), await subtree_youth([org.path])
         assert (stored_youth.youth, stored_youth.overlap_youth, stored_youth.fields) == (
             counted.youth, counted.overlap_youth, counted.fields), org.name
+    # /联系概况 (and the weekly digest): every subtree, and everything, as counted now.
+    for paths in [*([o.path] for o in await Organisation.all()), None]:
+        stored_overview, counted_overview = await summary.org_overview(paths), await direct_org_overview(paths)
+        assert stored_overview is not None and stored_overview.computed_at == await summary.computed_at()
+        assert overview_figures(stored_overview) == overview_figures(counted_overview), paths
     # The overlap count is /评估's per-cadre definition.
     for cadre in await Cadre.all():
         contacts = await cadre_contacts(cadre, 10)

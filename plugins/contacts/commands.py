@@ -416,7 +416,8 @@ async def overview_cmd(ctx: CommandContext, org) -> None:
     scope = ctx.actor.scope(org)
     overview = await stats.org_overview(scope.paths)
     lines = [
-        f"【联系概况】{scope.title}（含下级组织）",
+        f"【联系概况】{scope.title}（含下级组织）"
+        + (f"（数据更新于 {clock.fmt_local(overview.computed_at, '%H:%M')}）" if overview.computed_at else ""),
         f"团干部 {overview.cadres} 人：达标 {overview.at_target} 人，未达标 {overview.cadres - overview.at_target} 人",
         f"已确认联系 {overview.links} 人次，涉及青年 {overview.youth} 人",
         f"重复联系：被 3 名以上团干部联系的青年 {overview.overlap_youth} 人",

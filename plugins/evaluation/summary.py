@@ -29,9 +29,9 @@ from tortoise.transactions import in_transaction
 
 from models import CadreSummary, Organisation, OrgMonthSummary, OrgYouthSummary
 from plugins.contacts.config import settings as contacts_settings
-from plugins.contacts.stats import CONFIRMED, SubtreeYouth
+from plugins.contacts.stats import CONFIRMED, OrgOverview, SubtreeYouth, below_target, shown_cadres
 from plugins.core import clock, export_process, periods
-from plugins.core.sql import dialect, execute, execute_many, fetch
+from plugins.core.sql import dialect, execute, execute_many, fetch, subtree_sql
 from plugins.evaluation.config import settings
 from plugins.evaluation.formulas import Inputs
 from plugins.evaluation.inputs import (
@@ -242,6 +242,50 @@ async def subtree_youth(org_id: int) -> SubtreeYouth:
         youth=sum(int(r[1]) for r in rows),
         overlap_youth=sum(int(r[2]) for r in rows),
         fields={(r[0] or None): int(r[1]) for r in rows},
+    )
+
+
+async def _subtree_root(paths: list[str] | None) -> Organisation | None:
+    """The one organisation whose subtree `paths` is (None: everything, when one root holds it)."""
+    if paths is None:
+        roots = await Organisation.filter(parent_id=None).limit(2)
+        return roots[0] if len(roots) == 1 else None
+    if len(paths) != 1:
+        return None
+    return await Organisation.filter(path=paths[0]).first()
+
+
+async def org_overview(paths: list[str] | None) -> OrgOverview | None:
+    """`stats.org_overview` of one organisation's subtree from the summary (None for several:
+    the caller counts them now). Registered with `stats.overview_from` (setup.py)."""
+    org = await _subtree_root(paths)
+    if org is None:
+        return None
+    await ensure_fresh()
+    where, params = subtree_sql([org.path])
+    rows = await fetch(
+        "SELECT c.id AS id, c.category AS category, o.path AS path, c.left_at AS left_at, "
+        "COALESCE(s.confirmed, 0) AS confirmed FROM cadre c JOIN organisation o ON o.id = c.org_id "
+        f"LEFT JOIN cadre_summary s ON s.cadre_id = c.id WHERE {where} ORDER BY c.id",
+        *params,
+    )
+    raised = await raised_targets()
+    active = [r for r in rows if r["left_at"] is None]
+    below = below_target([
+        (r["id"], int(r["confirmed"]), compute_target(r["category"], r["path"], raised)) for r in active
+    ])
+    shown = below[:10]
+    cadres = await shown_cadres(shown)
+    youth = await subtree_youth(org.id)
+    return OrgOverview(
+        cadres=len(active),
+        at_target=len(active) - len(below),
+        below=[(cadres[i], n, t) for i, n, t in shown if i in cadres],
+        links=sum(int(r["confirmed"]) for r in rows),  # left cadres' too, as counted now
+        youth=youth.youth,
+        overlap_youth=youth.overlap_youth,
+        fields=youth.fields,
+        computed_at=await computed_at(),
     )
 
 

@@ -1,12 +1,13 @@
 """Contacts end to end: bind → notice → sync → /加入 + /同意 → counts → /退出 全部, notices,
 duplicates across groups and cadres, and the outbox's budget and quiet hours (clock file)."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from tests.e2e.botproc import (
+    DEFAULT_NOW,
     db_rows,
     e2e_database_url,
     eventually,
@@ -53,7 +54,7 @@ async def sim(bot):
         yield sim
 
 
-async def test_bind_join_count_notices_and_erase(sim: OneBotSimulator) -> None:
+async def test_bind_join_count_notices_and_erase(bot, sim: OneBotSimulator) -> None:
     start = len(sim.calls)
     notice = await sim.ask_group(G1, ZHANG, "/绑定本群")
     assert "【联青】本群的团干部：" in notice.text and "共青团杭州市委张三" in notice.text
@@ -98,7 +99,12 @@ async def test_bind_join_count_notices_and_erase(sim: OneBotSimulator) -> None:
 
     assert await eventually(reachable_four, timeout=10, interval=0.2)
 
+    # The overview reads the hourly summary (the province's would take 47 s to count) and
+    # says when it was counted; past EVALUATION_SUMMARY_MAX_AGE_MINUTES it is recounted.
+    assert "（数据更新于 10:00）" in await sim.ask_private(30001, "/联系概况")
+    bot.set_clock(DEFAULT_NOW + timedelta(minutes=61))
     overview = await sim.ask_private(30001, "/联系概况")
+    assert "【联系概况】浙江省委（含下级组织）（数据更新于 11:01）" in overview
     assert "已确认联系 3 人次，涉及青年 2 人" in overview
 
     assert "要删除的是" in await sim.ask_private(Y1, "/退出 全部")
