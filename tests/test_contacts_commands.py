@@ -294,6 +294,12 @@ async def test_overlap_field_flag_and_overview(app: App) -> None:
                  "被 3 名以上团干部联系的青年 1 人", "偏少的领域：企业职工 0%", "#1 团干部张三（杭州市委）：5/100"),
     )
     await converse(app, private(PROVINCE_ADMIN, "/联系概况 宁波市委"), Contains("团干部 1 人：达标 0 人", "#2 团干部王五（宁波市委）：1/10"))
+    # The cadre list counts as the overview does, and says when.
+    await converse(
+        app, private(HANGZHOU_ADMIN, "/团干部 列表"),
+        Contains("【团干部】杭州市委（含下级组织）4 人（联系人数更新于 10:00）：", "#1 张三（杭州市委）专职　在任　联系 5/100",
+                 "联系 1/"),
+    )
     await converse(app, private(NINGBO_ADMIN, "/联系概况 杭州市委"), Contains("你不是“杭州市委”或其上级组织的管理员"))
     await converse(app, private(Y1, "/联系概况"), Contains("只供组织管理员使用"))
 

@@ -499,12 +499,13 @@ async def accept_handover_cmd(ctx: CommandContext) -> None:
 )
 async def cadre_list_cmd(ctx: CommandContext, org, departed: bool | None) -> None:
     scope = ctx.actor.scope(org)
-    rows = await retire.in_office(scope.paths, with_departed=bool(departed))
+    rows, computed_at = await retire.in_office(scope.paths, with_departed=bool(departed))
     if not rows:
         await ctx.reply(f"{scope.title}（含下级组织）还没有团干部。")
         return
     raised = await raised_targets()
-    lines = [f"【团干部】{scope.title}（含下级组织）{len(rows)} 人："]
+    counted = f"（联系人数更新于 {clock.fmt_local(computed_at, '%H:%M')}）" if computed_at else ""
+    lines = [f"【团干部】{scope.title}（含下级组织）{len(rows)} 人{counted}："]
     for r in rows:
         label = CADRE_CATEGORY_LABELS.get(CadreCategory(r["category"]), r["category"])
         if r["left_at"] is not None:

@@ -18,7 +18,7 @@ In one transaction with the change:
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from tortoise.transactions import in_transaction
 
@@ -177,17 +177,20 @@ async def moved_to(cadre_id: int) -> int:
     return await Handover.filter(to_cadre_id=cadre_id, answered_at__isnull=False).count()
 
 
-async def in_office(paths: list[str] | None, with_departed: bool = False) -> list[dict]:
-    """Cadres under `paths` with status, category, target and confirmed contacts (for /团干部 列表)."""
-    from plugins.contacts.stats import CONFIRMED
+async def in_office(paths: list[str] | None, with_departed: bool = False) -> tuple[list[dict], datetime | None]:
+    """Cadres under `paths` with status, category, target and confirmed contacts (for /团干部 列表),
+    and when the contacts were counted (`stats.confirmed_by_cadre`: the summary's, for a province)."""
+    from plugins.contacts.stats import confirmed_by_cadre
     from plugins.core.sql import fetch, subtree_sql
 
     where, params = subtree_sql(paths)
     office = "" if with_departed else "c.left_at IS NULL AND "
-    return await fetch(
+    rows = await fetch(
         "SELECT c.id AS id, c.name AS name, c.category AS category, c.left_at AS left_at, o.name AS org, "
-        "o.path AS path, COALESCE(k.n, 0) AS confirmed FROM cadre c JOIN organisation o ON o.id = c.org_id "
-        "LEFT JOIN (SELECT l.cadre_id AS cadre_id, COUNT(*) AS n FROM contact_link l JOIN youth y ON y.id = l.youth_id "
-        f"WHERE {CONFIRMED} GROUP BY l.cadre_id) k ON k.cadre_id = c.id WHERE {office}{where} ORDER BY o.path, c.id",
+        f"o.path AS path FROM cadre c JOIN organisation o ON o.id = c.org_id WHERE {office}{where} ORDER BY o.path, c.id",
         *params,
     )
+    confirmed, computed_at = await confirmed_by_cadre(paths)
+    for r in rows:
+        r["confirmed"] = confirmed.get(r["id"], 0)
+    return rows, computed_at

@@ -162,28 +162,50 @@ class OrgOverview:
         ]
 
 
-OverviewSource = Callable[[list[str] | None], Awaitable[OrgOverview | None]]
-_overview_source: OverviewSource | None = None
+@dataclass
+class SummaryReaders:
+    """Where the lists of many cadres read their counts first: the evaluation plugin's summary
+    tables (plugins/evaluation/summary.py), which depend on this module and so register here.
+    Counted now, the province's (10,000 cadres, 1,000,000 contacts, bench/dashboard.py on SQLite)
+    took 47 s for /联系概况 and 3.9 s for /团干部 列表."""
+
+    overview: Callable[[list[str] | None], Awaitable[OrgOverview | None]]
+    """One subtree's overview (None for several: counted now)."""
+    confirmed: Callable[[list[str] | None], Awaitable[tuple[dict[int, int], datetime | None]]]
+    """Confirmed contacts per cadre under the paths, and when they were counted."""
 
 
-def overview_from(source: OverviewSource) -> OverviewSource:
-    """Register where `org_overview` reads a subtree's figures first (the evaluation plugin's
-    summary tables, which depend on this module; None from it: counted now)."""
-    global _overview_source
-    _overview_source = source
-    return source
+_summaries: SummaryReaders | None = None
+
+
+def read_summaries_from(readers: SummaryReaders | None) -> None:
+    global _summaries
+    _summaries = readers
 
 
 async def org_overview(paths: list[str] | None) -> OrgOverview:
     """Contacts across the organisations under `paths` (None: everything): from the summary
-    tables where the registered source has them (one organisation's subtree), else counted now.
-    Counted now, the province's (1,000,000 contacts) took 47 s of /联系概况 on SQLite
-    (bench/dashboard.py)."""
-    if _overview_source is not None:
-        found = await _overview_source(paths)
+    tables where they have it (one organisation's subtree), else counted now."""
+    if _summaries is not None:
+        found = await _summaries.overview(paths)
         if found is not None:
             return found
     return await direct_org_overview(paths)
+
+
+async def confirmed_by_cadre(paths: list[str] | None) -> tuple[dict[int, int], datetime | None]:
+    """Confirmed contacts per cadre under `paths` (cadres without any left out), and when they
+    were counted (None: just now)."""
+    if _summaries is not None:
+        return await _summaries.confirmed(paths)
+    where, params = subtree_sql(paths)
+    rows = await fetch(
+        "SELECT l.cadre_id AS cadre_id, COUNT(*) AS n FROM contact_link l JOIN youth y ON y.id = l.youth_id "
+        f"JOIN cadre c ON c.id = l.cadre_id JOIN organisation o ON o.id = c.org_id WHERE {CONFIRMED} AND {where} "
+        "GROUP BY l.cadre_id",
+        *params,
+    )
+    return {int(r["cadre_id"]): int(r["n"]) for r in rows}, None
 
 
 def below_target(rows: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:

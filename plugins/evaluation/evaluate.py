@@ -50,7 +50,10 @@ def _mean(values: list[float | None]) -> float | None:
 
 def aggregate(org: Organisation, results: list[CadreResult]) -> OrgResult:
     """An organisation's score: the mean over the cadres of its whole subtree."""
-    mine = [r for r in results if r.cadre.path.startswith(org.path)]
+    return _aggregate(org, [r for r in results if r.cadre.path.startswith(org.path)])
+
+
+def _aggregate(org: Organisation, mine: list[CadreResult]) -> OrgResult:
     return OrgResult(
         org,
         len(mine),
@@ -69,7 +72,18 @@ async def ranking(root: Organisation | None, roots: list[Organisation] | None) -
         children = await Organisation.filter(parent_id__isnull=True)
     else:
         children = await Organisation.filter(parent_id__in=[r.id for r in roots])
-    return results, [aggregate(o, results) for o in children]
+    # Each cadre to the child whose subtree holds it, in one pass (not one per child).
+    by_path = {o.path: [] for o in children}
+    for r in results:
+        path = r.cadre.path
+        end = path.find("/")
+        while end != -1:
+            found = by_path.get(path[: end + 1])
+            if found is not None:
+                found.append(r)
+                break
+            end = path.find("/", end + 1)
+    return results, [_aggregate(o, by_path[o.path]) for o in children]
 
 
 def sort_key(value: float | None) -> float:

@@ -58,15 +58,18 @@ def activeness_parts(i: Inputs, c: Config) -> dict[str, float]:
 
 
 def activeness(i: Inputs, c: Config) -> float:
-    parts = activeness_parts(i, c)
-    weights = {
-        "topics": c.evaluation_part_topics,
-        "exchanges": c.evaluation_part_exchanges,
-        "requests": c.evaluation_part_requests,
-        "activity": c.evaluation_part_activity,
-        "face_to_face": c.evaluation_part_face_to_face,
-    }
-    return sum(parts[k] * w for k, w in weights.items()) / sum(weights.values())
+    return _weighted(activeness_parts(i, c), c)
+
+
+def _weighted(parts: dict[str, float], c: Config) -> float:
+    weights = (
+        (parts["topics"], c.evaluation_part_topics),
+        (parts["exchanges"], c.evaluation_part_exchanges),
+        (parts["requests"], c.evaluation_part_requests),
+        (parts["activity"], c.evaluation_part_activity),
+        (parts["face_to_face"], c.evaluation_part_face_to_face),
+    )
+    return sum(v * w for v, w in weights) / sum(w for _, w in weights)
 
 
 def satisfaction(i: Inputs, c: Config) -> float | None:
@@ -85,8 +88,9 @@ def composite(r: float, a: float, s: float | None, c: Config) -> float:
 
 
 def measure(i: Inputs, c: Config) -> Measures:
-    r, a, s = realization(i, c), activeness(i, c), satisfaction(i, c)
-    return Measures(r, a, s, composite(r, a, s, c), activeness_parts(i, c))
+    parts = activeness_parts(i, c)  # once: a ranking measures 10,000 cadres
+    r, a, s = realization(i, c), _weighted(parts, c), satisfaction(i, c)
+    return Measures(r, a, s, composite(r, a, s, c), parts)
 
 
 def explanation(c: Config) -> str:

@@ -152,18 +152,32 @@ async def grouped(source: Source, scope: Scope) -> dict[int, dict]:
     return {r["cadre_id"]: r for r in rows}
 
 
+CADRE_COLUMNS = (
+    "c.id AS id, c.qq AS qq, c.name AS name, c.category AS category, "
+    "o.id AS org_id, o.name AS org_name, o.path AS path"
+)
+"""A CadreRow's columns (from cadre c JOIN organisation o)."""
+
+
+def evaluated(scope: Scope) -> tuple[str, list]:
+    """WHERE for the cadres evaluated now: in office, or left during this quarter (they leave
+    the evaluation from the next quarter on; earlier confirmed snapshots stay as they were)."""
+    quarter = clock.local_datetime(periods.quarter_bounds(clock.today())[0])
+    return f"(c.left_at IS NULL OR c.left_at >= ?) AND {scope.where}", [quarter, *scope.params]
+
+
+def cadre_row(r: dict) -> CadreRow:
+    return CadreRow(r["id"], r["qq"], r["name"], r["category"], r["org_id"], r["org_name"], r["path"])
+
+
 async def cadre_rows(scope: Scope) -> list[CadreRow]:
-    """The cadres evaluated now: in office, or left during this quarter (they leave the
-    evaluation from the next quarter on; earlier confirmed snapshots stay as they were)."""
-    today = clock.today()
+    """The cadres evaluated now (`evaluated`), by number."""
+    where, params = evaluated(scope)
     return [
-        CadreRow(**r)
+        cadre_row(r)
         for r in await fetch(
-            "SELECT c.id AS id, c.qq AS qq, c.name AS name, c.category AS category, "
-            "o.id AS org_id, o.name AS org_name, o.path AS path "
-            "FROM cadre c JOIN organisation o ON o.id = c.org_id "
-            f"WHERE (c.left_at IS NULL OR c.left_at >= ?) AND {scope.where} ORDER BY c.id",
-            clock.local_datetime(periods.quarter_bounds(today)[0]), *scope.params,
+            f"SELECT {CADRE_COLUMNS} FROM cadre c JOIN organisation o ON o.id = c.org_id WHERE {where} ORDER BY c.id",
+            *params,
         )
     ]
 

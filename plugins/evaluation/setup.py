@@ -6,7 +6,7 @@ from nonebot import get_driver, require
 
 from plugins.contacts.links import on_erase
 from plugins.contacts.retire import on_retire
-from plugins.contacts.stats import overview_from
+from plugins.contacts.stats import SummaryReaders, read_summaries_from
 from plugins.core import schedule
 from plugins.core.config import settings as core_settings
 from plugins.core.events import on_private_text
@@ -25,7 +25,7 @@ def setup() -> None:
     on_erase(privacy.anonymise)
     on_erase(summary.invalidate)
     on_retire(summary.invalidate)
-    overview_from(summary.org_overview)
+    read_summaries_from(SummaryReaders(summary.org_overview, summary.confirmed_by_cadre))
     scheduler.add_job(_refresh_awaiting, "interval", seconds=30, id="evaluation_awaiting", replace_existing=True)
     get_driver().on_startup(_refresh_awaiting)
     schedule.daily("evaluation_retention", time(3, 55))(_retention)

@@ -35,12 +35,15 @@ from plugins.core.sql import dialect, execute, execute_many, fetch, subtree_sql
 from plugins.evaluation.config import settings
 from plugins.evaluation.formulas import Inputs
 from plugins.evaluation.inputs import (
+    CADRE_COLUMNS,
     SCOPE_JOIN,
     SUMMARY_COLUMNS,
     CadreRow,
     Scope,
     Source,
+    cadre_row,
     cadre_rows,
+    evaluated,
     grouped,
     inputs_of,
     sources,
@@ -257,7 +260,7 @@ async def _subtree_root(paths: list[str] | None) -> Organisation | None:
 
 async def org_overview(paths: list[str] | None) -> OrgOverview | None:
     """`stats.org_overview` of one organisation's subtree from the summary (None for several:
-    the caller counts them now). Registered with `stats.overview_from` (setup.py)."""
+    the caller counts them now). Registered with `stats.read_summaries_from` (setup.py)."""
     org = await _subtree_root(paths)
     if org is None:
         return None
@@ -287,6 +290,18 @@ async def org_overview(paths: list[str] | None) -> OrgOverview | None:
         fields=youth.fields,
         computed_at=await computed_at(),
     )
+
+
+async def confirmed_by_cadre(paths: list[str] | None) -> tuple[dict[int, int], datetime | None]:
+    """`stats.confirmed_by_cadre` from the summary."""
+    await ensure_fresh()
+    where, params = subtree_sql(paths)
+    rows = await fetch(
+        "SELECT s.cadre_id AS cadre_id, s.confirmed AS n FROM cadre_summary s JOIN cadre c ON c.id = s.cadre_id "
+        f"JOIN organisation o ON o.id = c.org_id WHERE s.confirmed > 0 AND {where}",
+        *params,
+    )
+    return {int(r["cadre_id"]): int(r["n"]) for r in rows}, await computed_at()
 
 
 async def _stale() -> bool:
@@ -360,11 +375,19 @@ async def direct_values(scope: Scope) -> dict[int, dict[str, int]]:
 
 
 async def load(scope: Scope) -> tuple[list[CadreRow], dict[int, Inputs]]:
-    """Like `inputs.load`, from the summary rows."""
-    found = await values(scope)
-    cadres = await cadre_rows(scope)
+    """Like `inputs.load`, from the summary rows: one query for the cadres and their rows (two
+    queries and a dict per row took 0.3 of the province ranking's 0.6 s on SQLite)."""
+    await ensure_fresh()
+    where, params = evaluated(scope)
+    names = list(SUMMARY_COLUMNS)
+    rows = await fetch(
+        f"SELECT {CADRE_COLUMNS}, {', '.join(f'COALESCE(s.{n}, 0) AS {n}' for n in names)} "
+        "FROM cadre c JOIN organisation o ON o.id = c.org_id LEFT JOIN cadre_summary s ON s.cadre_id = c.id "
+        f"WHERE {where} ORDER BY c.id",
+        *params,
+    )
     raised = await raised_targets()
-    empty = dict.fromkeys(COLUMNS, 0)
+    cadres = [cadre_row(r) for r in rows]
     return cadres, {
-        r.id: inputs_of(found.get(r.id, empty), compute_target(r.category, r.path, raised)) for r in cadres
+        c.id: inputs_of(r, compute_target(c.category, c.path, raised)) for c, r in zip(cadres, rows, strict=True)
     }

@@ -3,7 +3,7 @@
 import difflib
 from typing import Any
 
-from tortoise.expressions import Q
+from tortoise.expressions import Q, Subquery
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
@@ -181,8 +181,16 @@ def subtree_q(roots: list[Organisation] | None, field: str = "path") -> Q | None
         return Q(**nothing)
     cond = Q()
     for r in roots:
-        cond |= Q(**{f"{field}__startswith": r.path})
-    return cond
+        cond |= Q(path__startswith=r.path)
+    if field == "path":
+        return cond
+    # "org__path": the organisations' ids as a subquery, not a join. Tortoise joins with LEFT
+    # OUTER JOIN and compares CAST(path AS VARCHAR), which kept SQLite from the (org_id, ...)
+    # indexes: the province's /清单 今年 read its 182,725 cases in 1.4 s instead of 0.1 s.
+    relation = field.removesuffix("__path")
+    assert relation != field, field
+    within: dict[str, Any] = {f"{relation}_id__in": Subquery(Organisation.filter(cond).values("id"))}
+    return Q(**within)
 
 
 async def visible_orgs(actor: Actor, root: Organisation | None = None) -> list[Organisation]:

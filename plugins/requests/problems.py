@@ -142,13 +142,19 @@ def ordered_categories(summary: Summary) -> list[tuple[str, Counts]]:
     return rows
 
 
-async def escalated(scope: Scope, period: Period, limit: int | None = None) -> list[Case]:
-    query = scope.filter(
-        Case.filter(escalated_at__isnull=False, created_at__gte=period.window[0], created_at__lt=period.window[1])
-    ).order_by("-urgent", "-escalated_at")
-    if limit is not None:
-        query = query.limit(limit)
-    return await query.prefetch_related("cadre__org", "org")
+async def escalated(scope: Scope, period: Period, limit: int) -> list[Case]:
+    """The escalated cases of the period, urgent first, then the latest escalated. The numbers
+    come from one query the (org_id, created_at, …, escalated_at) index covers: through the ORM
+    every case of the period was read to test escalated_at (the province's year: 0.6 s on SQLite)."""
+    rows = await fetch(
+        'SELECT c.id AS id FROM "case" c JOIN organisation o ON o.id = c.org_id '
+        f"WHERE c.escalated_at IS NOT NULL AND c.created_at >= ? AND c.created_at < ? AND {scope.where} "
+        "ORDER BY c.urgent DESC, c.escalated_at DESC, c.id LIMIT ?",
+        *period.window, *scope.params, limit,
+    )
+    order = {int(r["id"]): i for i, r in enumerate(rows)}
+    found = await Case.filter(id__in=list(order)).prefetch_related("cadre__org", "org") if order else []
+    return sorted(found, key=lambda c: order[c.id])
 
 
 async def referrals_in(scope: Scope, period: Period, limit: int = 1000) -> list:
