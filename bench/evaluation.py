@@ -209,7 +209,9 @@ async def fill_postgres(url: str, n: dict[str, int]) -> None:
             await conn.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
             )
-        await conn.execute("ANALYZE")
+        # VACUUM as well: a database that has run a while has its visibility map set (autovacuum),
+        # and index-only scans need it; right after COPY every row was read from the heap too.
+        await conn.execute("VACUUM ANALYZE")
     finally:
         await conn.close()
 
