@@ -219,3 +219,16 @@ async def test_problem_list_download_holds_every_case(web, monkeypatch) -> None:
     late = _book(await web.get("/dashboard/problems/export.xlsx?period=all&status=overdue"))
     assert late["诉求"].max_row - 1 == await Case.filter(status="open", first_answer_at=None,
                                                          created_at__lte=clock.now() - timedelta(hours=48)).count()
+
+
+async def test_the_overview_page_lists_the_largest_gaps_and_the_download_every_one(monkeypatch) -> None:
+    from plugins.dashboard import overview
+
+    tree, _ = await world()
+    monkeypatch.setattr(overview, "PAGE_BELOW", 1)
+    args = (tree.province, [tree.province], [tree.province.path])
+    everyone = (await overview.tables(*args))[1]
+    assert len(everyone.rows) >= 2
+    page = (await overview.build(*args)).tables[1]
+    assert page.rows == everyone.rows[:1] and page.links == everyone.links[:1]
+    assert page.total == len(everyone.rows)  # the page says 共 N 条，页面显示前 1 条；下载可得全部

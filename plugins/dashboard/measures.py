@@ -81,8 +81,7 @@ async def for_orgs(
         return {}
     results = await evaluation.evaluate(Scope.subtree(paths))
     out = {}
-    for org in orgs:
-        a = evaluation.aggregate(org, results)
+    for org, a in zip(orgs, evaluation.aggregate_each(orgs, results), strict=True):
         if a.cadres:
             out[org.id] = Measures(a.realization, a.activeness, a.satisfaction, a.composite)
     if own is not None:

