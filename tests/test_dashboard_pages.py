@@ -232,3 +232,19 @@ async def test_the_overview_page_lists_the_largest_gaps_and_the_download_every_o
     page = (await overview.build(*args)).tables[1]
     assert page.rows == everyone.rows[:1] and page.links == everyone.links[:1]
     assert page.total == len(everyone.rows)  # the page says 共 N 条，页面显示前 1 条；下载可得全部
+
+
+async def test_a_page_of_the_cadre_list_is_the_first_rows_of_the_whole_list() -> None:
+    """A page measures only the cadres it shows (unless sorted by composite): same rows, same measures."""
+    from plugins.dashboard import cadre_list
+    from plugins.dashboard.cadre_list import CadreQuery
+
+    tree, _ = await world()
+    await make_cadre(20009, "赵六", tree.ningbo, "seconded")
+    for sort in ("org", "name", "confirmed", "gap", "exchanges", "overdue", "composite"):
+        for desc in (False, True):
+            q = CadreQuery(sort=sort, desc=desc)
+            whole = (await cadre_list.tables([tree.province.path], q))[0]
+            page = await cadre_list.page([tree.province.path], q, 2)
+            assert (page.rows, page.links, page.total) == (whole.rows[:2], whole.links[:2], len(whole.rows)), (sort, desc)
+            assert any(cell is not None for row in page.rows for cell in row[-4:])  # measured

@@ -58,14 +58,25 @@ def _inputs(i: Inputs, parts: dict[str, float]) -> list[tuple[str, str]]:
     return rows
 
 
-def _from_result(r: evaluation.CadreResult) -> Measures:
+def _from_result(r: evaluation.CadreResult, *, explained: bool = False) -> Measures:
+    """`explained`: with the inputs written out (the cadre page); lists of cadres show only the four
+    figures (writing out 10,000 cadres' inputs took 0.4 s of the province's cadre list)."""
     m = r.measures
-    return Measures(m.realization, m.activeness, m.satisfaction, m.composite, True, _inputs(r.inputs, m.parts))
+    inputs = _inputs(r.inputs, m.parts) if explained else []
+    return Measures(m.realization, m.activeness, m.satisfaction, m.composite, True, inputs)
 
 
 async def for_subtree(paths: list[str] | None) -> dict[int, Measures]:
     """Measures of every cadre under `paths` (None: all), by cadre id."""
     return {r.cadre.id: _from_result(r) for r in await evaluation.evaluate(Scope.subtree(paths))}
+
+
+async def for_cadres(ids: list[int]) -> dict[int, Measures]:
+    """`for_subtree`'s measures of these cadres only (a page of the cadre list)."""
+    if not ids:
+        return {}
+    scope = Scope(f"c.id IN ({', '.join('?' * len(ids))})", tuple(ids))
+    return {r.cadre.id: _from_result(r) for r in await evaluation.evaluate(scope)}
 
 
 OWN_LEVEL = 0
@@ -97,7 +108,7 @@ async def for_cadre(cadre_id: int) -> Measures | None:
     result = await evaluation.evaluate_cadre(cadre_id)
     if result is None:
         return None
-    found = _from_result(result)
+    found = _from_result(result, explained=True)
     frozen = await latest_for_cadre(cadre_id)
     if frozen is not None:
         found.inputs.append((
