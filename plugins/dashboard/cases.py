@@ -149,7 +149,11 @@ async def case_list(actor: Actor, f: CaseFilter, limit: int) -> CaseList:
         # one scan of the period's cases instead of two (0.5–1 s each for the province on SQLite).
         narrowed = f.category or f.status or f.escalated
         total = await query.count() if narrowed else sum(n.total for n in by_category.values())
-    found = await query.order_by("-urgent", "-id").limit(limit).prefetch_related("cadre__org", "org")
+    # The numbers first (an index holds urgent beside the period and organisation), then those
+    # cases: sorting every case of the province's year with all its columns took 0.5-0.6 s on SQLite.
+    ids = await query.order_by("-urgent", "-id").limit(limit).values_list("id", flat=True)
+    found = sorted(await Case.filter(id__in=list(ids)).prefetch_related("cadre__org", "org"),
+                   key=lambda c: (not c.urgent, -c.id))
     now = clock.now()
     return CaseList(found, total, by_category, {c.id for c in found if is_overdue(c, now)})
 
