@@ -98,6 +98,8 @@ async def test_problem_list_filters(web) -> None:
     assert await ids("escalated=no") == ["3", "1"]
     assert await ids("period=last_month") == []
     assert await ids("period=bogus") == ["3", "2", "1"]  # unknown: this quarter
+    await Case.filter(id=1).update(urgent=True)
+    assert await ids("period=all") == ["1", "3", "2"]  # urgent ones first, then the newest
     case = await web.get("/dashboard/problems/2")
     assert "需要上级协调" in case.text and "超时未答复" in case.text
     assert "匿名（青年未同意显示身份）" in case.text and "50010" not in case.text
