@@ -194,18 +194,11 @@ async def org_overview(paths: list[str] | None) -> OrgOverview:
 
 
 async def confirmed_by_cadre(paths: list[str] | None) -> tuple[dict[int, int], datetime | None]:
-    """Confirmed contacts per cadre under `paths` (cadres without any left out), and when they
-    were counted (None: just now)."""
+    """Confirmed contacts per cadre (at least those under `paths`; cadres without any left out),
+    and when they were counted (None: just now)."""
     if _summaries is not None:
         return await _summaries.confirmed(paths)
-    where, params = subtree_sql(paths)
-    rows = await fetch(
-        "SELECT l.cadre_id AS cadre_id, COUNT(*) AS n FROM contact_link l JOIN youth y ON y.id = l.youth_id "
-        f"JOIN cadre c ON c.id = l.cadre_id JOIN organisation o ON o.id = c.org_id WHERE {CONFIRMED} AND {where} "
-        "GROUP BY l.cadre_id",
-        *params,
-    )
-    return {int(r["cadre_id"]): int(r["n"]) for r in rows}, None
+    return await confirmed_counts(), None  # every cadre's: callers look up theirs
 
 
 def below_target(rows: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
