@@ -67,8 +67,9 @@ def drop_postgres_schema(url: str) -> None:
     _run(_pg(url, "DROP SCHEMA IF EXISTS public CASCADE", "CREATE SCHEMA public"))
 
 
-def fresh_postgres_database(url: str, name: str) -> str:
-    """Create (or re-create) database `name` on the server of `url`; returns its URL.
+def fresh_postgres_database(url: str, name: str, *, template: str | None = None) -> str:
+    """Create (or re-create) database `name` on the server of `url`, a copy of database `template`
+    if given; returns its URL.
 
     When `url` names a database other than `test`, its name is appended, so that
     two checkouts running the suite on one server (DATABASE_URL=…/test_a and
@@ -78,7 +79,8 @@ def fresh_postgres_database(url: str, name: str) -> str:
     if own not in ("", "test", "postgres"):
         name = f"{name}_{own}"
     _run(
-        _pg(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
+        _pg(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
+            f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
     )
     return f"{base}/{name}"
 

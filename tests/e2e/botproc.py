@@ -3,6 +3,7 @@
 import asyncio
 import contextlib
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -24,12 +25,45 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def e2e_database_url(name: str = "lianqing_e2e") -> str:
-    """A fresh database: PostgreSQL when DATABASE_URL names one, else a new SQLite file."""
+def e2e_database_url(name: str = "lianqing_e2e", *, migrated: bool = True) -> str:
+    """A fresh database: PostgreSQL when DATABASE_URL names one, else a new SQLite file.
+
+    `migrated`: already at the latest schema, copied from a template this test process migrated
+    once (`python -m cli migrate`). Migrating an empty database takes Tortoise 6-7 s of CPU (it
+    rebuilds every model's state for each operation); the ~60 databases of the suite did that
+    each, about 7 min of CPU in a 10-minute run on 2 cores. `migrated=False` keeps an empty one,
+    for the tests of a first start (tests/e2e/test_multibot_e2e.py: two processes migrating it at
+    once; tests/e2e/test_identity_e2e.py: the operator's first import); tests/test_migrations.py
+    upgrades real old databases."""
     url = os.environ.get("DATABASE_URL", "")
     if is_postgres(url):
-        return fresh_postgres_database(url, name)
-    return f"sqlite://{Path(tempfile.mkdtemp(prefix='lianqing-e2e-')) / 'bot.sqlite3'}"
+        if not migrated:
+            return fresh_postgres_database(url, name)
+        template = _template(url)
+        return fresh_postgres_database(url, name, template=template.rpartition("/")[2])
+    path = Path(tempfile.mkdtemp(prefix="lianqing-e2e-")) / "bot.sqlite3"
+    if migrated:
+        shutil.copyfile(_template(url).removeprefix("sqlite://"), path)
+    return f"sqlite://{path}"
+
+
+_templates: dict[str, str] = {}
+
+
+def _template(url: str) -> str:
+    """This process's migrated template database (made on first use)."""
+    if url not in _templates:
+        if is_postgres(url):
+            template = fresh_postgres_database(url, "lianqing_e2e_template")
+        else:
+            template = f"sqlite://{Path(tempfile.mkdtemp(prefix='lianqing-e2e-template-')) / 'bot.sqlite3'}"
+        migrated = run_cli(template, "migrate")
+        assert migrated.returncode == 0, migrated.stdout + migrated.stderr
+        if not is_postgres(url):
+            # The CLI closed its connection: SQLite checkpointed the WAL into the file.
+            assert not Path(template.removeprefix("sqlite://") + "-wal").exists()
+        _templates[url] = template
+    return _templates[url]
 
 
 # One generated hash key for every bot process of the test session (as processes sharing a

@@ -63,7 +63,7 @@ async def _wait(bot):
 
 
 async def test_two_processes_one_database(tmp_path) -> None:
-    url = e2e_database_url("lianqing_e2e_multibot")
+    url = e2e_database_url("lianqing_e2e_multibot", migrated=False)
     morning = datetime(2026, 11, 25, 10, 0, tzinfo=SH)
     bots = await started_together(url, 2, morning)
     try:
