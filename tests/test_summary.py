@@ -239,3 +239,77 @@ async def test_the_overviews_monthly_trends_from_the_summary_equal_counting_them
     clock.set_now(clock.now() + timedelta(days=31))  # next month, before the summary is refreshed
     with settings.override(evaluation_summary_max_age_minutes=60 * 24 * 60):
         assert await summary.org_months(1, ["2026-10"]) is None
+
+
+async def test_measures_counted_in_sql_equal_the_formulas_for_every_cadre_organisation_and_ranking() -> None:
+    """measures_sql.py computes the four measures and the target in the database (organisations'
+    means, rankings, the overview): the same numbers as formulas.py for every cadre, including
+    part-time cadres under raised targets, cadres who left this quarter and too few ratings."""
+    cadres = await generated(seed=3)
+    hangzhou, xihu = cadres[1].org, cadres[2].org
+    await Organisation.filter(id=hangzhou.id).update(part_time_target=30)
+    await Organisation.filter(id=xihu.id).update(part_time_target=15)
+    await Cadre.filter(id__in=[cadres[i].id for i in (1, 2, 5, 6, 7)]).update(category="part_time")
+    await Cadre.filter(id=cadres[3].id).update(left_at=clock.now() - timedelta(hours=1))  # still evaluated
+    with settings.override(evaluation_satisfaction_min=2):  # some cadres rated enough, some not
+        await _assert_sql_measures_equal_formulas()
+
+
+async def _assert_sql_measures_equal_formulas() -> None:
+    from plugins.core.sql import fetch
+    from plugins.dashboard import overview
+    from plugins.dashboard.figures import cadre_figures
+    from plugins.evaluation import measures_sql
+    from plugins.evaluation.evaluate import aggregate, sort_key
+    from plugins.evaluation.inputs import evaluated
+
+    c = settings()
+    live = await evaluate(EVERYONE, live=True)
+    assert {r.inputs.target for r in live} >= {100, 30, 15}
+    assert any(r.measures.satisfaction is None for r in live) and any(r.measures.satisfaction for r in live)
+
+    def close(a: float | None, b: float | None) -> bool:
+        return (a is None and b is None) or (a is not None and b is not None and abs(a - b) < 1e-12)
+
+    where, params = evaluated(EVERYONE)
+    query, query_params = await measures_sql.per_cadre(c, where, params)
+    rows = {r["id"]: r for r in await fetch(f"SELECT * FROM ({query}) m", *query_params)}
+    assert set(rows) == {r.cadre.id for r in live}
+    names = measures_sql.MEASURE_NAMES
+    for r in live:
+        row = rows[r.cadre.id]
+        assert row["target"] == r.inputs.target, r.cadre.id
+        for name in names:
+            assert close(row[name], getattr(r.measures, name)), (r.cadre.id, name)
+    # Every organisation's mean, and the head and tail of every ranking.
+    for org in await Organisation.all():
+        mine = [r for r in live if r.cadre.path.startswith(org.path)]
+        want = aggregate(org, mine)
+        got = (await measures_sql.means_by_group(c, EVERYONE, [org])).get(org.id) or measures_sql.Means()
+        assert got.cadres == want.cadres, org.name
+        for name in names:
+            assert close(getattr(got, name), getattr(want, name)), (org.name, name)
+        scope = Scope.subtree([org.path])
+        for name in names:
+            ranked = sorted(mine, key=lambda r: -sort_key(getattr(r.measures, name)))
+            ends = await measures_sql.extremes(c, scope, name, 3)
+            assert ends.cadres == len(mine)
+            assert [p.id for p in ends.top] == [r.cadre.id for r in ranked[:3]], (org.name, name)
+            assert [p.id for p in ends.bottom] == [r.cadre.id for r in ranked[-3:][::-1]], (org.name, name)
+    # The province's overview: counts by sub-organisation as the per-cadre figures add up, means
+    # as evaluate.aggregate takes them, cadres below target largest gap first.
+    province = await Organisation.get(parent_id=None)
+    seen = await overview.full(province, [province], [province.path])
+    figures = await cadre_figures([province.path])
+    for row in seen.rows:
+        own = row.label.startswith(overview.OWN_LEVEL)
+        org = province if own else await Organisation.get(id=row.org_id)
+        counted = [f for f in figures if (f.path == org.path if own else f.path.startswith(org.path))]
+        assert (row.cadres, row.at_target, row.confirmed, row.no_activity, row.no_face_to_face) == (
+            len(counted), sum(not f.below for f in counted), sum(f.confirmed for f in counted),
+            sum(f.quarter_activities == 0 for f in counted), sum(f.face_to_face == 0 for f in counted)), row.label
+        evaluated_here = [r for r in live if (r.cadre.path == org.path if own else r.cadre.path.startswith(org.path))]
+        want = aggregate(org, evaluated_here)
+        assert row.measures is not None and close(row.measures.composite, want.composite), row.label
+    assert [(b.id, b.target) for b in seen.below] == [
+        (f.id, f.target) for f in sorted((f for f in figures if f.below), key=lambda f: (-f.gap, f.path, f.id))]

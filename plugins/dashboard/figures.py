@@ -8,11 +8,15 @@ of those rows. Trends count by local month with one CASE column per month.
 from dataclasses import dataclass
 from datetime import date
 
+from models import Organisation
 from models.enums import CadreCategory
 from plugins.core import clock, periods
-from plugins.core.sql import fetch, subtree_sql
+from plugins.core.sql import dialect, fetch, subtree_sql
 from plugins.dashboard import cases
 from plugins.evaluation import summary
+from plugins.evaluation.config import settings
+from plugins.evaluation.inputs import Scope, evaluated
+from plugins.evaluation.measures_sql import MEAN_SUMS, Means, group_case, per_cadre, target_sql
 from plugins.identity.orgs import compute_target, raised_targets
 from plugins.requests.problems import Counts
 
@@ -47,10 +51,14 @@ class CadreFigures:
 
     @property
     def category_label(self) -> str:
-        try:
-            return CadreCategory(self.category).label
-        except ValueError:
-            return self.category
+        return _category_label(self.category)
+
+
+def _category_label(category: str) -> str:
+    try:
+        return CadreCategory(category).label
+    except ValueError:
+        return category
 
 
 async def cadre_figures(paths: list[str] | None) -> list[CadreFigures]:
@@ -87,6 +95,99 @@ async def cadre_figures(paths: list[str] | None) -> list[CadreFigures]:
         )
         for r in rows
     ]
+
+
+@dataclass
+class GroupFigures:
+    """Sums over the cadres of one sub-organisation's subtree (or the chosen one's own level)."""
+
+    cadres: int
+    at_target: int
+    confirmed: int
+    no_activity: int
+    no_face_to_face: int
+    means: Means
+
+
+async def grouped_figures(paths: list[str] | None, groups: list[Organisation]) -> dict[int | None, GroupFigures]:
+    """Cadres in office under `paths`, by the group whose subtree holds them (None: none does,
+    i.e. the chosen organisation's own level): how many, at target, contacts, without an activity
+    this quarter or a face-to-face meeting this year; and the means of the measures over the
+    cadres evaluated now (in office, or left this quarter), as /排行 averages them. One query
+    over the summary rows (contacts, activities: 数据更新于 `summary.computed_at()`)."""
+    where, params = evaluated(Scope.subtree(paths))
+    cadres, cadre_params = await per_cadre(
+        settings(), where, params,
+        "o.path AS path, c.left_at AS left_at, COALESCE(s.quarter_activities, 0) AS quarter_activities, "
+        "COALESCE(s.face_to_face_this_year, 0) AS face_to_face",
+    )
+    group, group_params = group_case(groups)
+    now = "left_at IS NULL"
+    rows = await fetch(
+        f"SELECT grp, SUM(CASE WHEN {now} THEN 1 ELSE 0 END) AS cadres, "
+        f"SUM(CASE WHEN {now} AND confirmed >= target THEN 1 ELSE 0 END) AS at_target, "
+        f"SUM(CASE WHEN {now} THEN confirmed ELSE 0 END) AS confirmed, "
+        f"SUM(CASE WHEN {now} AND quarter_activities = 0 THEN 1 ELSE 0 END) AS no_activity, "
+        f"SUM(CASE WHEN {now} AND face_to_face = 0 THEN 1 ELSE 0 END) AS no_face_to_face, {MEAN_SUMS} "
+        f"FROM (SELECT y.*, {group} AS grp FROM ({cadres}) y) z GROUP BY grp",
+        *group_params, *cadre_params,
+    )
+    return {
+        (int(r["grp"]) if r["grp"] is not None else None): GroupFigures(
+            int(r["cadres"] or 0), int(r["at_target"] or 0), int(r["confirmed"] or 0), int(r["no_activity"] or 0),
+            int(r["no_face_to_face"] or 0), Means.of_row(r),
+        )
+        for r in rows
+    }
+
+
+@dataclass
+class BelowTarget:
+    id: int
+    name: str
+    org_name: str
+    category: str
+    confirmed: int
+    target: int
+
+    @property
+    def gap(self) -> int:
+        return self.target - self.confirmed
+
+    @property
+    def category_label(self) -> str:
+        return _category_label(self.category)
+
+
+@dataclass
+class BelowList:
+    rows: list[BelowTarget]
+    total: int
+    """All cadres below target (`rows` may hold only the first)."""
+
+
+async def below_target(paths: list[str] | None, limit: int | None = None) -> BelowList:
+    """Cadres in office under `paths` below their target, largest gap first (then in tree order):
+    all, or the first `limit`; counted and sorted in SQL from the summary's contacts."""
+    await summary.ensure_fresh()
+    where, params = subtree_sql(paths)
+    target, target_params = await target_sql()
+    path_order = 'path COLLATE "C"' if dialect() == "postgres" else "path"  # by code point, as Python
+    inner = (f"SELECT c.id AS id, c.name AS name, o.name AS org_name, c.category AS category, o.path AS path, "
+             f"COALESCE(s.confirmed, 0) AS confirmed, {target} AS target "
+             "FROM cadre c JOIN organisation o ON o.id = c.org_id LEFT JOIN cadre_summary s ON s.cadre_id = c.id "
+             f"WHERE c.left_at IS NULL AND {where}")
+    rows = await fetch(
+        f"SELECT id, name, org_name, category, confirmed, target, COUNT(*) OVER () AS total FROM ({inner}) b "
+        f"WHERE confirmed < target ORDER BY target - confirmed DESC, {path_order}, id"
+        + (f" LIMIT {int(limit)}" if limit is not None else ""),
+        *target_params, *params,
+    )
+    return BelowList(
+        [BelowTarget(r["id"], r["name"], r["org_name"], r["category"], int(r["confirmed"]), int(r["target"]))
+         for r in rows],
+        int(rows[0]["total"]) if rows else 0,
+    )
 
 
 async def case_counts_by_org(paths: list[str] | None) -> dict[str, Counts]:

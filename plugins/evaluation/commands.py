@@ -11,7 +11,7 @@ from plugins.core.errors import Forbidden, UsageError
 from plugins.core.files import send_file
 from plugins.core.text import ref
 from plugins.evaluation import evaluate as ev
-from plugins.evaluation import export, flags, snapshot, spotcheck, summary, survey
+from plugins.evaluation import export, flags, measures_sql, snapshot, spotcheck, summary, survey
 from plugins.evaluation.config import settings
 from plugins.evaluation.formulas import explanation
 from plugins.evaluation.inputs import Scope
@@ -85,16 +85,17 @@ async def _cadre_text(cadre: Cadre, *, for_admin: bool) -> str:
 
 
 async def _org_text(org: Organisation) -> str:
-    results = await ev.evaluate(Scope.subtree([org.path]))
-    a = ev.aggregate(org, results)
+    """The means over the subtree and its head and tail by composite, in SQL (measures_sql.py)."""
+    scope = Scope.subtree([org.path])
+    a = (await measures_sql.means_by_group(settings(), scope, [org])).get(org.id) or measures_sql.Means()
+    ends = await measures_sql.extremes(settings(), scope, "composite", 3)
     lines = [
         f"【评估·参考】{org.name}（含下级组织，{a.cadres} 名团干部的平均）{await _updated()}",
         f"实现度 {pct(a.realization)}，活跃度 {pct(a.activeness)}，满意度 {pct(a.satisfaction)}，综合 {pct(a.composite)}",
     ]
-    ranked = sorted(results, key=lambda r: -r.measures.composite)
-    if ranked:
-        lines.append("综合靠前：" + "、".join(f"{r.cadre.name} {pct(r.measures.composite)}" for r in ranked[:3]))
-        lines.append("综合靠后：" + "、".join(f"{r.cadre.name} {pct(r.measures.composite)}" for r in ranked[-3:][::-1]))
+    if ends.top:
+        lines.append("综合靠前：" + "、".join(f"{r.name} {pct(r.value)}" for r in ends.top))
+        lines.append("综合靠后：" + "、".join(f"{r.name} {pct(r.value)}" for r in ends.bottom))
     return "\n".join(lines)
 
 
@@ -166,28 +167,33 @@ async def ranking_export_cmd(ctx: CommandContext, org: Organisation | None) -> N
     summary="所辖团干部和下级组织的前几名与后几名", example="/排行 杭州市委 活跃度",
 )
 async def ranking_cmd(ctx: CommandContext, org: Organisation | None, measure: str | None) -> None:
+    """The head and tail of the ranking and the organisations' means, in SQL (measures_sql.py):
+    measuring the province's 10,000 cadres in Python held the bot for 0.35 s of its 0.5 s."""
     measure = measure or "综合"
     scope = ctx.actor.scope(org)
-    cadres, orgs = await ev.ranking(None, None if scope.roots is None else list(scope.roots))
+    roots = None if scope.roots is None else list(scope.roots)
+    where = Scope.subtree(None if roots is None else [r.path for r in roots])
+    children = await (Organisation.filter(parent_id__isnull=True) if roots is None
+                      else Organisation.filter(parent_id__in=[r.id for r in roots])).order_by("id")
     key = ev.MEASURES[measure]
-    ranked = sorted(cadres, key=lambda r: -ev.sort_key(getattr(r.measures, key)))
-    lines = [f"【排行·参考】{scope.title}（含下级组织）按{measure}，团干部 {len(cadres)} 人（{await _updated()}）"]
-    if not ranked:
+    ends = await measures_sql.extremes(settings(), where, key, TOP)
+    means = await measures_sql.means_by_group(settings(), where, children)
+    lines = [f"【排行·参考】{scope.title}（含下级组织）按{measure}，团干部 {ends.cadres} 人（{await _updated()}）"]
+    if not ends.top:
         lines.append("还没有团干部。")
     else:
-        lines.append("前 5 名：" + "；".join(
-            f"{real_name_short(r)} {pct(getattr(r.measures, key))}" for r in ranked[:TOP]))
-        lines.append("后 5 名：" + "；".join(
-            f"{real_name_short(r)} {pct(getattr(r.measures, key))}" for r in ranked[-TOP:][::-1]))
-    org_ranked = sorted([o for o in orgs if o.cadres], key=lambda o: -ev.sort_key(getattr(o, key)))
+        lines.append("前 5 名：" + "；".join(f"{real_name_short(r)} {pct(r.value)}" for r in ends.top))
+        lines.append("后 5 名：" + "；".join(f"{real_name_short(r)} {pct(r.value)}" for r in ends.bottom))
+    org_ranked = sorted([(o, means[o.id]) for o in children if o.id in means],
+                        key=lambda found: -ev.sort_key(getattr(found[1], key)))
     if len(org_ranked) > 1:
-        lines.append("下级组织：" + "；".join(f"{o.org.name} {pct(getattr(o, key))}" for o in org_ranked[:10]))
+        lines.append("下级组织：" + "；".join(f"{o.name} {pct(getattr(m, key))}" for o, m in org_ranked[:10]))
     lines.append("完整表格：/排行 导出")
     await ctx.reply("\n".join(lines))
 
 
-def real_name_short(r: ev.CadreResult) -> str:
-    return f"{r.cadre.name}（{r.cadre.org_name}）"
+def real_name_short(r: measures_sql.Placed) -> str:
+    return f"{r.name}（{r.org_name}）"
 
 
 async def _send_export(ctx: CommandContext, title: str, cadres, orgs) -> None:
