@@ -14,7 +14,6 @@ from plugins.evaluation import evaluate as ev
 from plugins.evaluation import export, flags, measures_sql, snapshot, spotcheck, summary, survey
 from plugins.evaluation.config import settings
 from plugins.evaluation.formulas import explanation
-from plugins.evaluation.inputs import Scope
 from plugins.identity.orgs import chat_name
 
 pct = ev.pct
@@ -85,10 +84,7 @@ async def _cadre_text(cadre: Cadre, *, for_admin: bool) -> str:
 
 
 async def _org_text(org: Organisation) -> str:
-    """The means over the subtree and its head and tail by composite, in SQL (measures_sql.py)."""
-    scope = Scope.subtree([org.path])
-    a = (await measures_sql.means_by_group(settings(), scope, [org])).get(org.id) or measures_sql.Means()
-    ends = await measures_sql.extremes(settings(), scope, "composite", 3)
+    a, ends = await ev.org_means(org, 3)
     lines = [
         f"【评估·参考】{org.name}（含下级组织，{a.cadres} 名团干部的平均）{await _updated()}",
         f"实现度 {pct(a.realization)}，活跃度 {pct(a.activeness)}，满意度 {pct(a.satisfaction)}，综合 {pct(a.composite)}",
@@ -167,25 +163,17 @@ async def ranking_export_cmd(ctx: CommandContext, org: Organisation | None) -> N
     summary="所辖团干部和下级组织的前几名与后几名", example="/排行 杭州市委 活跃度",
 )
 async def ranking_cmd(ctx: CommandContext, org: Organisation | None, measure: str | None) -> None:
-    """The head and tail of the ranking and the organisations' means, in SQL (measures_sql.py):
-    measuring the province's 10,000 cadres in Python held the bot for 0.35 s of its 0.5 s."""
     measure = measure or "综合"
     scope = ctx.actor.scope(org)
-    roots = None if scope.roots is None else list(scope.roots)
-    where = Scope.subtree(None if roots is None else [r.path for r in roots])
-    children = await (Organisation.filter(parent_id__isnull=True) if roots is None
-                      else Organisation.filter(parent_id__in=[r.id for r in roots])).order_by("id")
     key = ev.MEASURES[measure]
-    ends = await measures_sql.extremes(settings(), where, key, TOP)
-    means = await measures_sql.means_by_group(settings(), where, children)
+    ends, means = await ev.ranking_ends(None if scope.roots is None else list(scope.roots), key, TOP)
     lines = [f"【排行·参考】{scope.title}（含下级组织）按{measure}，团干部 {ends.cadres} 人（{await _updated()}）"]
     if not ends.top:
         lines.append("还没有团干部。")
     else:
         lines.append("前 5 名：" + "；".join(f"{real_name_short(r)} {pct(r.value)}" for r in ends.top))
         lines.append("后 5 名：" + "；".join(f"{real_name_short(r)} {pct(r.value)}" for r in ends.bottom))
-    org_ranked = sorted([(o, means[o.id]) for o in children if o.id in means],
-                        key=lambda found: -ev.sort_key(getattr(found[1], key)))
+    org_ranked = sorted(means, key=lambda found: -ev.sort_key(getattr(found[1], key)))
     if len(org_ranked) > 1:
         lines.append("下级组织：" + "；".join(f"{o.name} {pct(getattr(m, key))}" for o, m in org_ranked[:10]))
     lines.append("完整表格：/排行 导出")

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from models import Organisation
-from plugins.evaluation import summary
+from plugins.evaluation import measures_sql, summary
 from plugins.evaluation.config import settings
 from plugins.evaluation.formulas import Inputs, Measures, measure
 from plugins.evaluation.inputs import CadreRow, Scope, load
@@ -84,11 +84,35 @@ async def ranking(root: Organisation | None, roots: list[Organisation] | None) -
     """Every cadre under the roots, and the organisations directly below each root."""
     paths = None if roots is None else [r.path for r in roots]
     results = await evaluate(Scope.subtree(paths))
+    return results, aggregate_each(await _children(roots), results)
+
+
+async def _children(roots: list[Organisation] | None) -> list[Organisation]:
+    """The organisations directly below each root (None: the top ones), by number."""
     if roots is None:
-        children = await Organisation.filter(parent_id__isnull=True)
-    else:
-        children = await Organisation.filter(parent_id__in=[r.id for r in roots])
-    return results, aggregate_each(children, results)
+        return await Organisation.filter(parent_id__isnull=True).order_by("id")
+    return await Organisation.filter(parent_id__in=[r.id for r in roots]).order_by("id")
+
+
+async def ranking_ends(
+    roots: list[Organisation] | None, measure: str, n: int
+) -> tuple[measures_sql.Extremes, list[tuple[Organisation, measures_sql.Means]]]:
+    """/排行: the first and last `n` cadres under the roots by `measure` and the means of the
+    organisations directly below each root (those with cadres), in SQL (measures_sql.py):
+    measuring the province's 10,000 cadres in Python held the bot for 0.35 s of its 0.5 s."""
+    scope = Scope.subtree(None if roots is None else [r.path for r in roots])
+    children = await _children(roots)
+    ends = await measures_sql.extremes(settings(), scope, measure, n)
+    means = await measures_sql.means_by_group(settings(), scope, children)
+    return ends, [(o, means[o.id]) for o in children if o.id in means]
+
+
+async def org_means(org: Organisation, n: int) -> tuple[measures_sql.Means, measures_sql.Extremes]:
+    """/评估 of an organisation: the means over its subtree and its first and last `n` cadres by
+    composite, in SQL."""
+    scope = Scope.subtree([org.path])
+    means = (await measures_sql.means_by_group(settings(), scope, [org])).get(org.id) or measures_sql.Means()
+    return means, await measures_sql.extremes(settings(), scope, "composite", n)
 
 
 def sort_key(value: float | None) -> float:
