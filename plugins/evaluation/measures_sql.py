@@ -131,28 +131,28 @@ class Means:
                    int(r["rated"] or 0), float(r["satisfaction"] or 0), float(r["composite"] or 0))
 
     def add(self, other: "Means") -> None:
-        self.cadres += other.cadres
-        self.realization_sum += other.realization_sum
-        self.activeness_sum += other.activeness_sum
-        self.rated += other.rated
-        self.satisfaction_sum += other.satisfaction_sum
-        self.composite_sum += other.composite_sum
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
 
     @property
     def realization(self) -> float | None:
-        return self.realization_sum / self.cadres if self.cadres else None
+        return _mean(self.realization_sum, self.cadres)
 
     @property
     def activeness(self) -> float | None:
-        return self.activeness_sum / self.cadres if self.cadres else None
+        return _mean(self.activeness_sum, self.cadres)
 
     @property
     def satisfaction(self) -> float | None:
-        return self.satisfaction_sum / self.rated if self.rated else None
+        return _mean(self.satisfaction_sum, self.rated)
 
     @property
     def composite(self) -> float | None:
-        return self.composite_sum / self.cadres if self.cadres else None
+        return _mean(self.composite_sum, self.cadres)
+
+
+def _mean(total: float, n: int) -> float | None:
+    return total / n if n else None
 
 
 async def means_by_group(c: Config, scope: Scope, groups: list[Organisation]) -> dict[int | None, Means]:
