@@ -59,14 +59,6 @@ def _inputs(i: Inputs, parts: dict[str, float]) -> list[tuple[str, str]]:
     return rows
 
 
-def _from_result(r: evaluation.CadreResult, *, explained: bool = False) -> Measures:
-    """`explained`: with the inputs written out (the cadre page); lists of cadres show only the four
-    figures (writing out 10,000 cadres' inputs took 0.4 s of the province's cadre list)."""
-    m = r.measures
-    inputs = _inputs(r.inputs, m.parts) if explained else []
-    return Measures(m.realization, m.activeness, m.satisfaction, m.composite, True, inputs)
-
-
 async def for_subtree(paths: list[str] | None) -> dict[int, Measures]:
     """Measures of every cadre under `paths` (None: all), by cadre id."""
     return await _for_scope(Scope.subtree(paths))
@@ -98,7 +90,8 @@ async def for_cadre(cadre_id: int) -> Measures | None:
     result = await evaluation.evaluate_cadre(cadre_id)
     if result is None:
         return None
-    found = _from_result(result, explained=True)
+    m = result.measures
+    found = Measures(m.realization, m.activeness, m.satisfaction, m.composite, True, _inputs(result.inputs, m.parts))
     frozen = await latest_for_cadre(cadre_id)
     if frozen is not None:
         found.inputs.append((
