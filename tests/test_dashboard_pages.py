@@ -5,6 +5,7 @@ import re
 from datetime import timedelta
 
 from openpyxl import load_workbook
+from tortoise.expressions import Q
 
 from models import Activity, Case, Exchange, Referral, Topic
 from models.enums import OrgLevel
@@ -181,16 +182,21 @@ async def test_measures_come_from_the_evaluation(web) -> None:
 
 
 async def test_problem_list_download_holds_every_case(web, monkeypatch) -> None:
-    """More cases than a page and than a chunk of the download: the download has all of them."""
+    """More cases than a page, than a chunk of the download and than one worker writes: the download
+    has all of them, urgent ones first, in the page's order, numbered without a gap."""
     from plugins.core import export_process
+    from plugins.dashboard import problem_list
     from plugins.dashboard.config import settings
+    from plugins.requests.config import settings as requests_settings
 
     _, cadres = await world()
     cadre = cadres[XIHU_CADRE]
     for i in range(30):
         await Case.create(youth_qq=90000 + i, category="difficulty", content=f"困难{i}", cadre=cadre,
-                          org_id=cadre.org_id, status="open", created_at=clock.now() - timedelta(hours=i))
+                          org_id=cadre.org_id, status="open", created_at=clock.now() - timedelta(hours=i),
+                          urgent=i in (2, 25))  # one urgent case in each half
     monkeypatch.setattr(export_process, "FETCH", 7)
+    monkeypatch.setattr(problem_list, "SPLIT_ROWS", 10)
     referred = await Case.filter(content="困难3").first()
     assert referred is not None
     await Referral.create(case=referred, to="12355", actor_qq=1, created_at=clock.now(),
@@ -208,7 +214,11 @@ async def test_problem_list_download_holds_every_case(web, monkeypatch) -> None:
         book = _book(await web.get("/dashboard/problems/export.xlsx?period=all"))
     ids = [int(str(row[0].value)) for row in book["诉求"].iter_rows(min_row=2)]
     assert len(ids) == len(set(ids)) == total > 30
-    assert ids == sorted(ids, reverse=True)  # newest first, as on the page
+    assert [row[0].row for row in book["诉求"].iter_rows(min_row=2)] == list(range(2, total + 2))
+    urgent = sorted((c.id for c in await Case.filter(urgent=True)), reverse=True)
+    assert len(urgent) == 2 and ids == urgent + sorted(set(ids) - set(urgent), reverse=True)  # as on the page
+    assert [int(cell) for cell in re.findall(r'<td><a href="/dashboard/problems/(\d+)"', page.text)] == ids[:10]
+    assert book["诉求"].cell(2, 4).value == "紧急｜待答复"
     day = clock.to_local(clock.now()).strftime("%m-%d")
     follow = clock.to_local(clock.now() + timedelta(days=7)).strftime("%m-%d")
     row = next(row for row in book["诉求"].iter_rows(min_row=2, values_only=True) if row[0] == referred.id)
@@ -219,8 +229,9 @@ async def test_problem_list_download_holds_every_case(web, monkeypatch) -> None:
     )
     assert str(row[5]).startswith("共青团")
     late = _book(await web.get("/dashboard/problems/export.xlsx?period=all&status=overdue"))
-    assert late["诉求"].max_row - 1 == await Case.filter(status="open", first_answer_at=None,
-                                                         created_at__lte=clock.now() - timedelta(hours=48)).count()
+    overdue = Q(created_at__lte=clock.now() - timedelta(hours=48)) | Q(
+        urgent=True, created_at__lte=clock.now() - timedelta(hours=requests_settings().requests_urgent_hours))
+    assert late["诉求"].max_row - 1 == await Case.filter(overdue, status="open", first_answer_at=None).count()
 
 
 async def test_the_overview_page_lists_the_largest_gaps_and_the_download_every_one(monkeypatch) -> None:

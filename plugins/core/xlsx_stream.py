@@ -4,13 +4,24 @@ openpyxl's write-only mode still builds an object per cell (about 20 µs each on
 this machine): 200,000 cases × 10 columns took 40 s. Here a row is one string:
 numbers as numbers, datetimes and dates as Excel serials with a date style, text
 as inline strings (never a formula, whatever a youth typed; characters XML does
-not allow are dropped). Each sheet is spooled to a temporary file as it is
-written and the workbook is zipped on `save`. Files open in Excel, WPS and openpyxl.
+not allow are dropped). Each sheet is deflated as it is written (spooled to a
+temporary file) and the workbook is zipped on `save`. Files open in Excel, WPS and openpyxl.
+
+A sheet can also be written in parts, each by another process (`Sheet(first_row=…,
+head=…, tail=…)`, `Sheet.finish`, `Book.add_parts`): every part but the last ends
+its deflate stream with a sync flush, so the parts' bytes joined are one deflate
+stream (as pigz joins its blocks), and their CRCs combine without the text
+(`crc32_combine`). The zip is written here (`_zip`): zipfile cannot take a member
+deflated elsewhere. The province's problem list (182,725 rows) is written by both
+export workers at once this way (plugins/dashboard/problem_list.py).
 """
 
+import os
 import re
+import struct
 import tempfile
-import zipfile
+import time
+import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -67,12 +78,47 @@ def cell_xml(value: Any, ref: str = "") -> str:
     return cell_xml(str(value), ref)
 
 
+@dataclass(frozen=True)
+class Deflated:
+    """A sheet's XML, or a part of it, raw-deflated: what `Sheet.finish` returns (and pickles)."""
+
+    data: bytes
+    crc: int
+    size: int
+    """Bytes before deflating."""
+    rows: int
+    """The sheet's last row number so far (a part's rows end there)."""
+
+
 class Sheet:
-    def __init__(self, title: str) -> None:
+    """Rows appended go to sheet XML, deflated at once. A part of a sheet written elsewhere starts at
+    `first_row`; only the first part has the sheet's `head` and only the last its `tail`."""
+
+    def __init__(self, title: str, *, first_row: int = 1, head: bool = True, tail: bool = True) -> None:
         self.title = title
-        self.rows = 0
-        self.file: IO[bytes] = tempfile.TemporaryFile()
+        self.rows = first_row - 1
+        self.file: IO[bytes] = tempfile.SpooledTemporaryFile(1 << 24)
         self._letters: list[str] = []
+        self._deflate = zlib.compressobj(1, zlib.DEFLATED, -15)
+        self._crc = self._size = 0
+        self._tail = tail
+        if head:
+            self._write(_SHEET_HEAD.encode())
+
+    def _write(self, data: bytes) -> None:
+        self._crc = zlib.crc32(data, self._crc)
+        self._size += len(data)
+        self.file.write(self._deflate.compress(data))
+
+    def finish(self) -> Deflated:
+        """The deflated XML; a part that is not the last ends on a byte boundary, stream open."""
+        if self._tail:
+            self._write(_SHEET_TAIL.encode())
+        self.file.write(self._deflate.flush(zlib.Z_FINISH if self._tail else zlib.Z_SYNC_FLUSH))
+        self.file.seek(0)
+        data = self.file.read()
+        self.file.close()
+        return Deflated(data, self._crc, self._size, self.rows)
 
     def append_rows(self, rows: Iterable[list[Any]]) -> None:
         parts = []
@@ -89,7 +135,7 @@ class Sheet:
                 gap = not xml
                 cells.append(xml)
             parts.append(f'<row r="{n}">{"".join(cells)}</row>')
-        self.file.write("".join(parts).encode("utf-8"))
+        self._write("".join(parts).encode("utf-8"))
 
     def append_typed(self, rows: Iterable[Sequence[Any]], layout: "Layout") -> None:
         """Rows whose columns have a known kind each (see `Layout`)."""
@@ -100,10 +146,56 @@ class Sheet:
             n += 1
             parts.append(write(n, *map(_apply, layout.cells, row)))
             if len(parts) >= 5000:
-                self.file.write("".join(parts).encode("utf-8"))
+                self._write("".join(parts).encode("utf-8"))
                 parts.clear()
         self.rows = n
-        self.file.write("".join(parts).encode("utf-8"))
+        self._write("".join(parts).encode("utf-8"))
+
+
+def crc32_combine(crc1: int, crc2: int, length2: int) -> int:
+    """The CRC-32 of a + b from crc32(a), crc32(b) and len(b): zlib's crc32_combine (its GF(2)
+    matrix method), which Python's zlib module does not offer."""
+    if length2 <= 0:
+        return crc1
+
+    def times(matrix: list[int], vector: int) -> int:
+        total, i = 0, 0
+        while vector:
+            if vector & 1:
+                total ^= matrix[i]
+            vector >>= 1
+            i += 1
+        return total
+
+    def square(matrix: list[int]) -> list[int]:
+        return [times(matrix, row) for row in matrix]
+
+    odd = [0xEDB88320] + [1 << n for n in range(31)]  # one zero bit
+    even = square(odd)  # two
+    odd = square(even)  # four
+    while True:
+        even = square(odd)
+        if length2 & 1:
+            crc1 = times(even, crc1)
+        length2 >>= 1
+        if not length2:
+            break
+        odd = square(even)
+        if length2 & 1:
+            crc1 = times(odd, crc1)
+        length2 >>= 1
+        if not length2:
+            break
+    return crc1 ^ crc2
+
+
+def joined(parts: Sequence[Deflated]) -> Deflated:
+    """Parts written apart (each but the last sync-flushed), as one member's data."""
+    crc, size = parts[0].crc, parts[0].size
+    for part in parts[1:]:
+        crc = crc32_combine(crc, part.crc, part.size)
+        size += part.size
+    return Deflated(b"".join(p.data for p in parts), crc, size, parts[-1].rows)
 
 
 def _escaped(value: str) -> str:
@@ -180,7 +272,9 @@ class Column:
 
     kind: "label" (text from few distinct values: categories, statuses, names; cached), "text"
     (text that differs row by row), "number", "datetime" (an Excel serial, local time: see
-    export_process.Database.local_serial). `transform` maps the raw value first (a label for a key).
+    export_process.Database.local_serial), "cell" (`transform` gives the cell's XML after its
+    reference itself, `text_tail(…)` or EMPTY: one call per row, a C-level one for a dict's
+    `__getitem__`). `transform` maps the raw value first (a label for a key).
     Cells that may be empty carry their reference; the others do not (smaller files)."""
 
     kind: str
@@ -200,6 +294,9 @@ class Column:
 
     def writer(self) -> Callable[[Any], str]:
         transform = self.transform
+        if self.kind == "cell":
+            assert transform is not None
+            return transform
         if self.kind == "number" and not self.nullable and transform is None:
             return repr
         if self.kind == "datetime":
@@ -266,51 +363,82 @@ _SHEET_HEAD = (
 _SHEET_TAIL = "</sheetData></worksheet>"
 
 
+def _deflated(text: str) -> Deflated:
+    data = text.encode("utf-8")
+    z = zlib.compressobj(1, zlib.DEFLATED, -15)
+    return Deflated(z.compress(data) + z.flush(), zlib.crc32(data), len(data), 0)
+
+
+def _zip(out: IO[bytes], members: Sequence[tuple[str, Deflated]]) -> None:
+    """A zip of deflated members (APPNOTE 4.3: local headers, data, central directory). No zip64:
+    a member over 4 GiB is refused (the largest export, the province's problem list, is ~20 MB)."""
+    now = time.localtime()
+    dos_time = now.tm_hour << 11 | now.tm_min << 5 | now.tm_sec // 2
+    dos_date = (now.tm_year - 1980) << 9 | now.tm_mon << 5 | now.tm_mday
+    central = []
+    offset = 0
+    for name, m in members:
+        if max(m.size, len(m.data), offset) >= 0xFFFFFFFF:
+            raise ValueError(f"{name}: too large for a zip without zip64 ({m.size} bytes)")
+        raw = name.encode("ascii")
+        fields = (20, 0, 8, dos_time, dos_date, m.crc, len(m.data), m.size, len(raw))
+        header = struct.pack("<IHHHHHIIIHH", 0x04034B50, *fields, 0) + raw
+        out.write(header)
+        out.write(m.data)
+        central.append(struct.pack("<IH", 0x02014B50, 20) + struct.pack("<HHHHHIIIHHHHHII", *fields, 0, 0, 0, 0, 0,
+                                                                         offset) + raw)
+        offset += len(header) + len(m.data)
+    directory = b"".join(central)
+    out.write(directory)
+    out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(members), len(members), len(directory), offset, 0))
+
+
 class Book:
     """Sheets in the order created; `save` zips them to `out` (a path or a binary file)."""
 
     def __init__(self) -> None:
-        self.sheets: list[Sheet] = []
+        self.sheets: list[tuple[str, Sheet | Deflated]] = []
 
     def create_sheet(self, title: str) -> Sheet:
         sheet = Sheet(title[:31])
-        self.sheets.append(sheet)
+        self.sheets.append((sheet.title, sheet))
         return sheet
 
+    def add_parts(self, title: str, parts: Sequence[Deflated]) -> None:
+        """A sheet written in parts elsewhere (`Sheet(first_row=…, head=…, tail=…).finish()`), in order."""
+        self.sheets.append((title[:31], joined(parts)))
+
     def save(self, out: Any) -> None:
+        if isinstance(out, str | os.PathLike):
+            with open(out, "wb") as file:
+                return self.save(file)
         n = len(self.sheets)
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
-            z.writestr("[Content_Types].xml", _CONTENT_TYPES.format(
-                sheets="".join(_SHEET_TYPE.format(n=i + 1) for i in range(n))))
-            z.writestr("_rels/.rels", _ROOT_RELS)
-            sheets = "".join(
-                f'<sheet name="{_text(s.title)}" sheetId="{i + 1}" r:id="rId{i + 1}"/>'
-                for i, s in enumerate(self.sheets)
-            )
-            z.writestr("xl/workbook.xml", (
+        titles = "".join(f'<sheet name="{_text(title)}" sheetId="{i + 1}" r:id="rId{i + 1}"/>'
+                         for i, (title, _) in enumerate(self.sheets))
+        rels = "".join(
+            f'<Relationship Id="rId{i + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+            f'relationships/worksheet" Target="worksheets/sheet{i + 1}.xml"/>'
+            for i in range(n)
+        )
+        rels += (f'<Relationship Id="rId{n + 1}" Type="http://schemas.openxmlformats.org/officeDocument/'
+                 '2006/relationships/styles" Target="styles.xml"/>')
+        members = [
+            ("[Content_Types].xml", _deflated(_CONTENT_TYPES.format(
+                sheets="".join(_SHEET_TYPE.format(n=i + 1) for i in range(n))))),
+            ("_rels/.rels", _deflated(_ROOT_RELS)),
+            ("xl/workbook.xml", _deflated(
                 '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                 '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
                 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-                f"<sheets>{sheets}</sheets></workbook>"
-            ))
-            rels = "".join(
-                f'<Relationship Id="rId{i + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-                f'relationships/worksheet" Target="worksheets/sheet{i + 1}.xml"/>'
-                for i in range(n)
-            )
-            rels += (f'<Relationship Id="rId{n + 1}" Type="http://schemas.openxmlformats.org/officeDocument/'
-                     '2006/relationships/styles" Target="styles.xml"/>')
-            z.writestr("xl/_rels/workbook.xml.rels", (
+                f"<sheets>{titles}</sheets></workbook>")),
+            ("xl/_rels/workbook.xml.rels", _deflated(
                 '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                 '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-                f"{rels}</Relationships>"
-            ))
-            z.writestr("xl/styles.xml", _STYLES)
-            for i, sheet in enumerate(self.sheets):
-                with z.open(f"xl/worksheets/sheet{i + 1}.xml", "w", force_zip64=True) as target:
-                    target.write(_SHEET_HEAD.encode())
-                    sheet.file.seek(0)
-                    while block := sheet.file.read(1 << 20):
-                        target.write(block)
-                    target.write(_SHEET_TAIL.encode())
-                sheet.file.close()
+                f"{rels}</Relationships>")),
+            ("xl/styles.xml", _deflated(_STYLES)),
+        ]
+        for i, (_, sheet) in enumerate(self.sheets):
+            members.append((f"xl/worksheets/sheet{i + 1}.xml",
+                            sheet.finish() if isinstance(sheet, Sheet) else sheet))
+        _zip(out, members)
+        return None

@@ -176,6 +176,23 @@ def download_where(actor: Actor, f: CaseFilter) -> tuple[str, list, str]:
     return where, params, "c.urgent DESC, c.id DESC"
 
 
+async def id_range(where: str, params: list) -> tuple[int, int] | None:
+    """The lowest and highest case number `download_where` selects (None: none)."""
+    rows = await fetch(f'SELECT MIN(c.id) AS low, MAX(c.id) AS high FROM "case" c JOIN organisation o ON o.id = c.org_id '
+                       f"WHERE {where}", *params)
+    return None if not rows or rows[0]["low"] is None else (rows[0]["low"], rows[0]["high"])
+
+
+def download_halves(order: str, middle: int) -> list[list[tuple[str, list]]]:
+    """`download_where`'s rows cut in two at case `middle`, each half as conditions to add to its
+    where, each condition's rows in case-number order (newest first): in `order`, every row of a
+    condition comes before every row of the next (urgent cases are all first)."""
+    if order == "c.id DESC":
+        return [[(" AND c.id > ?", [middle])], [(" AND c.id <= ?", [middle])]]
+    return [[(" AND c.urgent", []), (" AND NOT c.urgent AND c.id > ?", [middle])],
+            [(" AND NOT c.urgent AND c.id <= ?", [middle])]]
+
+
 async def category_counts(actor: Actor, f: CaseFilter) -> dict[str, Counts]:
     """Per category for the period and scope (the other filters do not narrow the summary)."""
     overdue_sql, overdue_params = overdue_condition("c.")

@@ -1,5 +1,6 @@
 """The problem list page: filters, counts by category, the cases; one case's page."""
 
+import asyncio
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -7,7 +8,7 @@ from dataclasses import dataclass
 from models import Case, Referral
 from plugins.core import clock, export_process
 from plugins.core.actor import Actor
-from plugins.core.xlsx_stream import Book, Column, Layout
+from plugins.core.xlsx_stream import EMPTY, Book, Column, Deflated, Layout, Sheet, text_tail
 from plugins.dashboard import cases, periods, xlsx
 from plugins.dashboard.cases import CaseFilter
 from plugins.dashboard.tables import Table
@@ -18,6 +19,8 @@ from plugins.requests.problems import Counts
 SUMMARY_COLUMNS = ["类别", "诉求数", "未办结", "超时未答复", "已上报", "已办结", "评价数", "平均评分"]
 CASE_COLUMNS = ["编号", "提出时间", "类别", "状态", "超时未答复", "负责", "组织", "已上报", "评分", "内容摘要", "转介"]
 EXCERPT = 40
+SPLIT_ROWS = 20_000
+"""A download of more cases is written by both export workers, half each (see `export`)."""
 
 
 def parse(values: Mapping) -> CaseFilter:
@@ -49,6 +52,12 @@ def params(f: CaseFilter) -> dict[str, str]:
 def excerpt(text: str | None) -> str:
     line = " ".join((text or "").split())
     return line if len(line) <= EXCERPT else line[: EXCERPT - 1] + "…"
+
+
+def excerpt_cell(text: str | None) -> str:
+    """`excerpt` as the download's cell (xlsx_stream Column "cell"): one call per row."""
+    line = " ".join((text or "").split())
+    return text_tail(line if len(line) <= EXCERPT else line[: EXCERPT - 1] + "…")
 
 
 @dataclass
@@ -101,57 +110,89 @@ async def build(actor: Actor, f: CaseFilter, limit: int) -> ProblemPage:
 
 
 async def export(actor: Actor, f: CaseFilter) -> bytes:
-    """The download: the summary and every case of the filters (no limit), written by a worker
-    process (plugins/core/export_process.py) from one query, so chat is not slowed meanwhile."""
-    summary = summary_table(f, await cases.category_counts(actor, f))
+    """The download: the summary and every case of the filters (no limit), written by worker
+    processes (plugins/core/export_process.py), so chat is not slowed meanwhile. More than
+    `SPLIT_ROWS` cases are cut in two at the middle case number and each export worker writes one
+    half (`write_part`); the halves join into one sheet (plugins/core/xlsx_stream.py)."""
+    by_category = await cases.category_counts(actor, f)
+    summary = summary_table(f, by_category)
     where, params, order = cases.download_where(actor, f)
     overdue_sql, overdue_params = cases.overdue_condition("c.")
-    return await export_process.run(
-        "plugins.dashboard.problem_list:write_download", xlsx.sheet_title(summary.title),
-        [summary.columns, *summary.rows], where, params, overdue_sql, overdue_params, order, export_process.FETCH,
-    )
-
-
-async def write_download(db: export_process.Database, summary_title: str, summary: list[list],
-                         where: str, params: list, overdue_sql: str, overdue_params: list, order: str,
-                         fetch: int) -> bytes:
-    """In the worker: the summary sheet, then every case as `case_row` shows it."""
+    parts: list[list[tuple[str, list]]] = [[("", [])]]
+    if sum(n.total for n in by_category.values()) > SPLIT_ROWS and (found := await cases.id_range(where, params)):
+        parts = cases.download_halves(order, (found[0] + found[1]) // 2)
+        order = ""  # each condition's rows in case-number order
+    written = await asyncio.gather(*(
+        export_process.run("plugins.dashboard.problem_list:write_part", i == len(parts) - 1,
+                           [cond for before in parts[:i] for cond in before], parts[i], where, params,
+                           overdue_sql, overdue_params, order, export_process.FETCH)
+        for i in range(len(parts))
+    ))
     book = Book()
-    book.create_sheet(summary_title).append_rows(summary)
-    sheet = book.create_sheet("诉求")
-    sheet.append_rows([CASE_COLUMNS])
-    tables = ('FROM "case" c JOIN organisation o ON o.id = c.org_id LEFT JOIN cadre k ON k.id = c.cadre_id '
-              "LEFT JOIN organisation ko ON ko.id = k.org_id")
-    referred = {case_id: [referrals.line_of(*r) for r in found]
-                for case_id, found in (await referrals.of_cases(db, where, params)).items()}
+    book.create_sheet(xlsx.sheet_title(summary.title)).append_rows([summary.columns, *summary.rows])
+    book.add_parts("诉求", written)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+async def write_part(db: export_process.Database, last: bool, before: list[tuple[str, list]],
+                     part: list[tuple[str, list]], where: str, params: list, overdue_sql: str,
+                     overdue_params: list, order: str, fetch: int) -> Deflated:
+    """In a worker: the cases `where` and each of the `part`'s conditions select, one condition after
+    the other, as `case_row` shows them. Rows follow the header and the rows the conditions `before`
+    select (counted here); with no `order`, each condition's rows in case-number order, newest first,
+    read on SQLite in that order from the table (no index, no sort: the first of 91,451 rows came
+    after 0.04 s instead of 0.7–0.9 s and all in 0.5–0.8 s instead of 1.0–1.2 s)."""
+    joins = "LEFT JOIN cadre k ON k.id = c.cadre_id"
+    tables = f'FROM "case" c JOIN organisation o ON o.id = c.org_id {joins}'
+    if not order:
+        if db.dialect == "sqlite":  # the case table outermost, read by number, no other index
+            tables = f'FROM "case" c NOT INDEXED CROSS JOIN organisation o ON o.id = c.org_id {joins}'
+        order = "c.id DESC"
+    skip = 0
+    for cond, cond_params in before:
+        counted = await db.all(f'SELECT COUNT(*) FROM "case" c JOIN organisation o ON o.id = c.org_id '
+                               f"WHERE {where}{cond}", *params, *cond_params)
+        skip += counted[0][0]
+    first = not before
+    sheet = Sheet("诉求", first_row=1 if first else 2 + skip, head=first, tail=last)
+    if first:
+        sheet.append_rows([CASE_COLUMNS])
+    referred: dict[int, list[str]] = {}
+    for cond, cond_params in part:
+        found = await referrals.of_cases(db, where + cond, [*params, *cond_params])
+        referred.update((case_id, [referrals.line_of(*r) for r in lines]) for case_id, lines in found.items())
     yes_no = {1: "是", 0: "否"}.get
+    names = dict(await db.all("SELECT -o.id, '共青团' || o.name || '管理员' FROM organisation o"))
+    names.update(await db.all("SELECT k.id, '共青团' || o.name || k.name FROM cadre k JOIN organisation o ON o.id = k.org_id"))
+    org_names = dict(await db.all("SELECT o.id, o.name FROM organisation o"))
+    referral_cells = {case_id: text_tail("；".join(lines)) for case_id, lines in referred.items()}
+    referral_cells[None] = EMPTY
 
     def status(key: str) -> str:
         return ("紧急｜" + cases.status_label(key[:-1])) if key.endswith("!") else cases.status_label(key)
 
-    def referral_cell(case_id: int) -> str | None:
-        lines = referred.get(case_id)
-        return "；".join(lines) if lines else None
-
+    # Names and referrals come as numbers (a handler: the cadre, or minus the organisation of its
+    # administrators), looked up once per name: no string per row from the database.
     layout = Layout([
         Column("number", nullable=False), Column("datetime", db.local_serial(), nullable=False),
         Column("label", cases.category_label), Column("label", status), Column("label", yes_no),
-        Column("label"), Column("label"), Column("label", yes_no), Column("number"), Column("text", excerpt),
-        Column("text", referral_cell),
+        Column("label", names.__getitem__), Column("label", org_names.__getitem__), Column("label", yes_no),
+        Column("number"), Column("cell", excerpt_cell), Column("cell", referral_cells.__getitem__),
     ])
-    async for batch in db.batches(
-        f"SELECT c.id, {db.epoch('c.created_at')}, c.category, "
-        "c.status || CASE WHEN c.urgent THEN '!' ELSE '' END, "
-        f"CASE WHEN {overdue_sql} THEN 1 ELSE 0 END, "
-        "CASE WHEN k.id IS NULL THEN '共青团' || o.name || '管理员' ELSE '共青团' || ko.name || k.name END, "
-        f"o.name, CASE WHEN c.escalated_at IS NULL THEN 0 ELSE 1 END, c.rating, c.content, c.id {tables} "
-        f"WHERE {where} ORDER BY {order}",
-        *overdue_params, *params, size=fetch,
-    ):
-        sheet.append_typed(batch, layout)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    for cond, cond_params in part:
+        async for batch in db.batches(
+            f"SELECT c.id, {db.epoch('c.created_at')}, c.category, "
+            "c.status || CASE WHEN c.urgent THEN '!' ELSE '' END, "
+            f"CASE WHEN {overdue_sql} THEN 1 ELSE 0 END, CASE WHEN k.id IS NULL THEN -c.org_id ELSE k.id END, "
+            "c.org_id, CASE WHEN c.escalated_at IS NULL THEN 0 ELSE 1 END, c.rating, c.content, "
+            f"CASE WHEN EXISTS (SELECT 1 FROM referral r WHERE r.case_id = c.id) THEN c.id END {tables} "
+            f"WHERE {where}{cond} ORDER BY {order}",
+            *overdue_params, *params, *cond_params, size=fetch,
+        ):
+            sheet.append_typed(batch, layout)
+    return sheet.finish()
 
 
 @dataclass
