@@ -37,6 +37,15 @@ async def test_a_job_in_a_worker_process_reads_the_bots_database_settings_zone_a
     assert org_id == tree.xihu.id
 
 
+async def niceness() -> int:
+    return os.nice(0)
+
+
+async def test_a_worker_runs_at_a_lower_cpu_priority_than_the_bot(app: App) -> None:
+    """Pages and downloads built in workers leave the bot's chat the CPU first."""
+    assert await export_process.run_orm("tests.test_export_process:niceness") == min(19, os.nice(0) + export_process.WORKER_NICE)
+
+
 async def summary_rows_after_ensure_fresh() -> int:
     from models import CadreSummary
     from plugins.evaluation import summary

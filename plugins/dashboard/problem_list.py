@@ -167,7 +167,7 @@ async def write_part(db: export_process.Database, last: bool, before: list[tuple
     names = dict(await db.all("SELECT -o.id, '共青团' || o.name || '管理员' FROM organisation o"))
     names.update(await db.all("SELECT k.id, '共青团' || o.name || k.name FROM cadre k JOIN organisation o ON o.id = k.org_id"))
     org_names = dict(await db.all("SELECT o.id, o.name FROM organisation o"))
-    referral_cells = {case_id: text_tail("；".join(lines)) for case_id, lines in referred.items()}
+    referral_cells: dict[int | None, str] = {case_id: text_tail("；".join(lines)) for case_id, lines in referred.items()}
     referral_cells[None] = EMPTY
 
     def status(key: str) -> str:

@@ -30,8 +30,9 @@ def setup() -> None:
     get_driver().on_startup(_refresh_awaiting)
     schedule.daily("evaluation_retention", time(3, 55))(_retention)
     schedule.daily("evaluation_summary", settings().evaluation_summary_time)(_refresh_summary)
-    # In the background (the scheduler's tick, from start-up on): readers rarely wait for a recount.
-    schedule.every("evaluation_summary_fresh", 300)(summary.ensure_fresh)
+    # In the background (the scheduler's tick, from start-up on), before the rows are too old:
+    # readers wait for a recount only when cadres were added or removed, or after an erasure.
+    schedule.every("evaluation_summary_fresh", 300)(summary.refresh_ahead)
     cache("evaluation.awaiting", awaiting.clear)
 
 

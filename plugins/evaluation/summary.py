@@ -30,8 +30,8 @@ from tortoise.transactions import in_transaction
 from models import CadreSummary, Organisation, OrgMonthSummary, OrgYouthSummary
 from plugins.contacts.config import settings as contacts_settings
 from plugins.contacts.stats import CONFIRMED, OrgOverview, SubtreeYouth, below_target, shown_cadres
-from plugins.core import clock, export_process, periods
-from plugins.core.sql import dialect, execute, execute_many, fetch, subtree_sql
+from plugins.core import clock, db, export_process, periods
+from plugins.core.sql import execute, execute_many, fetch, subtree_sql
 from plugins.evaluation.config import settings
 from plugins.evaluation.formulas import Inputs
 from plugins.evaluation.inputs import (
@@ -108,9 +108,52 @@ def all_sources() -> list[Source]:
 _lock = asyncio.Lock()
 
 
+_generation = 0
+"""Bumped by `invalidate`: rows counted before an erasure are not written after it."""
+
+
+def _upsert(table: str, keys: list[str], columns: list[str]) -> str:
+    names = [*keys, *columns, "computed_at"]
+    return (f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)}) "
+            f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET "
+            + ", ".join(f"{n} = excluded.{n}" for n in [*columns, "computed_at"]))
+
+
 async def refresh() -> datetime:
-    """Recompute every cadre's row with one INSERT ... SELECT (upsert); drop rows of removed cadres."""
-    now = clock.now()
+    """Recompute every cadre's row, every subtree's youth and past months; drop what is left over.
+
+    The counting reads on a connection of its own (export_process.Database: on SQLite in a thread,
+    which lets go of the interpreter while SQLite steps) and the rows are written afterwards in one
+    short transaction. Counted inside the bot's own transaction, the province's refresh held
+    SQLite's only connection for 27.9 s, and every chat command that touched the database waited
+    behind it (bench/dashboard.py 2026-11-30: /联系概况 p95 8.4 s, worst 27.8 s)."""
+    while True:
+        now = clock.now()
+        generation = _generation
+        cadres, youth, months = await _count()
+        if generation == _generation:
+            break
+    names = list(COLUMNS)
+    async with in_transaction() as conn:
+        if cadres:
+            await execute_many(_upsert("cadre_summary", ["cadre_id"], names),
+                               [[int(v) for v in row] + [now] for row in cadres], conn=conn)
+        await execute("DELETE FROM cadre_summary WHERE cadre_id NOT IN (SELECT id FROM cadre)", conn=conn)
+        if youth:
+            await execute_many(_upsert("org_youth_summary", ["org_id", "field_key"], ["youth", "overlap"]),
+                               [[int(o), str(f), int(y), int(n), now] for o, f, y, n in youth], conn=conn)
+        await execute("DELETE FROM org_youth_summary WHERE computed_at < ?", now, conn=conn)
+        if months:
+            await execute_many(
+                _upsert("org_month_summary", ["org_id", "month"], ["exchanges", "activities", "requests"]),
+                [[int(o), str(m), int(e), int(a), int(r), now] for o, m, e, a, r in months], conn=conn)
+        await execute("DELETE FROM org_month_summary WHERE computed_at < ?", now, conn=conn)
+    return now
+
+
+async def _count() -> tuple[list, list, list]:
+    """The rows `refresh` writes, without their time: per cadre (cadre_id and COLUMNS), per subtree
+    and field (org, field, youth, overlap), per subtree and past month (org, month, e, a, r)."""
     everyone = Scope("1=1", ())
     joins, params = [], []
     for i, source in enumerate(all_sources()):
@@ -121,35 +164,21 @@ async def refresh() -> datetime:
         " + ".join(f"COALESCE({alias[name]}.{column}, 0)" for name, column in parts)
         for parts in COLUMNS.values()
     ]
-    names = list(COLUMNS)
-    stamp = "CAST(? AS TIMESTAMP WITH TIME ZONE)" if dialect() == "postgres" else "?"
-    statement = (
-        f"INSERT INTO cadre_summary (cadre_id, computed_at, {', '.join(names)}) "
-        f"SELECT c.id, {stamp}, {', '.join(values)} "
-        f"FROM cadre c JOIN organisation o ON o.id = c.org_id {' '.join(joins)} WHERE 1 = 1 "
-        "ON CONFLICT (cadre_id) DO UPDATE SET computed_at = excluded.computed_at, "
-        + ", ".join(f"{n} = excluded.{n}" for n in names)
-    )
-    youth_statement, youth_params = _org_youth_statement(stamp)
+    per_cadre = (f"SELECT c.id, {', '.join(values)} "
+                 f"FROM cadre c JOIN organisation o ON o.id = c.org_id {' '.join(joins)}")
+    youth_query, youth_params = _org_youth_query()
+    months_query, months_params = _org_month_query()
     pairs = await _ancestor_pairs()
-    async with in_transaction() as conn:
-        await execute(statement, now, *params, conn=conn)
-        await execute("DELETE FROM cadre_summary WHERE cadre_id NOT IN (SELECT id FROM cadre)", conn=conn)
-        # Each organisation with its ancestors, indexed (a VALUES list is scanned per row by SQLite).
-        if dialect() == "postgres":
-            await execute("CREATE TEMP TABLE org_ancestor (org_id INTEGER, ancestor_id INTEGER, "
-                          "PRIMARY KEY (org_id, ancestor_id)) ON COMMIT DROP", conn=conn)
-        else:
-            await execute("CREATE TEMP TABLE IF NOT EXISTS org_ancestor (org_id INTEGER, ancestor_id INTEGER, "
-                          "PRIMARY KEY (org_id, ancestor_id))", conn=conn)
-            await execute("DELETE FROM org_ancestor", conn=conn)
-        await execute_many("INSERT INTO org_ancestor (org_id, ancestor_id) VALUES (?, ?)", pairs, conn=conn)
-        await execute(youth_statement, *youth_params, now, conn=conn)
-        await execute("DELETE FROM org_youth_summary WHERE computed_at < ?", now, conn=conn)
-        months_statement, months_params = _org_month_statement(stamp)
-        await execute(months_statement, now, *months_params, conn=conn)
-        await execute("DELETE FROM org_month_summary WHERE computed_at < ?", now, conn=conn)
-    return now
+    async with export_process.Database.open(db.url(), str(clock.local_zone())) as raw:
+        cadres = await raw.all(per_cadre, *params)
+        # Each organisation with its ancestors, indexed (a VALUES list is scanned per row by SQLite);
+        # the connection's own temporary table, gone when it closes.
+        await raw.execute("CREATE TEMP TABLE org_ancestor (org_id INTEGER, ancestor_id INTEGER, "
+                          "PRIMARY KEY (org_id, ancestor_id))")
+        await raw.execute_many("INSERT INTO org_ancestor (org_id, ancestor_id) VALUES (?, ?)", pairs)
+        youth = await raw.all(youth_query, *youth_params)
+        months = await raw.all(months_query, *months_params)
+    return cadres, youth, months
 
 
 async def _ancestor_pairs() -> list[list[int]]:
@@ -160,28 +189,25 @@ async def _ancestor_pairs() -> list[list[int]]:
     return pairs
 
 
-def _org_youth_statement(stamp: str) -> tuple[str, list]:
-    """Distinct youth, overlap and fields for every organisation's subtree in one INSERT ... SELECT:
-    each cadre's organisation joined to its ancestors (temporary table org_ancestor), grouped by
+def _org_youth_query() -> tuple[str, list]:
+    """Distinct youth, overlap and fields for every organisation's subtree in one SELECT: each
+    cadre's organisation joined to its ancestors (temporary table org_ancestor), grouped by
     ancestor and youth, then by ancestor and field."""
     return (
-        "INSERT INTO org_youth_summary (org_id, field_key, youth, overlap, computed_at) "
-        "SELECT t.ancestor_id, COALESCE(t.field, ''), COUNT(*), SUM(CASE WHEN t.n >= ? THEN 1 ELSE 0 END), "
-        f"{stamp} FROM (SELECT a.ancestor_id AS ancestor_id, y.id AS youth_id, y.field AS field, COUNT(*) AS n "
+        "SELECT t.ancestor_id, COALESCE(t.field, ''), COUNT(*), SUM(CASE WHEN t.n >= ? THEN 1 ELSE 0 END) "
+        "FROM (SELECT a.ancestor_id AS ancestor_id, y.id AS youth_id, y.field AS field, COUNT(*) AS n "
         "FROM contact_link l JOIN youth y ON y.id = l.youth_id JOIN cadre c ON c.id = l.cadre_id "
         "JOIN org_ancestor a ON a.org_id = c.org_id "
-        f"WHERE {CONFIRMED} GROUP BY a.ancestor_id, y.id, y.field) t WHERE 1 = 1 "
-        "GROUP BY t.ancestor_id, COALESCE(t.field, '') "
-        "ON CONFLICT (org_id, field_key) DO UPDATE SET youth = excluded.youth, overlap = excluded.overlap, "
-        "computed_at = excluded.computed_at",
+        f"WHERE {CONFIRMED} GROUP BY a.ancestor_id, y.id, y.field) t "
+        "GROUP BY t.ancestor_id, COALESCE(t.field, '')",
         [contacts_settings().contacts_overlap_cadres],
     )
 
 
-def _org_month_statement(stamp: str) -> tuple[str, list]:
+def _org_month_query() -> tuple[str, list]:
     """Exchanges, activities and new requests per organisation subtree and past local month, in one
-    INSERT ... SELECT: per organisation and month (each row's month found by comparing it with the
-    months' ends), then added up over org_ancestor."""
+    SELECT: per organisation and month (each row's month found by comparing it with the months'
+    ends), then added up over org_ancestor."""
     firsts = periods.month_starts(PAST_MONTHS + 1)[:-1]
     keys = [d.strftime("%Y-%m") for d in firsts]
     day_ends = [periods.next_month(d) for d in firsts]
@@ -203,12 +229,8 @@ def _org_month_statement(stamp: str) -> tuple[str, list]:
     parts.append(f"SELECT id AS org_id, '{keys[0]}' AS month, 0 AS e, 0 AS a, 0 AS r FROM organisation")
     union = " UNION ALL ".join(parts)
     return (
-        "INSERT INTO org_month_summary (org_id, month, exchanges, activities, requests, computed_at) "
-        f"SELECT a.ancestor_id, t.month, SUM(t.e), SUM(t.a), SUM(t.r), {stamp} "
-        f"FROM ({union}) t "
-        "JOIN org_ancestor a ON a.org_id = t.org_id WHERE 1 = 1 GROUP BY a.ancestor_id, t.month "
-        "ON CONFLICT (org_id, month) DO UPDATE SET exchanges = excluded.exchanges, "
-        "activities = excluded.activities, requests = excluded.requests, computed_at = excluded.computed_at",
+        f"SELECT a.ancestor_id, t.month, SUM(t.e), SUM(t.a), SUM(t.r) FROM ({union}) t "
+        "JOIN org_ancestor a ON a.org_id = t.org_id GROUP BY a.ancestor_id, t.month",
         params,
     )
 
@@ -304,7 +326,7 @@ async def confirmed_by_cadre(paths: list[str] | None) -> tuple[dict[int, int], d
     return {int(r["cadre_id"]): int(r["n"]) for r in rows}, await computed_at()
 
 
-async def _stale() -> bool:
+async def _stale(ahead: timedelta = timedelta()) -> bool:
     rows = await fetch(
         "SELECT (SELECT COUNT(*) FROM cadre c WHERE NOT EXISTS "
         "(SELECT 1 FROM cadre_summary s WHERE s.cadre_id = c.id)) AS missing, "
@@ -319,18 +341,29 @@ async def _stale() -> bool:
         return False  # no cadres at all
     if not int(rows[0]["months"] or 0):
         return True  # org_month_summary empty (just created by a migration): every refresh fills it
-    return clock.now() - oldest >= timedelta(minutes=settings().evaluation_summary_max_age_minutes)
+    return clock.now() - oldest >= timedelta(minutes=settings().evaluation_summary_max_age_minutes) - ahead
 
 
-async def ensure_fresh() -> None:
-    """Refresh first when the rows are missing, incomplete or too old. Not in a worker process
-    (plugins/core/export_process.py): the bot checked before it sent the page there, and two
-    processes must not rebuild at once (nor would this module's lock serve two event loops)."""
-    if export_process.in_worker() or not await _stale():
+REFRESH_AHEAD = timedelta(minutes=10)
+"""The scheduler's check (every 5 minutes) refreshes rows this much before they are too old, so a
+reader does not wait for the recount (27 s for the province on SQLite, 17-19 s on PostgreSQL)."""
+
+
+async def ensure_fresh(ahead: timedelta = timedelta()) -> None:
+    """Refresh first when the rows are missing, incomplete or too old (or will be within `ahead`).
+    Not in a worker process (plugins/core/export_process.py): the bot checked before it sent the
+    page there, and two processes must not rebuild at once (nor would this module's lock serve two
+    event loops)."""
+    if export_process.in_worker() or not await _stale(ahead):
         return
     async with _lock:
-        if await _stale():  # another request may have refreshed meanwhile
+        if await _stale(ahead):  # another request may have refreshed meanwhile
             await refresh()
+
+
+async def refresh_ahead() -> None:
+    """The scheduler's check: `ensure_fresh` REFRESH_AHEAD before the rows are too old."""
+    await ensure_fresh(REFRESH_AHEAD)
 
 
 async def computed_at() -> datetime | None:
@@ -341,6 +374,8 @@ async def computed_at() -> datetime | None:
 
 async def invalidate(qq: int | None = None, youth_id: int | None = None) -> bool:
     """Drop every row (after an erasure): the next read recounts. Stores nothing personal."""
+    global _generation
+    _generation += 1
     await CadreSummary.all().delete()
     await OrgYouthSummary.all().delete()
     await OrgMonthSummary.all().delete()
