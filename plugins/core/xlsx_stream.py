@@ -198,7 +198,8 @@ def joined(parts: Sequence[Deflated]) -> Deflated:
     return Deflated(b"".join(p.data for p in parts), crc, size, parts[-1].rows)
 
 
-def _escaped(value: str) -> str:
+def escaped(value: str) -> str:
+    """Text as XML character data: characters XML does not allow dropped, & < > escaped."""
     if _ILLEGAL.search(value):
         value = _ILLEGAL.sub("", value)
     if "&" in value:
@@ -221,7 +222,7 @@ def text_tail(value: Any) -> str:
     value = str(value)
     if not value:
         return EMPTY
-    text = _escaped(value)
+    text = escaped(value)
     if text[:1].isspace() or text[-1:].isspace():
         return f' t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
     return f' t="inlineStr"><is><t>{text}</t></is></c>'

@@ -176,11 +176,11 @@ def download_where(actor: Actor, f: CaseFilter) -> tuple[str, list, str]:
     return where, params, "c.urgent DESC, c.id DESC"
 
 
-async def id_range(where: str, params: list) -> tuple[int, int] | None:
-    """The lowest and highest case number `download_where` selects (None: none)."""
-    rows = await fetch(f'SELECT MIN(c.id) AS low, MAX(c.id) AS high FROM "case" c JOIN organisation o ON o.id = c.org_id '
-                       f"WHERE {where}", *params)
-    return None if not rows or rows[0]["low"] is None else (rows[0]["low"], rows[0]["high"])
+async def id_range(where: str, params: list) -> tuple[int, int, int]:
+    """The lowest and highest case number `download_where` selects, and how many (0, 0, 0: none)."""
+    rows = await fetch(f'SELECT MIN(c.id) AS low, MAX(c.id) AS high, COUNT(*) AS n FROM "case" c '
+                       f"JOIN organisation o ON o.id = c.org_id WHERE {where}", *params)
+    return (0, 0, 0) if not rows or rows[0]["low"] is None else (rows[0]["low"], rows[0]["high"], rows[0]["n"])
 
 
 def download_halves(order: str, middle: int) -> list[list[tuple[str, list]]]:

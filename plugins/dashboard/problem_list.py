@@ -4,11 +4,21 @@ import asyncio
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
 from models import Case, Referral
 from plugins.core import clock, export_process
 from plugins.core.actor import Actor
-from plugins.core.xlsx_stream import EMPTY, Book, Column, Deflated, Layout, Sheet, text_tail
+from plugins.core.xlsx_stream import (
+    EMPTY,
+    Book,
+    Column,
+    Deflated,
+    Layout,
+    Sheet,
+    escaped,
+    text_tail,
+)
 from plugins.dashboard import cases, periods, xlsx
 from plugins.dashboard.cases import CaseFilter
 from plugins.dashboard.tables import Table
@@ -55,9 +65,14 @@ def excerpt(text: str | None) -> str:
 
 
 def excerpt_cell(text: str | None) -> str:
-    """`excerpt` as the download's cell (xlsx_stream Column "cell"): one call per row."""
+    """`excerpt` as the download's cell, `text_tail` written out (xlsx_stream Column "cell"): one
+    call per row (a line from split() has no space at either end to preserve)."""
     line = " ".join((text or "").split())
-    return text_tail(line if len(line) <= EXCERPT else line[: EXCERPT - 1] + "…")
+    if not line:
+        return EMPTY
+    if len(line) > EXCERPT:
+        line = line[: EXCERPT - 1] + "…"
+    return f' t="inlineStr"><is><t>{escaped(line)}</t></is></c>'
 
 
 @dataclass
@@ -114,20 +129,20 @@ async def export(actor: Actor, f: CaseFilter) -> bytes:
     processes (plugins/core/export_process.py), so chat is not slowed meanwhile. More than
     `SPLIT_ROWS` cases are cut in two at the middle case number and each export worker writes one
     half (`write_part`); the halves join into one sheet (plugins/core/xlsx_stream.py)."""
-    by_category = await cases.category_counts(actor, f)
-    summary = summary_table(f, by_category)
     where, params, order = cases.download_where(actor, f)
     overdue_sql, overdue_params = cases.overdue_condition("c.")
     parts: list[list[tuple[str, list]]] = [[("", [])]]
-    if sum(n.total for n in by_category.values()) > SPLIT_ROWS and (found := await cases.id_range(where, params)):
-        parts = cases.download_halves(order, (found[0] + found[1]) // 2)
+    low, high, count = await cases.id_range(where, params)
+    if count > SPLIT_ROWS:
+        parts = cases.download_halves(order, (low + high) // 2)
         order = ""  # each condition's rows in case-number order
-    written = await asyncio.gather(*(
+    *written, by_category = await asyncio.gather(*(
         export_process.run("plugins.dashboard.problem_list:write_part", i == len(parts) - 1,
                            [cond for before in parts[:i] for cond in before], parts[i], where, params,
-                           overdue_sql, overdue_params, order, export_process.FETCH)
+                           overdue_sql, overdue_params, order, f.period.start, export_process.FETCH)
         for i in range(len(parts))
-    ))
+    ), cases.category_counts(actor, f))  # the summary sheet, counted meanwhile
+    summary = summary_table(f, by_category)
     book = Book()
     book.create_sheet(xlsx.sheet_title(summary.title)).append_rows([summary.columns, *summary.rows])
     book.add_parts("诉求", written)
@@ -138,7 +153,7 @@ async def export(actor: Actor, f: CaseFilter) -> bytes:
 
 async def write_part(db: export_process.Database, last: bool, before: list[tuple[str, list]],
                      part: list[tuple[str, list]], where: str, params: list, overdue_sql: str,
-                     overdue_params: list, order: str, fetch: int) -> Deflated:
+                     overdue_params: list, order: str, since: datetime | None, fetch: int) -> Deflated:
     """In a worker: the cases `where` and each of the `part`'s conditions select, one condition after
     the other, as `case_row` shows them. Rows follow the header and the rows the conditions `before`
     select (counted here); with no `order`, each condition's rows in case-number order, newest first,
@@ -175,15 +190,17 @@ async def write_part(db: export_process.Database, last: bool, before: list[tuple
 
     # Names and referrals come as numbers (a handler: the cadre, or minus the organisation of its
     # administrators), looked up once per name: no string per row from the database.
+    serial = await db.serial_sql("c.created_at", since)
     layout = Layout([
-        Column("number", nullable=False), Column("datetime", db.local_serial(), nullable=False),
+        Column("number", nullable=False),
+        Column("datetime", None if serial else db.local_serial(), nullable=False),
         Column("label", cases.category_label), Column("label", status), Column("label", yes_no),
         Column("label", names.__getitem__), Column("label", org_names.__getitem__), Column("label", yes_no),
         Column("number"), Column("cell", excerpt_cell), Column("cell", referral_cells.__getitem__),
     ])
     for cond, cond_params in part:
         async for batch in db.batches(
-            f"SELECT c.id, {db.epoch('c.created_at')}, c.category, "
+            f"SELECT c.id, {serial or db.epoch('c.created_at')}, c.category, "
             "c.status || CASE WHEN c.urgent THEN '!' ELSE '' END, "
             f"CASE WHEN {overdue_sql} THEN 1 ELSE 0 END, CASE WHEN k.id IS NULL THEN -c.org_id ELSE k.id END, "
             "c.org_id, CASE WHEN c.escalated_at IS NULL THEN 0 ELSE 1 END, c.rating, c.content, "
