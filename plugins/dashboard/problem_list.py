@@ -195,7 +195,8 @@ async def write_part(db: export_process.Database, last: bool, before: list[tuple
         Column("number", nullable=False),
         Column("datetime", None if serial else db.local_serial(), nullable=False),
         Column("label", cases.category_label), Column("label", status), Column("label", yes_no),
-        Column("label", names.__getitem__), Column("label", org_names.__getitem__), Column("label", yes_no),
+        Column("label", lambda key: names.get(key, "")), Column("label", lambda key: org_names.get(key, "")),
+        Column("label", yes_no),
         Column("number"), Column("cell", excerpt_cell), Column("cell", referral_cells.__getitem__),
     ])
     for cond, cond_params in part:
