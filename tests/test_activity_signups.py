@@ -153,3 +153,17 @@ async def test_leave_all_deletes_sign_ups_and_frees_the_place(app: App) -> None:
     await signups.forget(Y1)
     assert not await SignUp.exists(qq=Y1)
     assert (await Activity.get(id=1)).signed_up == 0
+
+
+async def test_sign_ups_are_kept_30_days_after_the_activity_and_then_deleted(app: App) -> None:
+    zhang, _ = await setup()
+    await bind(zhang)
+    clock.set_now(datetime(2026, 12, 1, 10, 0, tzinfo=SH))
+    await converse(app, private(ZHANG, "/活动 线下活动 12-05 读书会 图书馆 发布"), Contains("已记录"), GroupNotice(G, Contains("读书会")))
+    await converse(app, private(Y1, "/报名 1"), Contains("报名成功"))
+    clock.set_now(datetime(2027, 1, 4, 10, 0, tzinfo=SH))  # 30 days after the activity
+    await signups.expire(30)
+    assert await SignUp.exists(qq=Y1)
+    clock.set_now(datetime(2027, 1, 5, 10, 0, tzinfo=SH))
+    assert await signups.expire(30) == 1
+    assert not await SignUp.exists(qq=Y1)

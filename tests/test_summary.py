@@ -198,6 +198,9 @@ async def test_the_scheduler_recounts_before_the_rows_are_too_old_so_no_reader_w
         assert await summary.computed_at() == computed  # a reader still takes these rows
         await summary.refresh_ahead()
         assert await summary.computed_at() == clock.now()  # the scheduler's check recounted
+        clock.set_now(computed)  # the clock set back (a wrong clock corrected): rows "from later" recount
+        await summary.ensure_fresh()
+        assert await summary.computed_at() == computed
 
 
 async def test_while_the_summary_is_recounted_chat_still_reads_and_writes_and_an_erasure_is_not_undone(

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from nonebot.adapters.onebot.v11 import PrivateMessageEvent
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F
+from tortoise.expressions import F, Subquery
 from tortoise.transactions import in_transaction
 
 from models import Activity, ActivityFeedback, BoundGroup, Cadre, CheckIn, SignUp, Youth
@@ -248,8 +248,10 @@ async def expire(keep_days: int) -> int:
     """Retention: sign-ups of activities more than `keep_days` past, questions unanswered
     for 7 days (the answers hold no QQ)."""
     today = clock.today()
-    old = await Activity.filter(day__lt=today - timedelta(days=keep_days)).values_list("id", flat=True)
-    removed = await SignUp.filter(activity_id__in=list(old)).delete() if old else 0
+    # A subquery, not a list of ids: a province's 50,000 past activities were more parameters than
+    # PostgreSQL takes (32,767), and the retention failed every day (bench/dashboard.py, 2026-11-30).
+    old = Subquery(Activity.filter(day__lt=today - timedelta(days=keep_days)).values("id"))
+    removed = await SignUp.filter(activity_id__in=old).delete()
     stale = clock.now() - timedelta(days=7)
     return removed + await ActivityFeedback.filter(answered_at__isnull=True, asked_at__lt=stale).delete()
 

@@ -341,7 +341,10 @@ async def _stale(ahead: timedelta = timedelta()) -> bool:
         return False  # no cadres at all
     if not int(rows[0]["months"] or 0):
         return True  # org_month_summary empty (just created by a migration): every refresh fills it
-    return clock.now() - oldest >= timedelta(minutes=settings().evaluation_summary_max_age_minutes) - ahead
+    age = clock.now() - oldest
+    if age < -timedelta(minutes=1):
+        return True  # computed "later than now": the clock was set back, and the rows would not age
+    return age >= timedelta(minutes=settings().evaluation_summary_max_age_minutes) - ahead
 
 
 REFRESH_AHEAD = timedelta(minutes=10)
