@@ -21,6 +21,10 @@ that job, with the bot's settings (`settings.snapshot()`), time zone and clock (
 at the bot's now for the job, so a page is "as of the request" and tests' clocks hold),
 and returns what pickles: the rendered page or the workbook's bytes.
 
+The province's problem list is written by both workers at once, half each (plugins/dashboard/
+problem_list.py `write_part`, joined by plugins/core/xlsx_stream.py), and both run at a lower CPU
+priority than the bot (`WORKER_NICE`), so chat is answered first while they use both cores.
+
 SQLite is opened in WAL mode by Tortoise, so this second connection reads while
 the bot writes. A job is a top-level async function named "module:function":
 `fn(db, *args)` on a raw `Database` for `run`, where everything that depends on the
