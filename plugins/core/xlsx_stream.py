@@ -163,22 +163,14 @@ def crc32_combine(crc1: int, crc2: int, length2: int) -> int:
     def square(matrix: list[int]) -> list[int]:
         return [times(matrix, row) for row in matrix]
 
-    odd = [0xEDB88320] + [1 << n for n in range(31)]  # one zero bit
-    even = square(odd)  # two
-    odd = square(even)  # four
-    while True:
-        even = square(odd)
+    one_bit = [0xEDB88320] + [1 << n for n in range(31)]  # the CRC of one more zero bit
+    operator = square(square(square(one_bit)))  # of a zero byte; squared, of twice as many
+    while length2:
         if length2 & 1:
-            crc1 = times(even, crc1)
+            crc1 = times(operator, crc1)
         length2 >>= 1
-        if not length2:
-            break
-        odd = square(even)
-        if length2 & 1:
-            crc1 = times(odd, crc1)
-        length2 >>= 1
-        if not length2:
-            break
+        if length2:
+            operator = square(operator)
     return crc1 ^ crc2
 
 
