@@ -110,6 +110,7 @@ _lock = asyncio.Lock()
 
 _generation = 0
 """Bumped by `invalidate`: rows counted before an erasure are not written after it."""
+COUNT_TRIES = 5
 
 
 def _upsert(table: str, keys: list[str], columns: list[str]) -> str:
@@ -126,8 +127,12 @@ async def refresh() -> datetime:
     which lets go of the interpreter while SQLite steps) and the rows are written afterwards in one
     short transaction. Counted inside the bot's own transaction, the province's refresh held
     SQLite's only connection for 27.9 s, and every chat command that touched the database waited
-    behind it (bench/dashboard.py 2026-11-30: /联系概况 p95 8.4 s, worst 27.8 s)."""
-    while True:
+    behind it (bench/dashboard.py 2026-11-30: /联系概况 p95 8.4 s, worst 27.8 s).
+
+    An erasure in this process while counting (`invalidate`) makes it count again, up to
+    COUNT_TRIES times (then the last count is written: counts, no personal data, recounted within
+    EVALUATION_SUMMARY_MAX_AGE_MINUTES); one in another process sharing the database is not seen."""
+    for _ in range(COUNT_TRIES):
         now = clock.now()
         generation = _generation
         cadres, youth, months = await _count()
