@@ -30,7 +30,6 @@ from typing import IO, Any
 
 EPOCH = datetime(1899, 12, 30)
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 DATETIME_STYLE, DATE_STYLE = 1, 2
 
 
@@ -44,21 +43,13 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def _text(value: str) -> str:
-    if _ILLEGAL.search(value):
-        value = _ILLEGAL.sub("", value)
-    return value.translate(_ESCAPE)
-
-
 def cell_xml(value: Any, ref: str = "") -> str:
     """One cell; `ref` (' r="B7"') only where an empty cell came before it in the row."""
     kind = type(value)
     if kind is str:
         if not value:
             return ""
-        if _ILLEGAL.search(value):
-            value = _ILLEGAL.sub("", value)
-        text = value.translate(_ESCAPE)
+        text = escaped(value)
         if text[:1].isspace() or text[-1:].isspace():
             return f'<c{ref} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
         return f'<c{ref} t="inlineStr"><is><t>{text}</t></is></c>'
@@ -408,7 +399,7 @@ class Book:
             with open(out, "wb") as file:
                 return self.save(file)
         n = len(self.sheets)
-        titles = "".join(f'<sheet name="{_text(title)}" sheetId="{i + 1}" r:id="rId{i + 1}"/>'
+        titles = "".join(f'<sheet name="{escaped(title)}" sheetId="{i + 1}" r:id="rId{i + 1}"/>'
                          for i, (title, _) in enumerate(self.sheets))
         rels = "".join(
             f'<Relationship Id="rId{i + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'

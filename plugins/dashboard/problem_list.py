@@ -65,14 +65,10 @@ def excerpt(text: str | None) -> str:
 
 
 def excerpt_cell(text: str | None) -> str:
-    """`excerpt` as the download's cell, `text_tail` written out (xlsx_stream Column "cell"): one
-    call per row (a line from split() has no space at either end to preserve)."""
-    line = " ".join((text or "").split())
-    if not line:
-        return EMPTY
-    if len(line) > EXCERPT:
-        line = line[: EXCERPT - 1] + "…"
-    return f' t="inlineStr"><is><t>{escaped(line)}</t></is></c>'
+    """`excerpt` as the download's cell (xlsx_stream Column "cell"), `text_tail` written out: an
+    excerpt has no space at either end to preserve."""
+    line = excerpt(text)
+    return f' t="inlineStr"><is><t>{escaped(line)}</t></is></c>' if line else EMPTY
 
 
 @dataclass
@@ -179,9 +175,9 @@ async def write_part(db: export_process.Database, last: bool, before: list[tuple
         found = await referrals.of_cases(db, where + cond, [*params, *cond_params])
         referred.update((case_id, [referrals.line_of(*r) for r in lines]) for case_id, lines in found.items())
     yes_no = {1: "是", 0: "否"}.get
-    names = dict(await db.all("SELECT -o.id, '共青团' || o.name || '管理员' FROM organisation o"))
-    names.update(await db.all("SELECT k.id, '共青团' || o.name || k.name FROM cadre k JOIN organisation o ON o.id = k.org_id"))
     org_names = dict(await db.all("SELECT o.id, o.name FROM organisation o"))
+    names = {-org_id: f"共青团{name}管理员" for org_id, name in org_names.items()}  # as cases.handler_name
+    names.update(await db.all("SELECT k.id, '共青团' || o.name || k.name FROM cadre k JOIN organisation o ON o.id = k.org_id"))
     referral_cells: dict[int | None, str] = {case_id: text_tail("；".join(lines)) for case_id, lines in referred.items()}
     referral_cells[None] = EMPTY
 
@@ -190,7 +186,10 @@ async def write_part(db: export_process.Database, last: bool, before: list[tuple
 
     # Names and referrals come as numbers (a handler: the cadre, or minus the organisation of its
     # administrators), looked up once per name: no string per row from the database.
-    serial = await db.serial_sql("c.created_at", since)
+    if since is None and db.dialect == "sqlite":  # the whole period: since the oldest case
+        oldest = (await db.all('SELECT MIN(created_at) FROM "case"'))[0][0]
+        since = datetime.fromisoformat(oldest) if oldest else None
+    serial = db.serial_sql("c.created_at", since or clock.now())
     layout = Layout([
         Column("number", nullable=False),
         Column("datetime", None if serial else db.local_serial(), nullable=False),
