@@ -51,3 +51,28 @@ def test_moments_from_another_year_carry_the_year() -> None:
         assert clock.fmt_when(datetime(2026, 12, 5, 14, 30, tzinfo=sh)) == "2026-12-05 14:30"
     finally:
         clock.set_now(None)
+
+
+def test_today_turns_at_local_midnight_in_either_direction_and_with_the_zone() -> None:
+    # today() keeps the day it last computed while the clock stays inside that local day.
+    try:
+        clock.set_now(datetime(2026, 11, 30, 15, 59, 59, tzinfo=UTC))  # 23:59:59 in Shanghai
+        assert clock.today() == date(2026, 11, 30)
+        clock.set_now(datetime(2026, 11, 30, 16, 0, tzinfo=UTC))  # midnight
+        assert clock.today() == date(2026, 12, 1)
+        clock.set_now(datetime(2026, 11, 30, 15, 0, tzinfo=UTC))  # a clock set back
+        assert clock.today() == date(2026, 11, 30)
+        clock.set_local_zone("America/New_York")  # 10:00 on the 30th there
+        assert clock.today() == date(2026, 11, 30)
+        clock.set_now(datetime(2026, 12, 1, 4, 59, tzinfo=UTC))
+        assert clock.today() == date(2026, 11, 30)
+        clock.set_now(datetime(2026, 12, 1, 5, 0, tzinfo=UTC))
+        assert clock.today() == date(2026, 12, 1)
+        # A day with a DST change is 25 hours long there.
+        clock.set_now(datetime(2026, 11, 1, 4, 0, tzinfo=UTC))  # 00:00 EDT
+        assert clock.today() == date(2026, 11, 1)
+        clock.set_now(datetime(2026, 11, 2, 4, 59, tzinfo=UTC))  # 23:59 EST
+        assert clock.today() == date(2026, 11, 1)
+    finally:
+        clock.set_local_zone("Asia/Shanghai")
+        clock.set_now(None)

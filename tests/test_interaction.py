@@ -215,3 +215,19 @@ async def test_leave_all_anonymises_interaction_records(app: App) -> None:
     reply = await TopicReply.get(message_id=801)
     assert (reply.qq, reply.text) == (0, None)
     assert (await Exchange.get()).youth_qq == 0
+
+
+def test_youth_messages_too_old_to_answer_are_forgotten_within_an_hour_of_expiring() -> None:
+    recorder.reset()
+    window = int(Config().interaction_answer_window_hours * 3600)
+    now = 1_800_000_000
+    recorder._last[(G, Y1)] = (1, now - window - 1)  # too old to be answered
+    recorder._last[(G, Y2)] = (2, now - 60)
+    recorder._prune(now)
+    assert list(recorder._last) == [(G, Y2)]
+    recorder._last[(G, Y3)] = (3, now - window - 1)
+    recorder._prune(now + 60)  # swept a minute ago: not yet
+    assert (G, Y3) in recorder._last
+    recorder._prune(now + window / recorder.PRUNE_PARTS)
+    assert list(recorder._last) == [(G, Y2)]
+    recorder.reset()

@@ -89,7 +89,7 @@ import socket
 from collections import deque
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeGuard, cast
 
 import orjson
 from nonebot import get_driver
@@ -195,7 +195,7 @@ def _first_words(message: Any) -> str:
     return ""
 
 
-def _is_int(value: Any) -> bool:
+def _is_int(value: Any) -> TypeGuard[int]:
     return type(value) is int
 
 
@@ -223,7 +223,7 @@ def classify(data: dict[str, Any]) -> int | None:
     text = plain_text(message)
     if text is None or _addressed(text) or user_id == data["self_id"]:
         return BULK
-    counted = handler(cast(int, group_id), cast(int, user_id), cast(int, message_id), cast(int, sent_at), text)
+    counted = handler(group_id, user_id, message_id, sent_at, text)  # ints: checked above
     return None if counted else BULK
 
 
