@@ -752,5 +752,6 @@ async def main() -> None:
             for note in r.notes:
                 print(f"note: {kind} {r.label}: {note}")
 
+
 if __name__ == "__main__":
     asyncio.run(main())
