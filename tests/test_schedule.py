@@ -97,3 +97,51 @@ async def test_a_run_that_goes_past_midnight_still_works_for_the_day_it_started(
         schedule._tasks[:] = [t for t in schedule._tasks if t.name != "late_task"]
     assert seen == [(datetime(2026, 11, 29).date(), datetime(2026, 11, 30).date())]
     assert schedule.run_day() == clock.today()  # outside a daily task: today
+
+
+@pytest.fixture
+def warnings_logged():
+    from nonebot.log import logger
+
+    records: list[str] = []
+    sink = logger.add(lambda m: records.append(m.record["message"]), level="WARNING",
+                      filter=lambda r: r["name"] == "plugins.core.schedule")
+    yield records
+    logger.remove(sink)
+
+
+async def test_a_slow_background_job_is_named_in_the_log_and_a_failing_one_too(
+    warnings_logged: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    readings = iter([100.0, 102.5, 200.0, 200.1])  # real time read before and after each run
+    monkeypatch.setattr(schedule._time, "perf_counter", lambda: next(readings))
+    ran: list[str] = []
+
+    async def refresh() -> None:
+        ran.append("refresh")
+
+    async def broken() -> None:
+        raise RuntimeError("no such table")
+
+    await schedule.job("cache_refresh", refresh)()
+    await schedule.job("broken", broken)()
+    assert ran == ["refresh"]
+    assert warnings_logged == ["scheduled task cache_refresh took 2.5 s", "job broken failed"]
+
+
+async def test_a_job_does_not_run_or_complain_while_the_database_is_closed(
+    warnings_logged: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from plugins.core import db
+
+    calls: list[str] = []
+
+    async def query() -> None:
+        calls.append("query")
+        monkeypatch.setattr(db, "_open", False)  # shut down under it
+        raise RuntimeError("Cannot operate on a closed database.")
+
+    await schedule.job("awaiting", query)()
+    await schedule.job("awaiting", query)()  # closed: not run at all
+    assert calls == ["query"]
+    assert warnings_logged == []

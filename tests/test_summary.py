@@ -203,6 +203,35 @@ async def test_the_scheduler_recounts_before_the_rows_are_too_old_so_no_reader_w
         assert await summary.computed_at() == computed
 
 
+async def test_the_daily_recount_waits_for_one_under_way_instead_of_counting_beside_it(monkeypatch) -> None:
+    import asyncio
+
+    await generated(seed=5)
+    counts: list[str] = []
+    original = summary._count
+    counting, go_on = asyncio.Event(), asyncio.Event()
+
+    async def paused() -> tuple[list, list, list]:
+        counts.append("count")
+        counting.set()
+        await go_on.wait()
+        return await original()
+
+    monkeypatch.setattr(summary, "_count", paused)
+    reader = asyncio.create_task(summary.ensure_fresh())  # no rows yet: a page recounts
+    await asyncio.wait_for(counting.wait(), 10)
+    daily = asyncio.create_task(summary.recount())
+    await asyncio.sleep(0)
+    go_on.set()
+    await asyncio.wait_for(asyncio.gather(reader, daily), 30)
+    assert counts == ["count"]  # the daily run took the rows the page's recount wrote
+    clock.set_now(clock.now() + timedelta(days=1))
+    await summary.recount()  # the next day: counted again
+    assert counts == ["count", "count"]
+    assert await summary.computed_at() == clock.now()
+    await assert_summary_equals_direct()
+
+
 async def test_while_the_summary_is_recounted_chat_still_reads_and_writes_and_an_erasure_is_not_undone(
     monkeypatch,
 ) -> None:

@@ -10,6 +10,7 @@ controlled clock instead of sleeping.
   such checks must be idempotent (conditional updates, outbox dedup keys).
 """
 
+import time as _time
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from nonebot.log import logger
 from tortoise.exceptions import IntegrityError
 
 from models import JobRun
-from plugins.core import clock, metrics
+from plugins.core import clock, db, metrics
 from plugins.core.bots import connected_bots
 
 Task = Callable[[], Awaitable[object]]
@@ -53,6 +54,37 @@ def run_day() -> date:
     the run goes on past midnight (Sunday's Monday-card run must not become Monday's,
     sent before its time). Outside a daily task: today."""
     return _run_day.get() or clock.today()
+
+
+SLOW_SECONDS = 2.0
+
+
+def _note_slow(name: str, started: float) -> None:
+    """Warn of a task that took longer than SLOW_SECONDS (real time). On SQLite, chat shares the
+    bot's one connection with these tasks: an operator looking for a slow reply finds the task here."""
+    took = _time.perf_counter() - started
+    if took > SLOW_SECONDS:
+        logger.warning(f"scheduled task {name} took {took:.1f} s")
+
+
+def job(name: str, func: Task) -> Task:
+    """An interval job of the APScheduler (caches refreshed every 30 s …): skipped while the
+    database is closed, timed like the tick's tasks, and quiet when the database was closed
+    under it at shutdown (it raised 'Cannot operate on a closed database' into the log)."""
+
+    async def run() -> None:
+        if not db.is_open():
+            return
+        started = _time.perf_counter()
+        try:
+            await func()
+        except Exception as e:
+            if db.is_open():
+                logger.opt(exception=e).warning(f"job {name} failed")
+        _note_slow(name, started)
+
+    run.__name__ = run.__qualname__ = name
+    return run
 
 
 def every(name: str, seconds: float) -> Callable[[Task], Task]:
@@ -91,11 +123,13 @@ async def tick() -> list[str]:
         if last is not None and timedelta(0) <= now - last < timedelta(seconds=check.seconds):
             continue
         _last_run[check.name] = now
+        started = _time.perf_counter()
         try:
             await check.func()
             ran.append(check.name)
         except Exception as e:
             logger.opt(exception=e).warning(f"periodic check {check.name} failed")
+        _note_slow(check.name, started)
     for task in list(_tasks):
         if now < clock.local_datetime(today, task.at.hour, task.at.minute):
             continue
@@ -108,6 +142,7 @@ async def tick() -> list[str]:
             _done.add(key)  # another process has it
             continue
         token = _run_day.set(today)
+        started = _time.perf_counter()
         try:
             await task.func()
         except Exception as e:
@@ -116,6 +151,7 @@ async def tick() -> list[str]:
             continue
         finally:
             _run_day.reset(token)
+            _note_slow(key, started)
         await JobRun.filter(id=run.id).update(finished_at=clock.now())
         _done.add(key)
         ran.append(key)

@@ -369,6 +369,19 @@ async def ensure_fresh(ahead: timedelta = timedelta()) -> None:
             await refresh()
 
 
+async def recount() -> None:
+    """The daily recount (EVALUATION_SUMMARY_TIME), under `ensure_fresh`'s lock: a recount already
+    under way (a page that found the rows stale, or the scheduler's lead) is waited for and is
+    enough. Called with `refresh` directly, the catch-up after start-up counted beside it: two
+    counts at once on SQLite while the dashboard was busy (bench/dashboard.py, 2026-11-30)."""
+    before = await computed_at()
+    async with _lock:
+        after = await computed_at()
+        if after is not None and after != before:
+            return  # a recount finished while this waited
+        await refresh()
+
+
 async def refresh_ahead() -> None:
     """The scheduler's check: `ensure_fresh` REFRESH_AHEAD before the rows are too old."""
     await ensure_fresh(REFRESH_AHEAD)

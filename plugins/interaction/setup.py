@@ -27,8 +27,8 @@ def setup() -> None:
     driver.on_startup(_start)
     driver.on_shutdown(jobs.stop)
     schedule.daily("interaction_retention", time(4, 40))(_retention)
-    scheduler.add_job(topics.load_index, "interval", seconds=30, id="interaction_topic_index",
-                      replace_existing=True)
+    scheduler.add_job(schedule.job("interaction_topic_index", topics.load_index), "interval", seconds=30,
+                      id="interaction_topic_index", replace_existing=True)
     cache("interaction.recorder", recorder.reset)
     cache("interaction.topics", topics.clear_index)
 
