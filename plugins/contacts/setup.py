@@ -48,8 +48,8 @@ def setup() -> None:
     schedule.daily("contacts_sync", config.contacts_sync_time, per_account=True)(jobs.sync_connected)
     schedule.daily("contacts_upkeep", config.contacts_sync_time)(jobs.upkeep)
     schedule.daily("contacts_news", config.contacts_news_time)(digest.send_daily_news)
-    scheduler.add_job(schedule.job("contacts_cache_refresh", refresh_caches), "interval", seconds=cache.REFRESH_SECONDS, id="contacts_cache_refresh",
-                      replace_existing=True)
+    scheduler.add_job(schedule.job("contacts_cache_refresh", refresh_caches), "interval",
+                      seconds=cache.REFRESH_SECONDS, id="contacts_cache_refresh", replace_existing=True)
     driver = get_driver()
     driver.on_startup(_load_caches)
     driver.on_bot_connect(_catch_up)

@@ -26,7 +26,8 @@ def setup() -> None:
     on_erase(summary.invalidate)
     on_retire(summary.invalidate)
     read_summaries_from(SummaryReaders(summary.org_overview, summary.confirmed_by_cadre))
-    scheduler.add_job(schedule.job("evaluation_awaiting", _refresh_awaiting), "interval", seconds=30, id="evaluation_awaiting", replace_existing=True)
+    scheduler.add_job(schedule.job("evaluation_awaiting", _refresh_awaiting), "interval", seconds=30,
+                      id="evaluation_awaiting", replace_existing=True)
     get_driver().on_startup(_refresh_awaiting)
     schedule.daily("evaluation_retention", time(3, 55))(_retention)
     schedule.daily("evaluation_summary", settings().evaluation_summary_time)(_refresh_summary)
