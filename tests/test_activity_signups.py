@@ -35,6 +35,14 @@ async def bind(cadre) -> None:
     cache.put(G, cadre.id, cadre.qq)
 
 
+async def reading_club_posted(app: App) -> None:
+    """Zhang's bound group gets activity #1, a reading club on 12-05, posted on 12-01 at 10:00."""
+    zhang, _ = await setup()
+    await bind(zhang)
+    clock.set_now(datetime(2026, 12, 1, 10, 0, tzinfo=SH))
+    await converse(app, private(ZHANG, "/活动 线下活动 12-05 读书会 图书馆 发布"), Contains("已记录"), GroupNotice(G, Contains("读书会")))
+
+
 async def jobs_at(instant: datetime) -> None:
     clock.set_now(instant)
     await activities_setup._sign_up_jobs()
@@ -82,10 +90,7 @@ async def test_record_and_post_in_one_step(app: App) -> None:
 
 
 async def test_day_before_reminder_exactly_once_within_budget_and_outside_quiet_hours(app: App) -> None:
-    zhang, _ = await setup()
-    await bind(zhang)
-    clock.set_now(datetime(2026, 12, 1, 10, 0, tzinfo=SH))
-    await converse(app, private(ZHANG, "/活动 线下活动 12-05 读书会 图书馆 发布"), Contains("已记录"), GroupNotice(G, Contains("读书会")))
+    await reading_club_posted(app)
     await converse(app, private(Y1, "/报名 1"), Contains("报名成功"))
     await converse(app, private(Y2, "/报名 1"), Contains("报名成功"))
     await jobs_at(datetime(2026, 12, 3, 10, 0, tzinfo=SH))  # two days before: nothing
@@ -109,10 +114,7 @@ async def test_day_before_reminder_exactly_once_within_budget_and_outside_quiet_
 
 
 async def test_no_shows_and_feedback_that_feeds_no_score(app: App) -> None:
-    zhang, _ = await setup()
-    await bind(zhang)
-    clock.set_now(datetime(2026, 12, 1, 10, 0, tzinfo=SH))
-    await converse(app, private(ZHANG, "/活动 线下活动 12-05 读书会 图书馆 发布"), Contains("已记录"), GroupNotice(G, Contains("读书会")))
+    await reading_club_posted(app)
     await converse(app, private(ZHANG, "/活动 反馈 1 开启"), Contains("不计入任何评分"))
     people = [50001, 50002, 50003, 50004, 50005]
     for qq in people:
@@ -145,10 +147,7 @@ async def test_no_shows_and_feedback_that_feeds_no_score(app: App) -> None:
 
 
 async def test_leave_all_deletes_sign_ups_and_frees_the_place(app: App) -> None:
-    zhang, _ = await setup()
-    await bind(zhang)
-    clock.set_now(datetime(2026, 12, 1, 10, 0, tzinfo=SH))
-    await converse(app, private(ZHANG, "/活动 线下活动 12-05 读书会 图书馆 发布"), Contains("已记录"), GroupNotice(G, Contains("读书会")))
+    await reading_club_posted(app)
     await converse(app, private(Y1, "/报名 1"), Contains("报名成功"))
     await signups.forget(Y1)
     assert not await SignUp.exists(qq=Y1)
@@ -156,10 +155,7 @@ async def test_leave_all_deletes_sign_ups_and_frees_the_place(app: App) -> None:
 
 
 async def test_sign_ups_are_kept_30_days_after_the_activity_and_then_deleted(app: App) -> None:
-    zhang, _ = await setup()
-    await bind(zhang)
-    clock.set_now(datetime(2026, 12, 1, 10, 0, tzinfo=SH))
-    await converse(app, private(ZHANG, "/活动 线下活动 12-05 读书会 图书馆 发布"), Contains("已记录"), GroupNotice(G, Contains("读书会")))
+    await reading_club_posted(app)
     await converse(app, private(Y1, "/报名 1"), Contains("报名成功"))
     clock.set_now(datetime(2027, 1, 4, 10, 0, tzinfo=SH))  # 30 days after the activity
     await signups.expire(30)
